@@ -1,0 +1,102 @@
+"""The IMSA® training and accreditation platform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import Config, load_secret_key
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config = config or Config()
+    app.config.from_object(config)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = load_secret_key(instance)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'imsa.sqlite3'}"
+    if app.config["IMSA_BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    from app.observability import configure_logging
+
+    configure_logging(app)
+    _init_extensions(app)
+
+    from app.errors import init_errors
+    from app.security import init_security
+
+    from app.templating import init_templating
+
+    init_security(app)
+    init_errors(app)
+    init_templating(app)
+    _register_blueprints(app)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    _check_every_view_declares_access(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.auth.services import user_for_session
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(user_for_session)
+
+    # Import every model so metadata (and Alembic autogenerate) sees the whole schema.
+    from app import models  # noqa: F401
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _tune_sqlite(db.engine)
+
+
+def _tune_sqlite(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.routes import bp as auth_bp
+    from app.cohorts.routes import bp as cohorts_bp
+    from app.curriculum.routes import bp as curriculum_bp
+    from app.learning.routes import bp as learning_bp
+    from app.mail.routes import bp as mail_bp
+    from app.organisations.routes import bp as organisations_bp
+    from app.site.routes import bp as site_bp
+
+    for blueprint in (site_bp, auth_bp, learning_bp, cohorts_bp, organisations_bp, curriculum_bp, mail_bp):
+        app.register_blueprint(blueprint)
+
+
+def _check_every_view_declares_access(app: Flask) -> None:
+    missing = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not hasattr(view, "access")
+    ]
+    if missing:
+        raise RuntimeError(f"views without an access rule (see app/auth/access.py): {', '.join(sorted(missing))}")

@@ -1,0 +1,140 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from urllib.parse import urlsplit
+
+from app.auth import services
+from app.auth.access import public, roles_required, signed_in
+from app.auth.models import Role
+from app.auth.forms import AcceptInvitationForm, ForgotPasswordForm, InviteStaffForm, NewPasswordForm, SignInForm
+from app.database import db
+from app.extensions import limiter
+from app.organisations.services import all_organisations, by_public_id as organisation_by_public_id
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["IMSA_SIGN_IN_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so a crafted link cannot send someone elsewhere after signing in."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("site.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("site.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("Enter a correct email address and password")
+    return render_template("auth/sign_in.html", form=form, title="Sign in")
+
+
+@bp.errorhandler(429)
+def _too_many_attempts(error):
+    form = SignInForm()
+    form.email.data = request.form.get("email", "")
+    form.password.errors.append(
+        "You have tried to sign in too many times. Wait a minute, then try again, or reset your password."
+    )
+    return render_template("auth/sign_in.html", form=form, title="Sign in"), 429
+
+
+@bp.route("/sign-out", methods=["POST"])
+@public
+def sign_out():
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    try:
+        invitation = services.invitation_for(token)
+    except services.TokenInvalid as problem:
+        return render_template("auth/link_problem.html", title="This link cannot be used", message=str(problem)), 410
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.name.data = invitation.user.name
+    if form.validate_on_submit():
+        user = services.accept_invitation(token, form.name.data, form.password.data)
+        db.session.commit()
+        logout_user()
+        login_user(user)
+        flash("Your account is ready. Welcome to IMSA® training.", "success")
+        return redirect(url_for("site.home"))
+    return render_template(
+        "auth/accept_invitation.html", form=form, email=invitation.user.email, title="Accept your invitation"
+    )
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data, title="Check your email")
+    return render_template("auth/forgot_password.html", form=form, title="Reset your password")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    try:
+        services.reset_for(token)
+    except services.TokenInvalid as problem:
+        return render_template("auth/link_problem.html", title="This link cannot be used", message=str(problem)), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form, title="Choose a new password")
+
+
+@bp.route("/account")
+@signed_in
+def account():
+    return render_template("auth/account.html", title="Your account")
+
+
+@bp.route("/people")
+@roles_required(Role.HUB_ADMIN)
+def people():
+    return render_template("auth/people.html", users=services.all_people(), title="People")
+
+
+@bp.route("/people/invite", methods=["GET", "POST"])
+@roles_required(Role.HUB_ADMIN)
+def invite_staff():
+    form = InviteStaffForm()
+    form.organisation.choices = [("", "None")] + [(o.public_id, o.name) for o in all_organisations()]
+    if form.validate_on_submit():
+        roles = {Role(value) for value in form.roles.data}
+        organisation = organisation_by_public_id(form.organisation.data) if form.organisation.data else None
+        if Role.ORG_MANAGER in roles and organisation is None:
+            form.organisation.errors = ["Choose the organisation this person manages"]
+        else:
+            user = services.invite(form.email.data, form.name.data, roles, current_user, organisation=organisation)
+            db.session.commit()
+            flash(f"{user.name} has been invited.", "success")
+            return redirect(url_for(".people"))
+    return render_template("auth/invite_staff.html", form=form, title="Invite a member of staff")

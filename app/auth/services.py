@@ -1,0 +1,170 @@
+"""Accounts: invitations, signing in, password resets. Each change writes its audit event in the
+caller's transaction; routes and the CLI commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, render_template
+
+from app.audit.services import record
+from app.auth.access import require_role
+from app.auth.models import Invitation, PasswordReset, Role, User, UserRole
+from app.database import db, utcnow
+from app.mail.services import send
+from app.urls import external_url
+
+MIN_PASSWORD_LENGTH = 12
+_hasher = PasswordHasher()
+# Verified against when no account matches, so an unknown email takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("no account has this password")
+
+
+class TokenInvalid(Exception):
+    """An invitation or reset link that cannot be used; the message says why, in plain words."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, _token_hash(token)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"passwords must be at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = _hasher.hash(password)
+    user.session_token = secrets.token_urlsafe(32)  # signs out every other session
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (without saying which part was wrong)."""
+    user = user_by_email(email)
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.is_active or user.password_hash is None:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    user.last_signed_in_at = utcnow()
+    record(user, "auth.signed_in", user)
+    return user
+
+
+def grant_roles(user: User, roles: set[Role]) -> None:
+    for role in roles - user.roles:
+        user.role_grants.append(UserRole(role=role))
+
+
+def invite(email: str, name: str, roles: set[Role], actor, organisation=None) -> User:
+    """Create (or find) the account for ``email``, grant ``roles`` and email a single-use invitation.
+
+    A person who has already accepted an invitation is only granted the roles and told by email.
+    A person still waiting gets a fresh link; older links stop working.
+    """
+    require_role(actor, Role.HUB_ADMIN)
+    user = user_by_email(email)
+    if user is None:
+        user = User(email=normalise_email(email), name=name.strip(), organisation=organisation)
+        db.session.add(user)
+    grant_roles(user, roles)
+    record(actor, "auth.roles_granted", user, roles=sorted(r.value for r in roles))
+    if user.is_active:
+        send(user.email, "You have a new role on IMSA® training",
+             render_template("auth/email/roles_granted.txt", user=user, roles=roles))
+        return user
+    now = utcnow()
+    pending = db.select(Invitation).where(
+        Invitation.user_id == user.id, Invitation.accepted_at.is_(None), Invitation.withdrawn_at.is_(None)
+    )
+    for old in db.session.scalars(pending):
+        old.withdrawn_at = now
+    token, token_hash = _new_token()
+    days = current_app.config["IMSA_INVITATION_DAYS"]
+    invitation = Invitation(
+        user=user, token_hash=token_hash, invited_by_id=getattr(actor, "id", None),
+        expires_at=now + timedelta(days=days),
+    )
+    db.session.add(invitation)
+    record(actor, "auth.invited", user, expires_at=invitation.expires_at.isoformat())
+    send(user.email, "Your invitation to IMSA® training",
+         render_template("auth/email/invitation.txt", user=user, days=days,
+                         link=external_url("auth.accept_invitation", token=token)))
+    return user
+
+
+def invitation_for(token: str) -> Invitation:
+    invitation = db.session.scalar(db.select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    if invitation is None or invitation.withdrawn_at is not None:
+        raise TokenInvalid("This invitation link is not valid. It may have been replaced by a newer one.")
+    if invitation.accepted_at is not None:
+        raise TokenInvalid("This invitation has already been used. Sign in with your email and password.")
+    if invitation.expires_at <= utcnow():
+        raise TokenInvalid("This invitation has expired. Ask the IMSA Model Hub to send you a new one.")
+    return invitation
+
+
+def accept_invitation(token: str, name: str, password: str) -> User:
+    invitation = invitation_for(token)
+    user = invitation.user
+    user.name = name.strip()
+    set_password(user, password)
+    user.is_active_account = True
+    invitation.accepted_at = utcnow()
+    record(user, "auth.invitation_accepted", user)
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if an active account has this email; say nothing either way."""
+    user = user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token, token_hash = _new_token()
+    hours = current_app.config["IMSA_RESET_HOURS"]
+    db.session.add(PasswordReset(user=user, token_hash=token_hash, expires_at=utcnow() + timedelta(hours=hours)))
+    record(None, "auth.password_reset_requested", user)
+    send(user.email, "Reset your IMSA® training password",
+         render_template("auth/email/password_reset.txt", user=user, hours=hours,
+                         link=external_url("auth.reset_password", token=token)))
+
+
+def reset_for(token: str) -> PasswordReset:
+    reset = db.session.scalar(db.select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token)))
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow() or not reset.user.is_active:
+        raise TokenInvalid("This password reset link has expired or has already been used. Ask for a new one.")
+    return reset
+
+
+def reset_password(token: str, password: str) -> User:
+    reset = reset_for(token)
+    set_password(reset.user, password)
+    reset.used_at = utcnow()
+    record(reset.user, "auth.password_reset", reset.user)
+    return reset.user
+
+
+def user_for_session(session_token: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.session_token == session_token))
+
+
+def all_people() -> list[User]:
+    return list(db.session.scalars(db.select(User).order_by(User.name)))

@@ -1,0 +1,100 @@
+"""Hub admin pages for cohorts, enrolments and people; trainers see their own cohorts."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.auth.models import Role
+from app.auth.access import roles_required
+from app.cohorts import services
+from app.cohorts.forms import CohortForm, InviteTraineeForm
+from app.curriculum.services import published_versions
+from app.database import db
+from app.learning.services import completion_by_enrolment, lesson_totals
+from app.organisations.services import all_organisations, by_public_id as organisation_by_public_id
+
+bp = Blueprint("cohorts", __name__, url_prefix="/cohorts", template_folder="templates")
+
+
+def _cohort_or_404(public_id: str):
+    cohort = services.by_public_id(public_id)
+    if cohort is None:
+        abort(404)
+    services.check_can_view(cohort, current_user)
+    return cohort
+
+
+@bp.route("/")
+@roles_required(Role.HUB_ADMIN, Role.TRAINER)
+def index():
+    return render_template(
+        "cohorts/index.html",
+        cohorts=services.cohorts_for(current_user),
+        counts=services.enrolment_counts(),
+        title="Cohorts",
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.HUB_ADMIN)
+def new():
+    form = CohortForm()
+    versions = published_versions()
+    form.curriculum_version.choices = [("", "Choose a version")] + [
+        (v.content_hash, f"{v.label} – {v.title} ({v.short_hash})") for v in versions
+    ]
+    form.trainers.choices = [(t.public_id, f"{t.name} ({t.email})") for t in services.trainers()]
+    if form.validate_on_submit():
+        version = next(v for v in versions if v.content_hash == form.curriculum_version.data)
+        chosen = [t for t in services.trainers() if t.public_id in form.trainers.data]
+        try:
+            cohort = services.create_cohort(
+                form.name.data, version, form.starts_on.data, form.ends_on.data, chosen, current_user
+            )
+        except services.CohortError as problem:
+            db.session.rollback()
+            field = form.ends_on if "end date" in str(problem) else form.name
+            field.errors = [*field.errors, str(problem).capitalize()]
+        else:
+            db.session.commit()
+            flash(f"{cohort.name} has been created.", "success")
+            return redirect(url_for(".detail", public_id=cohort.public_id))
+    return render_template("cohorts/new.html", form=form, has_versions=bool(versions), title="Create a cohort")
+
+
+@bp.route("/<public_id>")
+@roles_required(Role.HUB_ADMIN, Role.TRAINER)
+def detail(public_id: str):
+    cohort = _cohort_or_404(public_id)
+    enrolments = services.enrolments_in(cohort)
+    return render_template(
+        "cohorts/detail.html",
+        cohort=cohort,
+        enrolments=enrolments,
+        completed=completion_by_enrolment([e.id for e in enrolments]),
+        total=lesson_totals({cohort.curriculum_version_id}).get(cohort.curriculum_version_id, 0),
+        title=cohort.name,
+    )
+
+
+@bp.route("/<public_id>/invite", methods=["GET", "POST"])
+@roles_required(Role.HUB_ADMIN)
+def invite(public_id: str):
+    cohort = _cohort_or_404(public_id)
+    form = InviteTraineeForm()
+    organisations = all_organisations()
+    form.organisation.choices = [("", "Choose an organisation")] + [(o.public_id, o.name) for o in organisations]
+    if form.validate_on_submit():
+        organisation = organisation_by_public_id(form.organisation.data)
+        try:
+            enrolment = services.invite_trainee(cohort, form.email.data, form.name.data, organisation, current_user)
+        except services.CohortError as problem:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(problem).capitalize()]
+        else:
+            db.session.commit()
+            flash(f"{enrolment.user.name} is enrolled in {cohort.name} and has been sent an invitation.", "success")
+            return redirect(url_for(".detail", public_id=cohort.public_id))
+    return render_template(
+        "cohorts/invite.html", form=form, cohort=cohort, has_organisations=bool(organisations),
+        title=f"Invite a trainee to {cohort.name}",
+    )

@@ -1,0 +1,137 @@
+"""Cohorts and enrolments."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.audit.services import record
+from app.auth import services as auth
+from app.auth.access import PermissionDenied, require_role
+from app.auth.models import Role, User
+from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from app.curriculum.models import CurriculumVersion
+from app.database import db
+from app.organisations.models import Organisation
+
+
+class CohortError(ValueError):
+    """A cohort or enrolment change that cannot be made; the message says why."""
+
+
+def create_cohort(
+    name: str, version: CurriculumVersion, starts_on: date, ends_on: date, trainers: list[User], actor
+) -> Cohort:
+    require_role(actor, Role.HUB_ADMIN)
+    name = name.strip()
+    if not version.is_published:
+        raise CohortError("a cohort can only follow a published curriculum version")
+    if ends_on <= starts_on:
+        raise CohortError("the end date must be after the start date")
+    if db.session.scalar(db.select(Cohort).where(sa.func.lower(Cohort.name) == name.lower())):
+        raise CohortError(f"a cohort called {name} already exists")
+    if any(not t.has_role(Role.TRAINER) for t in trainers):
+        raise CohortError("only people with the trainer role can train a cohort")
+    cohort = Cohort(name=name, curriculum_version=version, starts_on=starts_on, ends_on=ends_on, trainers=trainers)
+    db.session.add(cohort)
+    record(actor, "cohort.created", cohort, name=name, curriculum=version.content_hash,
+           trainers=[t.public_id for t in trainers])
+    return cohort
+
+
+def _new_candidate_number(cohort: Cohort) -> str:
+    """A number that stands in for the trainee's name in anonymous marking: year and five random digits."""
+    while True:
+        number = f"{cohort.starts_on:%y}-{secrets.randbelow(90000) + 10000}"
+        if not db.session.scalar(db.select(Enrolment.id).where(Enrolment.candidate_number == number)):
+            return number
+
+
+def enrol(cohort: Cohort, user: User, organisation: Organisation, actor) -> Enrolment:
+    require_role(actor, Role.HUB_ADMIN)
+    existing = db.session.scalar(
+        db.select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
+    )
+    if existing is not None:
+        raise CohortError(f"{user.email} is already enrolled in {cohort.name}")
+    auth.grant_roles(user, {Role.TRAINEE})
+    enrolment = Enrolment(
+        cohort=cohort, user=user, organisation=organisation, candidate_number=_new_candidate_number(cohort),
+        status=EnrolmentStatus.ACTIVE,
+    )
+    db.session.add(enrolment)
+    record(actor, "enrolment.created", enrolment, cohort=cohort.public_id, user=user.public_id,
+           organisation=organisation.public_id, candidate_number=enrolment.candidate_number)
+    return enrolment
+
+
+def invite_trainee(cohort: Cohort, email: str, name: str, organisation: Organisation, actor) -> Enrolment:
+    """Invite a person (new or existing) as a trainee and enrol them in ``cohort``."""
+    require_role(actor, Role.HUB_ADMIN)
+    user = auth.user_by_email(email)
+    if user is not None and db.session.scalar(
+        db.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
+    ):
+        raise CohortError(f"{auth.normalise_email(email)} is already enrolled in {cohort.name}")
+    user = auth.invite(email, name, {Role.TRAINEE}, actor, organisation=organisation)
+    return enrol(cohort, user, organisation, actor)
+
+
+def by_public_id(public_id: str) -> Cohort | None:
+    return db.session.scalar(db.select(Cohort).where(Cohort.public_id == public_id))
+
+
+def cohorts_for(user: User) -> list[Cohort]:
+    """Every cohort for a Hub admin; a trainer's own cohorts otherwise."""
+    query = db.select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.name)
+    if not user.has_role(Role.HUB_ADMIN):
+        query = query.where(Cohort.trainers.any(User.id == user.id))
+    return list(db.session.scalars(query))
+
+
+def check_can_view(cohort: Cohort, user: User) -> None:
+    if not (user.has_role(Role.HUB_ADMIN) or user in cohort.trainers):
+        raise PermissionDenied("only this cohort's trainers and Hub admins can see it")
+
+
+def enrolments_in(cohort: Cohort) -> list[Enrolment]:
+    return list(
+        db.session.scalars(
+            db.select(Enrolment).join(Enrolment.user).where(Enrolment.cohort_id == cohort.id).order_by(User.name)
+        )
+    )
+
+
+def enrolment_counts() -> dict[int, int]:
+    rows = db.session.execute(db.select(Enrolment.cohort_id, sa.func.count()).group_by(Enrolment.cohort_id))
+    return dict(rows.all())
+
+
+def current_enrolment(user: User) -> Enrolment | None:
+    """The trainee's active enrolment in the most recently started cohort."""
+    return db.session.scalar(
+        db.select(Enrolment)
+        .join(Enrolment.cohort)
+        .where(Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.ACTIVE)
+        .order_by(Cohort.starts_on.desc())
+        .limit(1)
+    )
+
+
+def enrolments_of_organisation(organisation_id: int) -> list[Enrolment]:
+    return list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .join(Enrolment.user)
+            .where(Enrolment.organisation_id == organisation_id)
+            .order_by(User.name)
+        )
+    )
+
+
+def trainers() -> list[User]:
+    return list(
+        db.session.scalars(db.select(User).where(User.role_grants.any(role=Role.TRAINER)).order_by(User.name))
+    )

@@ -1,0 +1,90 @@
+"""Configuration, read once from the environment.
+
+Every setting has a safe default for running on one machine with SQLite; production sets
+``DATABASE_URL``, ``IMSA_SECRET_KEY`` and ``IMSA_RATELIMIT_STORAGE_URL`` (see README).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """The secret key from ``IMSA_SECRET_KEY``, or one generated once into the instance folder.
+
+    Several app servers behind a load balancer must share one key: set the variable there.
+    """
+    from_env = os.environ.get("IMSA_SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+class Config:
+    """Settings for a running platform, from ``IMSA_*`` variables and ``DATABASE_URL``."""
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL", "")  # empty: SQLite in the instance folder
+        self.IMSA_CONTENT_DIR = env.get("IMSA_CONTENT_DIR", str(PROJECT_ROOT / "course_content"))
+        self.IMSA_ASSESSMENTS_DIR = env.get("IMSA_ASSESSMENTS_DIR", str(PROJECT_ROOT / "assessments"))
+        self.IMSA_BASE_URL = env.get("IMSA_BASE_URL", "http://127.0.0.1:5000")
+        self.IMSA_MAIL_FROM = env.get("IMSA_MAIL_FROM", "IMSA training <no-reply@imsa.invalid>")
+        self.IMSA_SMTP_HOST = env.get("IMSA_SMTP_HOST", "")
+        self.IMSA_SMTP_PORT = int(env.get("IMSA_SMTP_PORT", "587"))
+        self.IMSA_SMTP_USER = env.get("IMSA_SMTP_USER", "")
+        self.IMSA_SMTP_PASSWORD = env.get("IMSA_SMTP_PASSWORD", "")
+        self.IMSA_SMTP_STARTTLS = _bool("IMSA_SMTP_STARTTLS", True)
+        self.IMSA_INVITATION_DAYS = int(env.get("IMSA_INVITATION_DAYS", "14"))
+        self.IMSA_RESET_HOURS = int(env.get("IMSA_RESET_HOURS", "2"))
+        self.IMSA_BEHIND_PROXY = _bool("IMSA_BEHIND_PROXY")
+        self.IMSA_LOG_JSON = _bool("IMSA_LOG_JSON", True)
+        self.RATELIMIT_STORAGE_URI = env.get("IMSA_RATELIMIT_STORAGE_URL", "memory://")
+        self.RATELIMIT_ENABLED = _bool("IMSA_RATELIMIT_ENABLED", True)
+        self.IMSA_SIGN_IN_LIMIT = env.get("IMSA_SIGN_IN_LIMIT", "5 per minute;30 per hour")
+        self.SESSION_COOKIE_SECURE = _bool("IMSA_SECURE_COOKIES")
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+
+    SECRET_KEY: str | None = None  # filled by create_app from the environment or instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    RATELIMIT_HEADERS_ENABLED = True
+    TESTING = False
+
+
+class TestConfig(Config):
+    """Tests: a database URL given by the test run (SQLite file or PostgreSQL), quiet logs."""
+
+    def __init__(self, database_url: str, instance_path: str | None = None) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.SECRET_KEY = "test-secret-key-not-for-production"
+        self.TESTING = True
+        self.IMSA_LOG_JSON = False
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.IMSA_SMTP_HOST = ""
+        self.IMSA_BASE_URL = "http://localhost"

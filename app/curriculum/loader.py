@@ -1,0 +1,403 @@
+"""Reads ``course_content/`` (and the files of ``assessments/``) into a validated, hashed curriculum.
+
+The file format (documented for authors in ``course_content/README.md``):
+
+- ``curriculum.yaml``: ``version``, ``title``, ``modules`` (folder names, in order) and ``accreditation``.
+- ``<module folder>/module.md``: YAML front matter (``code``, ``title``, ``summary``, ``study_hours``,
+  ``learning_outcomes``, optional ``content_note``) and a Markdown introduction.
+- ``<module folder>/lessons/NN-slug.md``: front matter (``title``, optional ``content_note``,
+  ``law_as_at`` and ``review_due``) and the lesson in Markdown.
+
+Every problem found is reported with its file and line; nothing is stored unless the whole tree is valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.curriculum.rendering import render_markdown
+
+LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+MODULE_CODE = re.compile(r"^M\d{2}$")
+VERSION_LABEL = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$")
+MAX_STUDY_HOURS = 1000
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class CurriculumInvalid(Exception):
+    """The tree has problems; ``problems`` lists each with its file and line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class LoadedLesson:
+    position: int
+    slug: str
+    title: str
+    content_note: str | None
+    law_as_at: date | None
+    review_due: date | None
+    html: str
+    word_count: int
+    source_path: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class LoadedModule:
+    position: int
+    slug: str
+    code: str
+    title: str
+    summary: str
+    study_hours: int
+    learning_outcomes: list[str]
+    content_note: str | None
+    intro_html: str
+    content_hash: str
+    lessons: list[LoadedLesson]
+
+
+@dataclass(frozen=True)
+class LoadedCurriculum:
+    label: str
+    title: str
+    accreditation_rule: dict
+    modules: list[LoadedModule]
+    manifest: dict[str, str]
+    content_hash: str
+
+
+@dataclass
+class _Document:
+    """A parsed YAML mapping plus the line of each top-level key (1-based, in the file)."""
+
+    data: dict[str, Any]
+    lines: dict[str, int]
+    start_line: int  # line of the mapping itself (for "missing key" problems)
+
+
+@dataclass
+class _Reader:
+    root: Path  # the folder paths are reported relative to
+    problems: list[Problem] = field(default_factory=list)
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def problem(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(self.rel(path), line, message))
+
+    def parse_yaml(self, text: str, path: Path, first_line: int = 1) -> _Document | None:
+        """Parse ``text`` (which starts at ``first_line`` of ``path``) as a YAML mapping."""
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = first_line + (mark.line if mark else 0)
+            self.problem(path, line, f"invalid YAML: {error.problem or error}")
+            return None
+        if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+            self.problem(path, first_line, "expected a YAML mapping of `key: value` lines")
+            return None
+        lines = {key.value: first_line + key.start_mark.line for key, _ in node.value}
+        return _Document(data, lines, first_line)
+
+    def front_matter(self, path: Path) -> tuple[_Document | None, str, int]:
+        """Split a Markdown file into its front matter and body; the int is the body's first line."""
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            self.problem(path, line, "the file is not valid UTF-8 text")
+            return None, "", 1
+        lines = text.splitlines(keepends=True)
+        if not lines or lines[0].strip() != "---":
+            self.problem(path, 1, "the file must start with YAML front matter between two `---` lines")
+            return None, text, 1
+        for index in range(1, len(lines)):
+            if lines[index].strip() == "---":
+                document = self.parse_yaml("".join(lines[1:index]), path, first_line=2)
+                return document, "".join(lines[index + 1 :]), index + 2
+        self.problem(path, 1, "the front matter is not closed by a second `---` line")
+        return None, text, 1
+
+    # --- field checks: each reports a problem at the key's line and returns a clean value or None
+    def text(self, doc: _Document, key: str, path: Path, required: bool = True, max_len: int = 200):
+        value = doc.data.get(key)
+        if value is None:
+            if required:
+                self.problem(path, doc.start_line, f"`{key}` is required")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(path, doc.lines[key], f"`{key}` must be non-empty text")
+            return None
+        if len(value) > max_len:
+            self.problem(path, doc.lines[key], f"`{key}` is {len(value)} characters; at most {max_len}")
+            return None
+        return value.strip()
+
+    def date(self, doc: _Document, key: str, path: Path) -> date | None:
+        value = doc.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, date):
+            self.problem(path, doc.lines[key], f"`{key}` must be a date written YYYY-MM-DD, not {value!r}")
+            return None
+        return value
+
+    def unknown_keys(self, doc: _Document, allowed: set[str], path: Path) -> None:
+        for key in doc.data:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.problem(
+                    path, doc.lines.get(key, doc.start_line), f"unknown key `{key}` (known: {known})"
+                )
+
+    def body_headings(self, body: str, path: Path, first_line: int) -> None:
+        """The page title is the only `#` heading; content sections start at `##`."""
+        in_fence = False
+        for offset, line in enumerate(body.splitlines()):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+            elif not in_fence and re.match(r"^# ", line):
+                self.problem(
+                    path,
+                    first_line + offset,
+                    "use `##` for sections: the title is the page's only `#` heading",
+                )
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _word_count(markdown_text: str) -> int:
+    return len(re.findall(r"[\w'’-]+", markdown_text))
+
+
+def build_manifest(content_dir: Path, assessments_dir: Path | None) -> dict[str, str]:
+    """``{path: sha256}`` of every file in the tree; the curriculum's hash covers exactly these bytes."""
+    manifest: dict[str, str] = {}
+    for base, prefix in ((content_dir, "course_content"), (assessments_dir, "assessments")):
+        if base is None or not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            manifest[f"{prefix}/{path.relative_to(base).as_posix()}"] = _sha256(path.read_bytes())
+    return manifest
+
+
+def manifest_hash(manifest: dict[str, str]) -> str:
+    return _sha256("".join(f"{digest}  {path}\n" for path, digest in sorted(manifest.items())).encode())
+
+
+def _load_lesson(reader: _Reader, path: Path, position: int, slug: str) -> LoadedLesson | None:
+    before = len(reader.problems)
+    doc, body, body_line = reader.front_matter(path)
+    if doc is None:
+        return None
+    reader.unknown_keys(doc, {"title", "content_note", "law_as_at", "review_due"}, path)
+    title = reader.text(doc, "title", path)
+    note = reader.text(doc, "content_note", path, required=False, max_len=1000)
+    law_as_at = reader.date(doc, "law_as_at", path)
+    review_due = reader.date(doc, "review_due", path)
+    if law_as_at and not review_due:
+        reader.problem(path, doc.lines["law_as_at"], "`review_due` is required when `law_as_at` is given")
+    if law_as_at and review_due and review_due <= law_as_at:
+        reader.problem(path, doc.lines["review_due"], "`review_due` must be after `law_as_at`")
+    if not body.strip():
+        reader.problem(path, body_line, "the lesson has no text after its front matter")
+    reader.body_headings(body, path, body_line)
+    if len(reader.problems) > before:
+        return None
+    return LoadedLesson(
+        position=position,
+        slug=slug,
+        title=title,
+        content_note=note,
+        law_as_at=law_as_at,
+        review_due=review_due,
+        html=render_markdown(body),
+        word_count=_word_count(body),
+        source_path=reader.rel(path),
+        content_hash=_sha256(path.read_bytes()),
+    )
+
+
+def _load_module(reader: _Reader, folder: Path, position: int, yaml_path: Path, line: int):
+    if not folder.is_dir():
+        reader.problem(yaml_path, line, f"module folder `{folder.name}` does not exist")
+        return None
+    path = folder / "module.md"
+    if not path.is_file():
+        reader.problem(yaml_path, line, f"`{folder.name}/module.md` is missing")
+        return None
+    before = len(reader.problems)
+    doc, body, body_line = reader.front_matter(path)
+    if doc is None:
+        return None
+    allowed = {"code", "title", "summary", "study_hours", "learning_outcomes", "content_note"}
+    reader.unknown_keys(doc, allowed, path)
+    code = reader.text(doc, "code", path, max_len=16)
+    if code and not MODULE_CODE.match(code):
+        reader.problem(path, doc.lines["code"], f"`code` must look like M01, not {code!r}")
+    title = reader.text(doc, "title", path)
+    summary = reader.text(doc, "summary", path, max_len=600)
+    note = reader.text(doc, "content_note", path, required=False, max_len=1000)
+    hours = doc.data.get("study_hours")
+    if hours is None:
+        reader.problem(path, doc.start_line, "`study_hours` is required")
+    elif isinstance(hours, bool) or not isinstance(hours, int) or not 0 < hours <= MAX_STUDY_HOURS:
+        reader.problem(
+            path,
+            doc.lines["study_hours"],
+            f"`study_hours` must be a whole number from 1 to {MAX_STUDY_HOURS}",
+        )
+    outcomes = doc.data.get("learning_outcomes")
+    if (
+        not isinstance(outcomes, list)
+        or not outcomes
+        or not all(isinstance(o, str) and o.strip() for o in outcomes)
+    ):
+        reader.problem(
+            path,
+            doc.lines.get("learning_outcomes", doc.start_line),
+            "`learning_outcomes` must be a list of at least one outcome (text)",
+        )
+    reader.body_headings(body, path, body_line)
+
+    lessons_dir = folder / "lessons"
+    lesson_files = sorted(lessons_dir.glob("*.md")) if lessons_dir.is_dir() else []
+    if not lesson_files:
+        reader.problem(
+            path, 1, f"`{folder.name}/lessons/` has no lessons (files named like 01-first-lesson.md)"
+        )
+    lessons: list[LoadedLesson] = []
+    seen_numbers: dict[int, Path] = {}
+    for lesson_path in lesson_files:
+        match = LESSON_FILE.match(lesson_path.name)
+        if not match:
+            reader.problem(
+                lesson_path, 1, "lesson files are named NN-slug.md (two digits, lowercase words and hyphens)"
+            )
+            continue
+        number = int(match.group(1))
+        if number in seen_numbers:
+            reader.problem(
+                lesson_path, 1, f"lesson number {number:02d} is also used by {seen_numbers[number].name}"
+            )
+            continue
+        seen_numbers[number] = lesson_path
+        lesson = _load_lesson(reader, lesson_path, len(lessons) + 1, match.group(2))
+        if lesson:
+            lessons.append(lesson)
+    if len(reader.problems) > before:
+        return None
+    module_hash = _sha256(
+        "".join([_sha256(path.read_bytes()), *(ls.content_hash for ls in lessons)]).encode()
+    )
+    return LoadedModule(
+        position=position,
+        slug=folder.name,
+        code=code,
+        title=title,
+        summary=summary,
+        study_hours=hours,
+        learning_outcomes=[o.strip() for o in outcomes],
+        content_note=note,
+        intro_html=render_markdown(body),
+        content_hash=module_hash,
+        lessons=lessons,
+    )
+
+
+def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedCurriculum:
+    """Read and validate the whole tree; raise ``CurriculumInvalid`` listing every problem."""
+    content_dir = content_dir.resolve()
+    reader = _Reader(root=content_dir.parent)
+    yaml_path = content_dir / "curriculum.yaml"
+    if not yaml_path.is_file():
+        raise CurriculumInvalid([Problem(reader.rel(yaml_path), 1, "curriculum.yaml is missing")])
+    doc = reader.parse_yaml(yaml_path.read_text(encoding="utf-8"), yaml_path)
+    if doc is None:
+        raise CurriculumInvalid(reader.problems)
+    reader.unknown_keys(doc, {"version", "title", "modules", "accreditation"}, yaml_path)
+    label = doc.data.get("version")
+    if label is None:
+        reader.problem(yaml_path, 1, "`version` is required (for example 2025.1)")
+    elif not VERSION_LABEL.match(str(label)):
+        reader.problem(
+            yaml_path,
+            doc.lines["version"],
+            "`version` must be letters, digits, dots or hyphens (e.g. 2025.1)",
+        )
+    title = reader.text(doc, "title", yaml_path)
+    rule = doc.data.get("accreditation")
+    if not isinstance(rule, dict):
+        reader.problem(
+            yaml_path, doc.lines.get("accreditation", 1), "`accreditation` must be a mapping (the award rule)"
+        )
+    folders = doc.data.get("modules")
+    modules: list[LoadedModule] = []
+    if not isinstance(folders, list) or not folders or not all(isinstance(f, str) for f in folders):
+        reader.problem(
+            yaml_path, doc.lines.get("modules", 1), "`modules` must be a list of module folder names"
+        )
+    else:
+        # Each list item's own line, so a missing folder is reported where it is named.
+        node = yaml.compose(yaml_path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        items = next(v for k, v in node.value if k.value == "modules").value
+        seen: set[str] = set()
+        for index, (name, item) in enumerate(zip(folders, items, strict=True)):
+            line = item.start_mark.line + 1
+            if name in seen:
+                reader.problem(yaml_path, line, f"module folder `{name}` is listed twice")
+                continue
+            seen.add(name)
+            module = _load_module(reader, content_dir / name, index + 1, yaml_path, line)
+            if module:
+                modules.append(module)
+        codes: dict[str, str] = {}
+        for module in modules:
+            if module.code in codes:
+                reader.problem(
+                    content_dir / module.slug / "module.md",
+                    2,
+                    f"code {module.code} is also used by {codes[module.code]}",
+                )
+            codes[module.code] = module.slug
+    if reader.problems:
+        raise CurriculumInvalid(reader.problems)
+    manifest = build_manifest(content_dir, assessments_dir)
+    return LoadedCurriculum(
+        label=str(label),
+        title=title,
+        accreditation_rule=rule,
+        modules=modules,
+        manifest=manifest,
+        content_hash=manifest_hash(manifest),
+    )

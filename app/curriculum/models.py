@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from app.database import UTCDateTime, db, str_enum, utcnow
+
+
+class VersionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class CurriculumVersion(db.Model):
+    """One loaded copy of ``course_content/`` + ``assessments/``, identified by its content hash.
+
+    A published version is frozen (see ``_refuse_changes_to_published``): a changed tree is loaded as a
+    new version. Cohorts, progress and later marks and credentials point at the version they were earned under.
+    """
+
+    __tablename__ = "curriculum_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(sa.String(32), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # {relative path: sha256 of the file} for every file of the tree, for `imsa curriculum diff`.
+    manifest: Mapped[dict] = mapped_column(sa.JSON)
+    accreditation_rule: Mapped[dict] = mapped_column(sa.JSON)
+    status: Mapped[VersionStatus] = mapped_column(str_enum(VersionStatus), default=VersionStatus.DRAFT)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="version", order_by="Module.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_hash[:12]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is VersionStatus.PUBLISHED
+
+
+class Module(db.Model):
+    __tablename__ = "module"
+    __table_args__ = (sa.UniqueConstraint("version_id", "slug"), sa.UniqueConstraint("version_id", "code"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("curriculum_version.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    code: Mapped[str] = mapped_column(sa.String(16))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    study_hours: Mapped[int]
+    learning_outcomes: Mapped[list] = mapped_column(sa.JSON)
+    content_note: Mapped[str | None] = mapped_column(sa.Text)
+    intro_html: Mapped[str] = mapped_column(sa.Text)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+
+    version: Mapped[CurriculumVersion] = relationship(back_populates="modules")
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="module", order_by="Lesson.position", cascade="all, delete-orphan"
+    )
+
+
+class Lesson(db.Model):
+    __tablename__ = "lesson"
+    __table_args__ = (sa.UniqueConstraint("module_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    content_note: Mapped[str | None] = mapped_column(sa.Text)
+    law_as_at: Mapped[date | None]
+    review_due: Mapped[date | None]
+    html: Mapped[str] = mapped_column(sa.Text)
+    word_count: Mapped[int]
+    source_path: Mapped[str] = mapped_column(sa.String(300))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+
+    module: Mapped[Module] = relationship(back_populates="lessons")
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / 200))
+
+
+class PublishedVersionError(RuntimeError):
+    """Raised on any attempt to change or delete a published curriculum version or its content."""
+
+
+def _version_of(obj) -> CurriculumVersion | None:
+    if isinstance(obj, CurriculumVersion):
+        return obj
+    if isinstance(obj, Module):
+        return obj.version
+    if isinstance(obj, Lesson):
+        return obj.module.version if obj.module else None
+    return None
+
+
+def _was_published(version: CurriculumVersion) -> bool:
+    history = inspect(version).attrs.status.history
+    if history.deleted:  # status changed in this flush: what was it before?
+        return history.deleted[0] == VersionStatus.PUBLISHED
+    return version.status == VersionStatus.PUBLISHED
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_published(session: Session, flush_context, instances) -> None:
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        version = _version_of(obj)
+        if version is None or version in session.new or not _was_published(version):
+            continue
+        if obj not in session.dirty or session.is_modified(obj, include_collections=False):
+            raise PublishedVersionError(
+                f"curriculum version {version.label} ({version.short_hash}) is published and cannot be "
+                "changed; load the changed files as a new version"
+            )

@@ -1,0 +1,95 @@
+"""The trainee's pages: their modules, module pages and lessons."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.access import roles_required
+from app.auth.models import Role
+from app.cohorts.services import current_enrolment
+from app.database import db
+from app.learning import services
+
+bp = Blueprint("learning", __name__, url_prefix="/learn", template_folder="templates")
+
+
+def _enrolment_or_404():
+    enrolment = current_enrolment(current_user)
+    if enrolment is None:
+        abort(404)
+    return enrolment
+
+
+def _module_or_404(enrolment, module_slug):
+    module = services.module_in(enrolment, module_slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/")
+@roles_required(Role.TRAINEE)
+def dashboard():
+    enrolment = current_enrolment(current_user)
+    if enrolment is None:
+        return render_template("site/nothing_yet.html", title="My training")
+    return render_template(
+        "learning/dashboard.html", enrolment=enrolment, overview=services.overview(enrolment), title="My training"
+    )
+
+
+@bp.route("/<module_slug>")
+@roles_required(Role.TRAINEE)
+def module(module_slug: str):
+    enrolment = _enrolment_or_404()
+    module = _module_or_404(enrolment, module_slug)
+    return render_template(
+        "learning/module.html",
+        module=module,
+        progress=services.progress_in_module(enrolment, module),
+        title=f"{module.code}: {module.title}",
+    )
+
+
+@bp.route("/<module_slug>/<lesson_slug>")
+@roles_required(Role.TRAINEE)
+def lesson(module_slug: str, lesson_slug: str):
+    enrolment = _enrolment_or_404()
+    module = _module_or_404(enrolment, module_slug)
+    lessons = module.lessons
+    index = next((i for i, ls in enumerate(lessons) if ls.slug == lesson_slug), None)
+    if index is None:
+        abort(404)
+    lesson = lessons[index]
+    progress = services.open_lesson(enrolment, lesson, current_user)
+    db.session.commit()
+    return render_template(
+        "learning/lesson.html",
+        module=module,
+        lesson=lesson,
+        progress=progress,
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        position=index + 1,
+        title=lesson.title,
+    )
+
+
+@bp.route("/<module_slug>/<lesson_slug>/complete", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def complete(module_slug: str, lesson_slug: str):
+    enrolment = _enrolment_or_404()
+    module = _module_or_404(enrolment, module_slug)
+    lesson = next((ls for ls in module.lessons if ls.slug == lesson_slug), None)
+    if lesson is None:
+        abort(404)
+    completed = request.form.get("completed", "yes") == "yes"
+    services.set_completed(enrolment, lesson, completed, current_user)
+    db.session.commit()
+    if not completed:
+        flash(f"“{lesson.title}” is marked as not complete.", "success")
+        return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=lesson.slug))
+    following = next((ls for ls in module.lessons if ls.position == lesson.position + 1), None)
+    flash(f"“{lesson.title}” is marked as complete.", "success")
+    if following:
+        return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=following.slug))
+    return redirect(url_for(".module", module_slug=module.slug))

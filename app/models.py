@@ -1,0 +1,26 @@
+"""Every model of every capability, imported in one place for metadata and Alembic."""
+
+from app.audit.models import AuditEvent
+from app.auth.models import Invitation, PasswordReset, User, UserRole
+from app.cohorts.models import Cohort, Enrolment, cohort_trainer
+from app.curriculum.models import CurriculumVersion, Lesson, Module
+from app.learning.models import LessonProgress
+from app.mail.models import OutboxMessage
+from app.organisations.models import Organisation
+
+__all__ = [
+    "AuditEvent",
+    "Cohort",
+    "CurriculumVersion",
+    "Enrolment",
+    "Invitation",
+    "Lesson",
+    "LessonProgress",
+    "Module",
+    "Organisation",
+    "OutboxMessage",
+    "PasswordReset",
+    "User",
+    "UserRole",
+    "cohort_trainer",
+]

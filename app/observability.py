@@ -1,0 +1,59 @@
+"""Structured logging: one JSON object per line on stderr, with the request id when there is one."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+
+from flask import Flask, g, has_request_context, request
+
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if has_request_context():
+            entry["request_id"] = g.get("request_id")
+        entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    if app.config["IMSA_LOG_JSON"]:
+        handler.setFormatter(JsonFormatter())
+    root = logging.getLogger("imsa")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    access = logging.getLogger("imsa.request")
+
+    @app.before_request
+    def _start() -> None:
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log(response):
+        if request.endpoint != "static":
+            access.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+                },
+            )
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response

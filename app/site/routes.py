@@ -1,0 +1,61 @@
+"""The start page (which sends each person to where their work is), navigation and /healthz."""
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.access import public, signed_in
+from app.auth.models import Role
+from app.cohorts.services import current_enrolment
+from app.database import db
+
+bp = Blueprint("site", __name__, template_folder="templates")
+
+# (label, endpoint, roles that see it); a blueprint's pages mark its item as current.
+NAVIGATION = [
+    ("My training", "learning.dashboard", {Role.TRAINEE}),
+    ("Cohorts", "cohorts.index", {Role.HUB_ADMIN, Role.TRAINER}),
+    ("People", "auth.people", {Role.HUB_ADMIN}),
+    ("Organisations", "organisations.index", {Role.HUB_ADMIN}),
+    ("My organisation", "organisations.mine", {Role.ORG_MANAGER}),
+    ("Curriculum", "curriculum.index", {Role.HUB_ADMIN}),
+    ("Outbox", "mail.outbox", {Role.HUB_ADMIN}),
+    ("Account", "auth.account", set(Role)),
+]
+
+
+@bp.app_context_processor
+def navigation():
+    if not current_user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, endpoint, roles in NAVIGATION:
+        if current_user.has_role(*roles):
+            active = request.endpoint == endpoint or (
+                request.blueprint == endpoint.split(".")[0] and endpoint.split(".")[0] not in {"auth", "cohorts"}
+            )
+            items.append({"label": label, "href": url_for(endpoint), "active": active})
+    return {"nav_items": items}
+
+
+@bp.route("/")
+@signed_in
+def home():
+    if current_user.has_role(Role.TRAINEE) and current_enrolment(current_user):
+        return redirect(url_for("learning.dashboard"))
+    if current_user.has_role(Role.HUB_ADMIN, Role.TRAINER):
+        return redirect(url_for("cohorts.index"))
+    if current_user.has_role(Role.ORG_MANAGER):
+        return redirect(url_for("organisations.mine"))
+    return render_template("site/nothing_yet.html", title="Welcome")
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For load balancers: 200 when the app can reach its database."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
