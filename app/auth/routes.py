@@ -45,9 +45,9 @@ def sign_in():
 def _too_many_attempts(error):
     form = SignInForm()
     form.email.data = request.form.get("email", "")
-    form.password.errors.append(
+    form.password.errors = [
         "You have tried to sign in too many times. Wait a minute, then try again, or reset your password."
-    )
+    ]
     return render_template("auth/sign_in.html", form=form, title="Sign in"), 429
 
 

@@ -197,7 +197,8 @@ def _sha256(data: bytes) -> str:
 
 
 def _word_count(markdown_text: str) -> int:
-    return len(re.findall(r"[\w'’-]+", markdown_text))
+    """Words a reader reads: web addresses (mostly in footnotes) would otherwise count as dozens."""
+    return len(re.findall(r"[\w'’-]+", re.sub(r"<?https?://\S+", " ", markdown_text)))
 
 
 def build_manifest(content_dir: Path, assessments_dir: Path | None) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The start page (which sends each person to where their work is), navigation and /healthz."""
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.access import public, signed_in
@@ -26,7 +26,7 @@ NAVIGATION = [
 
 @bp.app_context_processor
 def navigation():
-    if not current_user.is_authenticated:
+    if not has_request_context() or not current_user.is_authenticated:  # emails render without a request
         return {"nav_items": []}
     items = []
     for label, endpoint, roles in NAVIGATION:

@@ -1,0 +1,64 @@
+# Two commands on a fresh machine:
+#   make run   set everything up and serve on http://127.0.0.1:5000 (SQLite)
+#   make test  set everything up and run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+# Debian packages the tests need: a real Chromium for end-to-end tests, poppler for PDF checks, fonts.
+DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core
+
+.PHONY: run setup test lint bench assets system-deps clean
+
+run: setup
+	$(BIN)/imsa run --host 127.0.0.1 --port 5000
+
+setup: $(VENV)/.installed assets
+	$(BIN)/imsa init
+	$(BIN)/imsa curriculum load --publish
+	$(BIN)/imsa demo
+
+test: system-deps $(VENV)/.installed assets
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check app tests
+
+bench: $(VENV)/.installed assets
+	$(BIN)/python -m tests.bench
+
+# The virtualenv, from the pinned lock; rebuilt only when the lock or pyproject changes.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --reinstall-package imsa-platform -e .
+	touch $@
+
+# Stylesheet and scripts from govuk-frontend, compiled with Sass; rebuilt when the sources change.
+ASSET_SOURCES := package-lock.json scripts/build-assets.mjs $(wildcard app/static/src/*)
+assets: app/static/build/.built
+
+app/static/build/.built: $(ASSET_SOURCES)
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $@
+
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules app/static/build .pytest_cache

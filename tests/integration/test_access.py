@@ -1,0 +1,112 @@
+"""Who may reach every route. The table must name every endpoint in the URL map, so a new route
+cannot be added without deciding (and testing) who may use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.auth.models import Role
+from tests.conftest import csrf_token, sign_in
+from tests.factories import make_cohort, make_enrolment, make_organisation, make_user, make_version
+
+ANON, TRAINEE, TRAINER, HUB, ORG = "anonymous", "trainee", "trainer", "hub_admin", "org_manager"
+EVERYONE = {ANON, TRAINEE, TRAINER, HUB, ORG}
+SIGNED_IN = EVERYONE - {ANON}
+
+# endpoint: (method, who may use it)
+ACCESS = {
+    "site.home": ("GET", SIGNED_IN),
+    "site.healthz": ("GET", EVERYONE),
+    "auth.sign_in": ("GET", EVERYONE),
+    "auth.sign_out": ("POST", EVERYONE),
+    "auth.accept_invitation": ("GET", EVERYONE),
+    "auth.forgot_password": ("GET", EVERYONE),
+    "auth.reset_password": ("GET", EVERYONE),
+    "auth.account": ("GET", SIGNED_IN),
+    "auth.people": ("GET", {HUB}),
+    "auth.invite_staff": ("GET", {HUB}),
+    "learning.dashboard": ("GET", {TRAINEE}),
+    "learning.module": ("GET", {TRAINEE}),
+    "learning.lesson": ("GET", {TRAINEE}),
+    "learning.complete": ("POST", {TRAINEE}),
+    "cohorts.index": ("GET", {HUB, TRAINER}),
+    "cohorts.new": ("GET", {HUB}),
+    "cohorts.detail": ("GET", {HUB, TRAINER}),
+    "cohorts.invite": ("GET", {HUB}),
+    "organisations.index": ("GET", {HUB}),
+    "organisations.new": ("GET", {HUB}),
+    "organisations.mine": ("GET", {ORG}),
+    "curriculum.index": ("GET", {HUB}),
+    "curriculum.publish": ("POST", {HUB}),
+    "mail.outbox": ("GET", {HUB}),
+}
+
+
+@pytest.fixture
+def world(app, tmp_path):
+    version = make_version(tmp_path)
+    trainer = make_user(Role.TRAINER)
+    cohort = make_cohort(version, trainers=[trainer])
+    organisation = make_organisation()
+    trainee = make_user(Role.TRAINEE)
+    make_enrolment(cohort, trainee, organisation)
+    manager = make_user(Role.ORG_MANAGER)
+    manager.organisation = organisation
+    from app.database import db
+
+    db.session.commit()
+    people = {TRAINEE: trainee, TRAINER: trainer, HUB: make_user(Role.HUB_ADMIN), ORG: manager}
+    module = version.modules[0]
+    params = {
+        "module_slug": module.slug,
+        "lesson_slug": module.lessons[0].slug,
+        "public_id": cohort.public_id,
+        "content_hash": version.content_hash,
+        "token": "no-such-token",
+    }
+    return people, params
+
+
+def test_the_table_names_every_route(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints == set(ACCESS), "add new routes to ACCESS with who may use them"
+
+
+def _url(app, endpoint, params):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    return rule.build({name: params[name] for name in rule.arguments})[1]
+
+
+@pytest.mark.parametrize("persona", sorted(EVERYONE))
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_route_access_by_role(app, world, endpoint, persona):
+    people, params = world
+    client = app.test_client()
+    if persona != ANON:
+        sign_in(client, people[persona])
+    method, allowed = ACCESS[endpoint]
+    url = _url(app, endpoint, params)
+    if method == "POST":
+        response = client.post(url, data={"csrf_token": csrf_token(client)})
+    else:
+        response = client.get(url)
+    refused = response.status_code == 403 or (
+        response.status_code == 302 and response.location.startswith("/sign-in")
+        and endpoint not in {"auth.sign_out"}
+    )
+    if persona in allowed:
+        assert not refused, f"{persona} should reach {endpoint} ({response.status_code})"
+        assert response.status_code < 500
+    else:
+        assert refused, f"{persona} must not reach {endpoint} (got {response.status_code})"
+        if persona == ANON:
+            assert response.status_code == 302 and "next=" in response.location
+
+
+def test_a_trainer_sees_only_their_own_cohorts(app, world, tmp_path):
+    people, params = world
+    other_trainer = make_user(Role.TRAINER)
+    client = app.test_client()
+    sign_in(client, other_trainer)
+    assert client.get(f"/cohorts/{params['public_id']}").status_code == 403
+    assert params["public_id"] not in client.get("/cohorts/").get_data(as_text=True)
