@@ -68,15 +68,16 @@ def app(make_app):
 
 
 class Client(FlaskClient):
-    """A test client whose requests start without the previous request's signed-in user.
+    """A test client whose requests each start with an empty ``g``, as in production.
 
-    Tests keep one app context open (to use ``db.session`` directly), and Flask reuses it for requests,
-    so Flask-Login's per-context user cache would otherwise survive from one request to the next.
+    Tests keep one app context open (to use ``db.session`` directly) and Flask reuses it for requests,
+    so per-context caches (Flask-Login's user, Flask-WTF's CSRF token) would leak between requests.
     """
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            g.pop("_login_user", None)
+            for key in list(g):
+                g.pop(key)
         return super().open(*args, **kwargs)
 
 

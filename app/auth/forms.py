@@ -53,4 +53,4 @@ class InviteStaffForm(FlaskForm):
                     Email("Enter an email address in the correct format, like name@example.org")],
     )
     roles = SelectMultipleField("Roles", choices=STAFF_ROLES, validators=[DataRequired("Choose at least one role")])
-    organisation = SelectField("Organisation (for organisation managers)", choices=[])
+    organisation = SelectField("Organisation (for organisation managers)", choices=[], default="")

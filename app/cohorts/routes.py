@@ -53,7 +53,7 @@ def new():
         except services.CohortError as problem:
             db.session.rollback()
             field = form.ends_on if "end date" in str(problem) else form.name
-            field.errors = [*field.errors, str(problem).capitalize()]
+            field.errors = [*field.errors, str(problem)]
         else:
             db.session.commit()
             flash(f"{cohort.name} has been created.", "success")
@@ -89,7 +89,7 @@ def invite(public_id: str):
             enrolment = services.invite_trainee(cohort, form.email.data, form.name.data, organisation, current_user)
         except services.CohortError as problem:
             db.session.rollback()
-            form.email.errors = [*form.email.errors, str(problem).capitalize()]
+            form.email.errors = [*form.email.errors, str(problem)]
         else:
             db.session.commit()
             flash(f"{enrolment.user.name} is enrolled in {cohort.name} and has been sent an invitation.", "success")

@@ -27,13 +27,13 @@ def create_cohort(
     require_role(actor, Role.HUB_ADMIN)
     name = name.strip()
     if not version.is_published:
-        raise CohortError("a cohort can only follow a published curriculum version")
+        raise CohortError("A cohort can only follow a published curriculum version")
     if ends_on <= starts_on:
-        raise CohortError("the end date must be after the start date")
+        raise CohortError("The end date must be after the start date")
     if db.session.scalar(db.select(Cohort).where(sa.func.lower(Cohort.name) == name.lower())):
-        raise CohortError(f"a cohort called {name} already exists")
+        raise CohortError(f"A cohort called {name} already exists")
     if any(not t.has_role(Role.TRAINER) for t in trainers):
-        raise CohortError("only people with the trainer role can train a cohort")
+        raise CohortError("Only people with the trainer role can train a cohort")
     cohort = Cohort(name=name, curriculum_version=version, starts_on=starts_on, ends_on=ends_on, trainers=trainers)
     db.session.add(cohort)
     record(actor, "cohort.created", cohort, name=name, curriculum=version.content_hash,

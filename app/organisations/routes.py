@@ -33,7 +33,7 @@ def new():
             )
         except services.DuplicateName as problem:
             db.session.rollback()
-            form.name.errors = [*form.name.errors, str(problem).capitalize()]
+            form.name.errors = [*form.name.errors, str(problem)]
         else:
             db.session.commit()
             flash(f"{organisation.name} has been added.", "success")

@@ -17,7 +17,7 @@ def create_organisation(
     require_role(actor, Role.HUB_ADMIN)
     name = name.strip()
     if by_name(name):
-        raise DuplicateName(f"an organisation called {name} already exists")
+        raise DuplicateName(f"An organisation called {name} already exists")
     organisation = Organisation(name=name, kind=kind, nation=nation, region=(region or "").strip() or None)
     db.session.add(organisation)
     record(actor, "organisation.created", organisation, name=name, kind=kind.value, nation=nation.value)

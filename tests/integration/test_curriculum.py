@@ -1,0 +1,120 @@
+"""Curriculum versions: stored once per content hash, frozen when published, managed from the CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.curriculum import services
+from app.curriculum.models import CurriculumVersion, Lesson, Module, PublishedVersionError
+from app.database import db
+from tests.factories import make_version, write_curriculum
+
+
+def test_loading_the_same_tree_twice_stores_one_version(app, tmp_path):
+    content = write_curriculum(tmp_path)
+    first = services.load(content, None)
+    db.session.commit()
+    second = services.load(content, None)
+    assert first.created and not second.created
+    assert second.version.id == first.version.id
+    assert db.session.scalar(db.select(db.func.count(CurriculumVersion.id))) == 1
+
+
+def test_a_published_version_cannot_be_edited(app, tmp_path):
+    version = make_version(tmp_path)
+    lesson = version.modules[0].lessons[0]
+    lesson.html = "<p>quietly changed</p>"
+    with pytest.raises(PublishedVersionError):
+        db.session.commit()
+    db.session.rollback()
+    assert db.session.get(Lesson, lesson.id).html != "<p>quietly changed</p>"
+
+
+@pytest.mark.parametrize("target", ["version", "module", "lesson"])
+def test_a_published_version_and_its_content_cannot_be_deleted(app, tmp_path, target):
+    version = make_version(tmp_path)
+    obj = {"version": version, "module": version.modules[0], "lesson": version.modules[0].lessons[0]}[target]
+    db.session.delete(obj)
+    with pytest.raises(PublishedVersionError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_nothing_can_be_added_to_a_published_version(app, tmp_path):
+    version = make_version(tmp_path)
+    module = version.modules[0]
+    db.session.add(Lesson(module=module, position=99, slug="sneaky", title="Sneaky", html="", word_count=0,
+                          source_path="x", content_hash="0" * 64))
+    with pytest.raises(PublishedVersionError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_draft_can_be_replaced_but_a_changed_published_label_is_refused(app, tmp_path):
+    content = write_curriculum(tmp_path)
+    draft = services.load(content, None).version
+    db.session.commit()
+    lesson = content / "m01-module-1" / "lessons" / "01-lesson-1.md"
+    lesson.write_text(lesson.read_text() + "\nMore text.\n")
+    replacement = services.load(content, None).version
+    db.session.commit()
+    assert replacement.content_hash != draft.content_hash
+    assert db.session.scalar(db.select(db.func.count(CurriculumVersion.id))) == 1
+
+    services.publish(replacement)
+    db.session.commit()
+    lesson.write_text(lesson.read_text() + "\nEven more.\n")
+    with pytest.raises(services.VersionConflict, match="change `version` in curriculum.yaml"):
+        services.load(content, None)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(Module.id))) == 2
+
+
+def test_cli_validate_names_file_and_line_and_exits_non_zero(runner, tmp_path):
+    content = write_curriculum(tmp_path)
+    module = content / "m02-module-2" / "module.md"
+    module.write_text(module.read_text().replace("study_hours: 10", "study_hours: lots"))
+    result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
+    assert result.exit_code == 1
+    assert "error: course_content/m02-module-2/module.md:5: `study_hours` must be a whole number" in result.output
+
+
+def test_cli_load_publish_and_diff(runner, tmp_path):
+    content = write_curriculum(tmp_path)
+    loaded = runner.invoke(args=["curriculum", "load", "--content", str(content)])
+    assert loaded.exit_code == 0 and "loaded: curriculum test.1 (draft)" in loaded.output
+    published = runner.invoke(args=["curriculum", "publish", "test.1"])
+    assert published.exit_code == 0 and "published" in published.output
+    assert "no changes" in runner.invoke(args=["curriculum", "diff", "--content", str(content)]).output
+
+    (content / "m01-module-1" / "lessons" / "03-lesson-3.md").write_text("---\ntitle: New\n---\nNew lesson.\n")
+    lesson = content / "m02-module-2" / "lessons" / "01-lesson-1.md"
+    lesson.write_text(lesson.read_text() + "\nChanged.\n")
+    diff = runner.invoke(args=["curriculum", "diff", "--content", str(content)]).output
+    assert "+ course_content/m01-module-1/lessons/03-lesson-3.md" in diff
+    assert "~ course_content/m02-module-2/lessons/01-lesson-1.md" in diff
+
+    refused = runner.invoke(args=["curriculum", "load", "--content", str(content)])
+    assert refused.exit_code == 1 and "is published with other content" in refused.output
+
+
+def test_cli_load_of_a_broken_tree_stores_nothing(runner, tmp_path):
+    content = write_curriculum(tmp_path)
+    (content / "m01-module-1" / "module.md").write_text("---\ncode: [\n---\n")
+    result = runner.invoke(args=["curriculum", "load", "--content", str(content)])
+    assert result.exit_code == 1 and "nothing was loaded" in result.output
+    assert db.session.scalar(db.select(db.func.count(CurriculumVersion.id))) == 0
+
+
+def test_hub_admin_publishes_a_draft_from_the_web(app, client, tmp_path):
+    from app.auth.models import Role
+    from tests.conftest import post_form, sign_in
+    from tests.factories import make_user
+
+    version = make_version(tmp_path, publish=False)
+    sign_in(client, make_user(Role.HUB_ADMIN))
+    assert "Draft" in client.get("/curriculum/").get_data(as_text=True)
+    response = post_form(client, f"/curriculum/{version.content_hash}/publish", follow_redirects=True)
+    assert "is published and can no longer change" in response.get_data(as_text=True)
+    db.session.refresh(version)
+    assert version.is_published
