@@ -19,5 +19,5 @@ const css = sass.compile(join(src, "app.scss"), {
 });
 writeFileSync(join(out, "app.css"), css.css);
 copyFileSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
-for (const name of ["app.js", "print.css"]) copyFileSync(join(src, name), join(out, name));
+for (const name of ["app.js", "print.css", "favicon.svg"]) copyFileSync(join(src, name), join(out, name));
 console.log(`assets built in ${out}`);
