@@ -31,7 +31,6 @@ def create_app(config: Config | None = None) -> Flask:
 
     from app.errors import init_errors
     from app.security import init_security
-
     from app.templating import init_templating
 
     init_security(app)
@@ -99,4 +98,6 @@ def _check_every_view_declares_access(app: Flask) -> None:
         if endpoint != "static" and not hasattr(view, "access")
     ]
     if missing:
-        raise RuntimeError(f"views without an access rule (see app/auth/access.py): {', '.join(sorted(missing))}")
+        raise RuntimeError(
+            f"views without an access rule (see app/auth/access.py): {', '.join(sorted(missing))}"
+        )

@@ -27,11 +27,15 @@ def main() -> None:
 
 def _content_options(command):
     command = click.option(
-        "--assessments", "assessments_dir", type=click.Path(file_okay=False, path_type=Path),
+        "--assessments",
+        "assessments_dir",
+        type=click.Path(file_okay=False, path_type=Path),
         help="Assessments folder (default: IMSA_ASSESSMENTS_DIR or ./assessments).",
     )(command)
     return click.option(
-        "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+        "--content",
+        "content_dir",
+        type=click.Path(file_okay=False, path_type=Path),
         help="Course content folder (default: IMSA_CONTENT_DIR or ./course_content).",
     )(command)
 
@@ -61,8 +65,10 @@ def curriculum_validate(content_dir, assessments_dir):
         click.echo(f"{len(invalid.problems)} problem(s) found; nothing was loaded.", err=True)
         sys.exit(1)
     lessons = sum(len(m.lessons) for m in loaded.modules)
-    click.echo(f"ok: curriculum {loaded.label}, {len(loaded.modules)} modules, {lessons} lessons, "
-               f"sha256 {loaded.content_hash}")
+    click.echo(
+        f"ok: curriculum {loaded.label}, {len(loaded.modules)} modules, {lessons} lessons, "
+        f"sha256 {loaded.content_hash}"
+    )
 
 
 @curriculum_cli.command("load")
@@ -134,8 +140,13 @@ def curriculum_diff(version, content_dir, assessments_dir):
 @user_cli.command("invite")
 @click.argument("email")
 @click.argument("name")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["trainee", "trainer", "hub_admin", "org_manager"]))
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["trainee", "trainer", "hub_admin", "org_manager"]),
+)
 def user_invite(email, name, roles):
     """Invite a person (e.g. the first Hub admin) and print their invitation link."""
     from app.auth import services
@@ -164,11 +175,13 @@ def demo_command(force):
     from app.demo import DEMO_PASSWORD, create_demo_data
 
     if db.engine.dialect.name != "sqlite" and not force:
-        click.echo("error: demo data is for a local SQLite database; use --force to add it here anyway", err=True)
+        click.echo(
+            "error: demo data is for a local SQLite database; use --force to add it here anyway", err=True
+        )
         sys.exit(1)
     people = create_demo_data()
     db.session.commit()
-    click.echo("Demo sign-ins (fictional people; password for all: %s)" % DEMO_PASSWORD)
+    click.echo(f"Demo sign-ins (fictional people; password for all: {DEMO_PASSWORD})")
     for role, user in people:
         click.echo(f"  {role:<22} {user.email}")
 

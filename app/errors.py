@@ -50,7 +50,9 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(429)
     def _limited(error):
-        return _page(429, f"You have tried too many times. Wait a minute and try again ({error.description}).")
+        return _page(
+            429, f"You have tried too many times. Wait a minute and try again ({error.description})."
+        )
 
     @app.errorhandler(500)
     def _server_error(error):

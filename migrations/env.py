@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -17,12 +16,7 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions['migrate'].db.get_engine()
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions['migrate'].db.engine
+    return current_app.extensions['migrate'].db.engine
 
 
 def get_engine_url():
@@ -47,7 +41,7 @@ target_db = current_app.extensions['migrate'].db
 
 
 def render_item(type_, obj, autogen_context):
-    """Write the app's UTCDateTime as the plain column type it stores, so revisions import nothing from the app."""
+    """Write the app's UTCDateTime as the column type it stores: revisions import nothing from the app."""
     from app.database import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):

@@ -10,9 +10,9 @@ import os
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-import sqlalchemy as sa
 
 from app import create_app
 from app.config import TestConfig

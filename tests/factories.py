@@ -38,7 +38,11 @@ def make_user(*roles: Role, name: str | None = None, email: str | None = None, a
 
 def make_organisation(name: str | None = None):
     organisation = organisations.create_organisation(
-        name or f"Example Host Organisation {next(_counter)}", OrganisationKind.NGO, Nation.WALES, None, actor=None
+        name or f"Example Host Organisation {next(_counter)}",
+        OrganisationKind.NGO,
+        Nation.WALES,
+        None,
+        actor=None,
     )
     db.session.commit()
     return organisation
@@ -56,7 +60,8 @@ def write_curriculum(root: Path, modules: int = 2, lessons: int = 2, version: st
     )
     for m, folder in enumerate(folders, start=1):
         (content / folder / "lessons").mkdir(parents=True)
-        (content / folder / "module.md").write_text(textwrap.dedent(f"""\
+        (content / folder / "module.md").write_text(
+            textwrap.dedent(f"""\
             ---
             code: M{m:02d}
             title: Module {m}
@@ -66,9 +71,11 @@ def write_curriculum(root: Path, modules: int = 2, lessons: int = 2, version: st
               - Explain topic {m}.
             ---
             Introduction to module {m}.
-            """))
+            """)
+        )
         for n in range(1, lessons + 1):
-            (content / folder / "lessons" / f"{n:02d}-lesson-{n}.md").write_text(textwrap.dedent(f"""\
+            (content / folder / "lessons" / f"{n:02d}-lesson-{n}.md").write_text(
+                textwrap.dedent(f"""\
                 ---
                 title: Lesson {m}.{n}
                 law_as_at: 2026-01-31
@@ -79,7 +86,8 @@ def write_curriculum(root: Path, modules: int = 2, lessons: int = 2, version: st
                 Text of lesson {m}.{n}, with a source.[^s]
 
                 [^s]: Example Act 2015, s.1 (as at 31 January 2026).
-                """))
+                """)
+            )
     return content
 
 
@@ -95,13 +103,20 @@ def make_version(root: Path | None = None, publish: bool = True, **tree):
 
 def make_cohort(version, trainers=(), name: str | None = None):
     cohort = cohorts.create_cohort(
-        name or f"Cohort {next(_counter)}", version, date(2025, 9, 1), date(2027, 8, 31), list(trainers), actor=None
+        name or f"Cohort {next(_counter)}",
+        version,
+        date(2025, 9, 1),
+        date(2027, 8, 31),
+        list(trainers),
+        actor=None,
     )
     db.session.commit()
     return cohort
 
 
 def make_enrolment(cohort, user=None, organisation=None):
-    enrolment = cohorts.enrol(cohort, user or make_user(Role.TRAINEE), organisation or make_organisation(), None)
+    enrolment = cohorts.enrol(
+        cohort, user or make_user(Role.TRAINEE), organisation or make_organisation(), None
+    )
     db.session.commit()
     return enrolment

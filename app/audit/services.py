@@ -10,7 +10,7 @@ from app.database import db
 
 
 def record(actor, action: str, subject, **details: Any) -> AuditEvent:
-    """Add an audit event for ``subject`` (a model with ``public_id`` or ``id``) by ``actor`` (a user or None)."""
+    """Add an event about ``subject`` (a model with ``public_id`` or ``id``) by ``actor`` (None: the CLI)."""
     if subject.id is None:  # a new record gets its id first, so the event can name it
         db.session.add(subject)
         db.session.flush()

@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.models import Role
@@ -17,40 +18,55 @@ class NewPasswordForm(FlaskForm):
         "Create a password",
         validators=[
             DataRequired("Enter a password"),
-            Length(min=MIN_PASSWORD_LENGTH, max=200,
-                   message=f"Your password must be at least {MIN_PASSWORD_LENGTH} characters"),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"Your password must be at least {MIN_PASSWORD_LENGTH} characters",
+            ),
         ],
     )
     confirm = PasswordField(
         "Confirm your password",
-        validators=[DataRequired("Enter your password again"), EqualTo("password", "The passwords do not match")],
+        validators=[
+            DataRequired("Enter your password again"),
+            EqualTo("password", "The passwords do not match"),
+        ],
     )
 
 
 class AcceptInvitationForm(NewPasswordForm):
     name = StringField(
         "Your name",
-        validators=[DataRequired("Enter your name"), Length(max=120, message="Your name must be 120 characters or fewer")],
+        validators=[
+            DataRequired("Enter your name"),
+            Length(max=120, message="Your name must be 120 characters or fewer"),
+        ],
     )
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         "Email address",
-        validators=[DataRequired("Enter your email address"),
-                    Email("Enter an email address in the correct format, like name@example.org")],
+        validators=[
+            DataRequired("Enter your email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
     )
 
 
-STAFF_ROLES = [(r.value, r.label) for r in (Role.TRAINER, Role.HUB_ADMIN, Role.ORG_MANAGER)]
+STAFF_ROLES = [SelectChoice(r.value, r.label) for r in (Role.TRAINER, Role.HUB_ADMIN, Role.ORG_MANAGER)]
 
 
 class InviteStaffForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired("Enter the person's name"), Length(max=120)])
     email = EmailField(
         "Email address",
-        validators=[DataRequired("Enter the person's email address"),
-                    Email("Enter an email address in the correct format, like name@example.org")],
+        validators=[
+            DataRequired("Enter the person's email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
     )
-    roles = SelectMultipleField("Roles", choices=STAFF_ROLES, validators=[DataRequired("Choose at least one role")])
+    roles = SelectMultipleField(
+        "Roles", choices=STAFF_ROLES, validators=[DataRequired("Choose at least one role")]
+    )
     organisation = SelectField("Organisation (for organisation managers)", choices=[], default="")

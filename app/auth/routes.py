@@ -1,14 +1,22 @@
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from urllib.parse import urlsplit
 
 from app.auth import services
 from app.auth.access import public, roles_required, signed_in
+from app.auth.forms import (
+    AcceptInvitationForm,
+    ForgotPasswordForm,
+    InviteStaffForm,
+    NewPasswordForm,
+    SignInForm,
+)
 from app.auth.models import Role
-from app.auth.forms import AcceptInvitationForm, ForgotPasswordForm, InviteStaffForm, NewPasswordForm, SignInForm
 from app.database import db
 from app.extensions import limiter
-from app.organisations.services import all_organisations, by_public_id as organisation_by_public_id
+from app.organisations.services import all_organisations
+from app.organisations.services import by_public_id as organisation_by_public_id
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -65,7 +73,9 @@ def accept_invitation(token: str):
     try:
         invitation = services.invitation_for(token)
     except services.TokenInvalid as problem:
-        return render_template("auth/link_problem.html", title="This link cannot be used", message=str(problem)), 410
+        return render_template(
+            "auth/link_problem.html", title="This link cannot be used", message=str(problem)
+        ), 410
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.name.data = invitation.user.name
@@ -99,7 +109,9 @@ def reset_password(token: str):
     try:
         services.reset_for(token)
     except services.TokenInvalid as problem:
-        return render_template("auth/link_problem.html", title="This link cannot be used", message=str(problem)), 410
+        return render_template(
+            "auth/link_problem.html", title="This link cannot be used", message=str(problem)
+        ), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
@@ -133,7 +145,9 @@ def invite_staff():
         if Role.ORG_MANAGER in roles and organisation is None:
             form.organisation.errors = ["Choose the organisation this person manages"]
         else:
-            user = services.invite(form.email.data, form.name.data, roles, current_user, organisation=organisation)
+            user = services.invite(
+                form.email.data, form.name.data, roles, current_user, organisation=organisation
+            )
             db.session.commit()
             flash(f"{user.name} has been invited.", "success")
             return redirect(url_for(".people"))

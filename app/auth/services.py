@@ -88,8 +88,11 @@ def invite(email: str, name: str, roles: set[Role], actor, organisation=None) ->
     grant_roles(user, roles)
     record(actor, "auth.roles_granted", user, roles=sorted(r.value for r in roles))
     if user.is_active:
-        send(user.email, "You have a new role on IMSA® training",
-             render_template("auth/email/roles_granted.txt", user=user, roles=roles))
+        send(
+            user.email,
+            "You have a new role on IMSA® training",
+            render_template("auth/email/roles_granted.txt", user=user, roles=roles),
+        )
         return user
     now = utcnow()
     pending = db.select(Invitation).where(
@@ -100,14 +103,23 @@ def invite(email: str, name: str, roles: set[Role], actor, organisation=None) ->
     token, token_hash = _new_token()
     days = current_app.config["IMSA_INVITATION_DAYS"]
     invitation = Invitation(
-        user=user, token_hash=token_hash, invited_by_id=getattr(actor, "id", None),
+        user=user,
+        token_hash=token_hash,
+        invited_by_id=getattr(actor, "id", None),
         expires_at=now + timedelta(days=days),
     )
     db.session.add(invitation)
     record(actor, "auth.invited", user, expires_at=invitation.expires_at.isoformat())
-    send(user.email, "Your invitation to IMSA® training",
-         render_template("auth/email/invitation.txt", user=user, days=days,
-                         link=external_url("auth.accept_invitation", token=token)))
+    send(
+        user.email,
+        "Your invitation to IMSA® training",
+        render_template(
+            "auth/email/invitation.txt",
+            user=user,
+            days=days,
+            link=external_url("auth.accept_invitation", token=token),
+        ),
+    )
     return user
 
 
@@ -140,17 +152,28 @@ def request_password_reset(email: str) -> None:
         return
     token, token_hash = _new_token()
     hours = current_app.config["IMSA_RESET_HOURS"]
-    db.session.add(PasswordReset(user=user, token_hash=token_hash, expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.add(
+        PasswordReset(user=user, token_hash=token_hash, expires_at=utcnow() + timedelta(hours=hours))
+    )
     record(None, "auth.password_reset_requested", user)
-    send(user.email, "Reset your IMSA® training password",
-         render_template("auth/email/password_reset.txt", user=user, hours=hours,
-                         link=external_url("auth.reset_password", token=token)))
+    send(
+        user.email,
+        "Reset your IMSA® training password",
+        render_template(
+            "auth/email/password_reset.txt",
+            user=user,
+            hours=hours,
+            link=external_url("auth.reset_password", token=token),
+        ),
+    )
 
 
 def reset_for(token: str) -> PasswordReset:
     reset = db.session.scalar(db.select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token)))
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow() or not reset.user.is_active:
-        raise TokenInvalid("This password reset link has expired or has already been used. Ask for a new one.")
+        raise TokenInvalid(
+            "This password reset link has expired or has already been used. Ask for a new one."
+        )
     return reset
 
 

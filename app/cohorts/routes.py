@@ -3,14 +3,15 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.auth.models import Role
 from app.auth.access import roles_required
+from app.auth.models import Role
 from app.cohorts import services
 from app.cohorts.forms import CohortForm, InviteTraineeForm
 from app.curriculum.services import published_versions
 from app.database import db
 from app.learning.services import completion_by_enrolment, lesson_totals
-from app.organisations.services import all_organisations, by_public_id as organisation_by_public_id
+from app.organisations.services import all_organisations
+from app.organisations.services import by_public_id as organisation_by_public_id
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts", template_folder="templates")
 
@@ -58,7 +59,9 @@ def new():
             db.session.commit()
             flash(f"{cohort.name} has been created.", "success")
             return redirect(url_for(".detail", public_id=cohort.public_id))
-    return render_template("cohorts/new.html", form=form, has_versions=bool(versions), title="Create a cohort")
+    return render_template(
+        "cohorts/new.html", form=form, has_versions=bool(versions), title="Create a cohort"
+    )
 
 
 @bp.route("/<public_id>")
@@ -82,19 +85,29 @@ def invite(public_id: str):
     cohort = _cohort_or_404(public_id)
     form = InviteTraineeForm()
     organisations = all_organisations()
-    form.organisation.choices = [("", "Choose an organisation")] + [(o.public_id, o.name) for o in organisations]
+    form.organisation.choices = [("", "Choose an organisation")] + [
+        (o.public_id, o.name) for o in organisations
+    ]
     if form.validate_on_submit():
         organisation = organisation_by_public_id(form.organisation.data)
         try:
-            enrolment = services.invite_trainee(cohort, form.email.data, form.name.data, organisation, current_user)
+            enrolment = services.invite_trainee(
+                cohort, form.email.data, form.name.data, organisation, current_user
+            )
         except services.CohortError as problem:
             db.session.rollback()
             form.email.errors = [*form.email.errors, str(problem)]
         else:
             db.session.commit()
-            flash(f"{enrolment.user.name} is enrolled in {cohort.name} and has been sent an invitation.", "success")
+            flash(
+                f"{enrolment.user.name} is enrolled in {cohort.name} and has been sent an invitation.",
+                "success",
+            )
             return redirect(url_for(".detail", public_id=cohort.public_id))
     return render_template(
-        "cohorts/invite.html", form=form, cohort=cohort, has_organisations=bool(organisations),
+        "cohorts/invite.html",
+        form=form,
+        cohort=cohort,
+        has_organisations=bool(organisations),
         title=f"Invite a trainee to {cohort.name}",
     )

@@ -34,10 +34,18 @@ def create_cohort(
         raise CohortError(f"A cohort called {name} already exists")
     if any(not t.has_role(Role.TRAINER) for t in trainers):
         raise CohortError("Only people with the trainer role can train a cohort")
-    cohort = Cohort(name=name, curriculum_version=version, starts_on=starts_on, ends_on=ends_on, trainers=trainers)
+    cohort = Cohort(
+        name=name, curriculum_version=version, starts_on=starts_on, ends_on=ends_on, trainers=trainers
+    )
     db.session.add(cohort)
-    record(actor, "cohort.created", cohort, name=name, curriculum=version.content_hash,
-           trainers=[t.public_id for t in trainers])
+    record(
+        actor,
+        "cohort.created",
+        cohort,
+        name=name,
+        curriculum=version.content_hash,
+        trainers=[t.public_id for t in trainers],
+    )
     return cohort
 
 
@@ -58,12 +66,22 @@ def enrol(cohort: Cohort, user: User, organisation: Organisation, actor) -> Enro
         raise CohortError(f"{user.email} is already enrolled in {cohort.name}")
     auth.grant_roles(user, {Role.TRAINEE})
     enrolment = Enrolment(
-        cohort=cohort, user=user, organisation=organisation, candidate_number=_new_candidate_number(cohort),
+        cohort=cohort,
+        user=user,
+        organisation=organisation,
+        candidate_number=_new_candidate_number(cohort),
         status=EnrolmentStatus.ACTIVE,
     )
     db.session.add(enrolment)
-    record(actor, "enrolment.created", enrolment, cohort=cohort.public_id, user=user.public_id,
-           organisation=organisation.public_id, candidate_number=enrolment.candidate_number)
+    record(
+        actor,
+        "enrolment.created",
+        enrolment,
+        cohort=cohort.public_id,
+        user=user.public_id,
+        organisation=organisation.public_id,
+        candidate_number=enrolment.candidate_number,
+    )
     return enrolment
 
 
@@ -99,7 +117,10 @@ def check_can_view(cohort: Cohort, user: User) -> None:
 def enrolments_in(cohort: Cohort) -> list[Enrolment]:
     return list(
         db.session.scalars(
-            db.select(Enrolment).join(Enrolment.user).where(Enrolment.cohort_id == cohort.id).order_by(User.name)
+            db.select(Enrolment)
+            .join(Enrolment.user)
+            .where(Enrolment.cohort_id == cohort.id)
+            .order_by(User.name)
         )
     )
 

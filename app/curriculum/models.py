@@ -19,7 +19,7 @@ class CurriculumVersion(db.Model):
     """One loaded copy of ``course_content/`` + ``assessments/``, identified by its content hash.
 
     A published version is frozen (see ``_refuse_changes_to_published``): a changed tree is loaded as a
-    new version. Cohorts, progress and later marks and credentials point at the version they were earned under.
+    new version. Cohorts, progress, marks and credentials point at the version they were earned under.
     """
 
     __tablename__ = "curriculum_version"

@@ -33,7 +33,10 @@ def dashboard():
     if enrolment is None:
         return render_template("site/nothing_yet.html", title="My training")
     return render_template(
-        "learning/dashboard.html", enrolment=enrolment, overview=services.overview(enrolment), title="My training"
+        "learning/dashboard.html",
+        enrolment=enrolment,
+        overview=services.overview(enrolment),
+        title="My training",
     )
 
 

@@ -85,9 +85,7 @@ def overview(enrolment: Enrolment) -> Overview:
         .group_by(Lesson.module_id)
     )
     by_module = {module_id: (total, opened, done) for module_id, total, opened, done in counts}
-    return Overview(
-        [ModuleProgress(m, *by_module.get(m.id, (0, 0, 0))) for m in modules]
-    )
+    return Overview([ModuleProgress(m, *by_module.get(m.id, (0, 0, 0))) for m in modules])
 
 
 def completion_by_enrolment(enrolment_ids: list[int]) -> dict[int, int]:
@@ -117,7 +115,9 @@ def lesson_totals(version_ids: set[int]) -> dict[int, int]:
 
 def module_in(enrolment: Enrolment, slug: str) -> Module | None:
     return db.session.scalar(
-        db.select(Module).where(Module.version_id == enrolment.cohort.curriculum_version_id, Module.slug == slug)
+        db.select(Module).where(
+            Module.version_id == enrolment.cohort.curriculum_version_id, Module.slug == slug
+        )
     )
 
 

@@ -28,7 +28,10 @@ def new():
     if form.validate_on_submit():
         try:
             organisation = services.create_organisation(
-                form.name.data, OrganisationKind(form.kind.data), Nation(form.nation.data), form.region.data,
+                form.name.data,
+                OrganisationKind(form.kind.data),
+                Nation(form.nation.data),
+                form.region.data,
                 current_user,
             )
         except services.DuplicateName as problem:

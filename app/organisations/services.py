@@ -25,7 +25,9 @@ def create_organisation(
 
 
 def by_name(name: str) -> Organisation | None:
-    return db.session.scalar(db.select(Organisation).where(db.func.lower(Organisation.name) == name.strip().lower()))
+    return db.session.scalar(
+        db.select(Organisation).where(db.func.lower(Organisation.name) == name.strip().lower())
+    )
 
 
 def by_public_id(public_id: str) -> Organisation | None:

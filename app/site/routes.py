@@ -11,16 +11,16 @@ from app.database import db
 
 bp = Blueprint("site", __name__, template_folder="templates")
 
-# (label, endpoint, roles that see it); a blueprint's pages mark its item as current.
+# (label, endpoint, roles that see it, endpoints that show it as the current page)
 NAVIGATION = [
-    ("My training", "learning.dashboard", {Role.TRAINEE}),
-    ("Cohorts", "cohorts.index", {Role.HUB_ADMIN, Role.TRAINER}),
-    ("People", "auth.people", {Role.HUB_ADMIN}),
-    ("Organisations", "organisations.index", {Role.HUB_ADMIN}),
-    ("My organisation", "organisations.mine", {Role.ORG_MANAGER}),
-    ("Curriculum", "curriculum.index", {Role.HUB_ADMIN}),
-    ("Outbox", "mail.outbox", {Role.HUB_ADMIN}),
-    ("Account", "auth.account", set(Role)),
+    ("My training", "learning.dashboard", {Role.TRAINEE}, ("learning.",)),
+    ("Cohorts", "cohorts.index", {Role.HUB_ADMIN, Role.TRAINER}, ("cohorts.",)),
+    ("People", "auth.people", {Role.HUB_ADMIN}, ("auth.people", "auth.invite_staff")),
+    ("Organisations", "organisations.index", {Role.HUB_ADMIN}, ("organisations.index", "organisations.new")),
+    ("My organisation", "organisations.mine", {Role.ORG_MANAGER}, ("organisations.mine",)),
+    ("Curriculum", "curriculum.index", {Role.HUB_ADMIN}, ("curriculum.",)),
+    ("Outbox", "mail.outbox", {Role.HUB_ADMIN}, ("mail.",)),
+    ("Account", "auth.account", set(Role), ("auth.account",)),
 ]
 
 
@@ -28,14 +28,14 @@ NAVIGATION = [
 def navigation():
     if not has_request_context() or not current_user.is_authenticated:  # emails render without a request
         return {"nav_items": []}
-    items = []
-    for label, endpoint, roles in NAVIGATION:
-        if current_user.has_role(*roles):
-            active = request.endpoint == endpoint or (
-                request.blueprint == endpoint.split(".")[0] and endpoint.split(".")[0] not in {"auth", "cohorts"}
-            )
-            items.append({"label": label, "href": url_for(endpoint), "active": active})
-    return {"nav_items": items}
+    current = request.endpoint or ""
+    return {
+        "nav_items": [
+            {"label": label, "href": url_for(endpoint), "active": current.startswith(sections)}
+            for label, endpoint, roles, sections in NAVIGATION
+            if current_user.has_role(*roles)
+        ]
+    }
 
 
 @bp.route("/")

@@ -12,8 +12,13 @@ from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("IMSA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -21,7 +26,9 @@ CHROMIUM_ARGS = [
 def browser():
     if not shutil.which(CHROMIUM):
         # Never a silent skip: `make test` installs Chromium, so its absence is a broken set-up.
-        pytest.fail(f"Chromium not found at {CHROMIUM}; run `make test` (it installs it) or set IMSA_CHROMIUM")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}; run `make test` (it installs it) or set IMSA_CHROMIUM"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

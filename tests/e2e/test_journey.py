@@ -45,7 +45,7 @@ def cohort_with_real_curriculum(app):
 
 
 def test_invite_accept_sign_in_study_and_progress_is_kept(page: Page, cohort_with_real_curriculum):
-    cohort, organisation, admin, version = cohort_with_real_curriculum
+    _cohort, organisation, admin, version = cohort_with_real_curriculum
     lessons_total = sum(len(m.lessons) for m in version.modules)
 
     sign_in(page, admin.email)
@@ -92,12 +92,14 @@ def test_invite_accept_sign_in_study_and_progress_is_kept(page: Page, cohort_wit
 
 
 def test_the_trainee_pages_work_on_a_phone(browser, live_server, cohort_with_real_curriculum):
-    cohort, organisation, admin, version = cohort_with_real_curriculum
+    cohort, organisation, _admin, version = cohort_with_real_curriculum
     from tests.factories import make_enrolment
 
     trainee = make_user(Role.TRAINEE, email="phone@example.org")
     make_enrolment(cohort, trainee, organisation)
-    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740}, is_mobile=True)
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 360, "height": 740}, is_mobile=True
+    )
     page = context.new_page()
     sign_in(page, trainee.email)
     module = version.modules[1]

@@ -91,7 +91,8 @@ def test_route_access_by_role(app, world, endpoint, persona):
     else:
         response = client.get(url)
     refused = response.status_code == 403 or (
-        response.status_code == 302 and response.location.startswith("/sign-in")
+        response.status_code == 302
+        and response.location.startswith("/sign-in")
         and endpoint not in {"auth.sign_out"}
     )
     if persona in allowed:
@@ -104,7 +105,7 @@ def test_route_access_by_role(app, world, endpoint, persona):
 
 
 def test_a_trainer_sees_only_their_own_cohorts(app, world, tmp_path):
-    people, params = world
+    _people, params = world
     other_trainer = make_user(Role.TRAINER)
     client = app.test_client()
     sign_in(client, other_trainer)

@@ -27,8 +27,11 @@ def test_an_invitation_lets_the_person_choose_a_password_and_sign_in(client):
     assert not user.is_active
     page = client.get(link)
     assert page.status_code == 200 and "new.person@example.org" in page.get_data(as_text=True)
-    response = post_form(client, link, {"name": "New Person", "password": "correct horse battery",
-                                        "confirm": "correct horse battery"})
+    response = post_form(
+        client,
+        link,
+        {"name": "New Person", "password": "correct horse battery", "confirm": "correct horse battery"},
+    )
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.is_active and user.password_hash.startswith("$argon2")
@@ -37,7 +40,9 @@ def test_an_invitation_lets_the_person_choose_a_password_and_sign_in(client):
 
 def test_an_invitation_works_only_once(client):
     _, link = _invite()
-    post_form(client, link, {"name": "A", "password": "correct horse battery", "confirm": "correct horse battery"})
+    post_form(
+        client, link, {"name": "A", "password": "correct horse battery", "confirm": "correct horse battery"}
+    )
     again = client.get(link)
     assert again.status_code == 410
     assert "already been used" in again.get_data(as_text=True)
@@ -48,8 +53,9 @@ def test_an_expired_invitation_is_refused_with_a_clear_message(client):
     invitation = db.session.scalar(db.select(Invitation).where(Invitation.user_id == user.id))
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    response = post_form(client, link, {"name": "A", "password": "correct horse battery",
-                                        "confirm": "correct horse battery"})
+    response = post_form(
+        client, link, {"name": "A", "password": "correct horse battery", "confirm": "correct horse battery"}
+    )
     assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
     db.session.refresh(user)
@@ -87,7 +93,9 @@ def test_sign_in_is_rate_limited_with_a_clear_message(make_app):
         user = make_user(Role.TRAINEE)
         email = user.email
     for _ in range(3):
-        assert post_form(client, "/sign-in", {"email": email, "password": "wrong password!"}).status_code == 200
+        assert (
+            post_form(client, "/sign-in", {"email": email, "password": "wrong password!"}).status_code == 200
+        )
     limited = post_form(client, "/sign-in", {"email": email, "password": PASSWORD})
     assert limited.status_code == 429
     assert "tried to sign in too many times" in limited.get_data(as_text=True)
@@ -97,20 +105,28 @@ def test_sign_in_is_rate_limited_with_a_clear_message(make_app):
 def test_remember_me_is_off_by_default_and_cookies_are_httponly(client):
     user = make_user(Role.TRAINEE)
     page = client.get("/sign-in").get_data(as_text=True)
-    assert re.search(r'id="remember"[^>]*>', page) and "checked" not in re.search(r'id="remember"[^>]*>', page).group(0)
+    assert re.search(r'id="remember"[^>]*>', page) and "checked" not in re.search(
+        r'id="remember"[^>]*>', page
+    ).group(0)
     response = post_form(client, "/sign-in", {"email": user.email, "password": PASSWORD})
     cookies = response.headers.getlist("Set-Cookie")
     assert not any(c.startswith("remember_token") for c in cookies)
     session_cookie = next(c for c in cookies if c.startswith("session="))
-    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie and "Secure" not in session_cookie
+    assert (
+        "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie and "Secure" not in session_cookie
+    )
 
 
 def test_cookies_are_secure_over_https(client):
     user = make_user(Role.TRAINEE)
     token_page = client.get("/sign-in", base_url="https://localhost")
     token = re.search(r'name="csrf-token" content="([^"]+)"', token_page.get_data(as_text=True)).group(1)
-    response = client.post("/sign-in", base_url="https://localhost", headers={"Referer": "https://localhost/sign-in"},
-                           data={"csrf_token": token, "email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/sign-in",
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/sign-in"},
+        data={"csrf_token": token, "email": user.email, "password": PASSWORD},
+    )
     assert "Secure" in next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
@@ -136,7 +152,9 @@ def test_password_reset_changes_the_password_once(client):
     user = make_user(Role.TRAINEE)
     post_form(client, "/password/forgot", {"email": user.email})
     link = LINK.search(outbox(limit=1)[0].body).group(1)
-    response = post_form(client, link, {"password": "a brand new password", "confirm": "a brand new password"})
+    response = post_form(
+        client, link, {"password": "a brand new password", "confirm": "a brand new password"}
+    )
     assert response.status_code == 302
     assert services.authenticate(user.email, "a brand new password") is not None
     assert services.authenticate(user.email, PASSWORD) is None

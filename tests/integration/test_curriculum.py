@@ -43,8 +43,18 @@ def test_a_published_version_and_its_content_cannot_be_deleted(app, tmp_path, ta
 def test_nothing_can_be_added_to_a_published_version(app, tmp_path):
     version = make_version(tmp_path)
     module = version.modules[0]
-    db.session.add(Lesson(module=module, position=99, slug="sneaky", title="Sneaky", html="", word_count=0,
-                          source_path="x", content_hash="0" * 64))
+    db.session.add(
+        Lesson(
+            module=module,
+            position=99,
+            slug="sneaky",
+            title="Sneaky",
+            html="",
+            word_count=0,
+            source_path="x",
+            content_hash="0" * 64,
+        )
+    )
     with pytest.raises(PublishedVersionError):
         db.session.flush()
     db.session.rollback()
@@ -64,7 +74,7 @@ def test_a_draft_can_be_replaced_but_a_changed_published_label_is_refused(app, t
     services.publish(replacement)
     db.session.commit()
     lesson.write_text(lesson.read_text() + "\nEven more.\n")
-    with pytest.raises(services.VersionConflict, match="change `version` in curriculum.yaml"):
+    with pytest.raises(services.VersionConflict, match=r"change `version` in curriculum\.yaml"):
         services.load(content, None)
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(Module.id))) == 2
@@ -76,7 +86,10 @@ def test_cli_validate_names_file_and_line_and_exits_non_zero(runner, tmp_path):
     module.write_text(module.read_text().replace("study_hours: 10", "study_hours: lots"))
     result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
     assert result.exit_code == 1
-    assert "error: course_content/m02-module-2/module.md:5: `study_hours` must be a whole number" in result.output
+    assert (
+        "error: course_content/m02-module-2/module.md:5: `study_hours` must be a whole number"
+        in result.output
+    )
 
 
 def test_cli_load_publish_and_diff(runner, tmp_path):
@@ -87,7 +100,9 @@ def test_cli_load_publish_and_diff(runner, tmp_path):
     assert published.exit_code == 0 and "published" in published.output
     assert "no changes" in runner.invoke(args=["curriculum", "diff", "--content", str(content)]).output
 
-    (content / "m01-module-1" / "lessons" / "03-lesson-3.md").write_text("---\ntitle: New\n---\nNew lesson.\n")
+    (content / "m01-module-1" / "lessons" / "03-lesson-3.md").write_text(
+        "---\ntitle: New\n---\nNew lesson.\n"
+    )
     lesson = content / "m02-module-2" / "lessons" / "01-lesson-1.md"
     lesson.write_text(lesson.read_text() + "\nChanged.\n")
     diff = runner.invoke(args=["curriculum", "diff", "--content", str(content)]).output

@@ -18,7 +18,7 @@ def _trainee_in_cohort(tmp_path, **tree):
 
 
 def test_the_dashboard_lists_modules_with_status_and_overall_progress(client, tmp_path):
-    enrolment, version = _trainee_in_cohort(tmp_path, modules=2, lessons=2)
+    enrolment, _version = _trainee_in_cohort(tmp_path, modules=2, lessons=2)
     sign_in(client, enrolment.user)
     body = client.get("/learn/").get_data(as_text=True)
     assert "M01: Module 1" in body and "M02: Module 2" in body
@@ -27,7 +27,7 @@ def test_the_dashboard_lists_modules_with_status_and_overall_progress(client, tm
 
 
 def test_opening_a_lesson_puts_its_module_in_progress(client, tmp_path):
-    enrolment, version = _trainee_in_cohort(tmp_path)
+    enrolment, _version = _trainee_in_cohort(tmp_path)
     sign_in(client, enrolment.user)
     page = client.get("/learn/m01-module-1/lesson-1")
     assert page.status_code == 200 and "Lesson 1.1" in page.get_data(as_text=True)
@@ -35,7 +35,7 @@ def test_opening_a_lesson_puts_its_module_in_progress(client, tmp_path):
 
 
 def test_marking_lessons_complete_is_kept_after_signing_out_and_in(client, tmp_path):
-    enrolment, version = _trainee_in_cohort(tmp_path, modules=1, lessons=2)
+    enrolment, _version = _trainee_in_cohort(tmp_path, modules=1, lessons=2)
     user = enrolment.user
     sign_in(client, user)
     response = post_form(client, "/learn/m01-module-1/lesson-1/complete", {"completed": "yes"})
@@ -57,7 +57,7 @@ def test_a_lesson_can_be_marked_not_complete_again(client, tmp_path):
 
 
 def test_progress_belongs_to_the_trainee_who_made_it(app, tmp_path):
-    enrolment, version = _trainee_in_cohort(tmp_path)
+    enrolment, _version = _trainee_in_cohort(tmp_path)
     other = make_enrolment(enrolment.cohort)
     first, second = app.test_client(), app.test_client()
     sign_in(first, enrolment.user)
@@ -87,11 +87,16 @@ def test_the_lesson_page_shows_content_note_reading_time_and_navigation(client, 
 def test_the_dashboard_takes_a_fixed_number_of_queries_however_many_modules(app, tmp_path):
     counts = []
     for size in (2, 6):
-        enrolment, _ = _trainee_in_cohort(tmp_path / str(size), modules=size, lessons=3, version=f"test.{size}")
+        enrolment, _ = _trainee_in_cohort(
+            tmp_path / str(size), modules=size, lessons=3, version=f"test.{size}"
+        )
         client = app.test_client()
         sign_in(client, enrolment.user)
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        statements: list[str] = []
+
+        def listener(*args, statements=statements):
+            statements.append(args[2])
+
         sa.event.listen(db.engine, "before_cursor_execute", listener)
         try:
             assert client.get("/learn/").status_code == 200

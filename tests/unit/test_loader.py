@@ -45,8 +45,10 @@ def test_invalid_yaml_names_the_file_and_line(tmp_path):
     content = write_curriculum(tmp_path)
     module = content / "m01-module-1" / "module.md"
     module.write_text(module.read_text().replace("study_hours: 10", "study_hours: [10"))
-    assert any(p.startswith("course_content/m01-module-1/module.md:") and "invalid YAML" in p
-               for p in problems_of(content))
+    assert any(
+        p.startswith("course_content/m01-module-1/module.md:") and "invalid YAML" in p
+        for p in problems_of(content)
+    )
 
 
 @pytest.mark.parametrize(
@@ -91,16 +93,22 @@ def test_missing_front_matter_and_badly_named_lessons_are_reported(tmp_path):
     (lessons / "01-lesson-1.md").write_text("No front matter here.\n")
     (lessons / "Third Lesson.md").write_text("---\ntitle: x\n---\nText\n")
     problems = problems_of(content)
-    assert "course_content/m02-module-2/lessons/01-lesson-1.md:1: the file must start with YAML front matter" \
+    assert (
+        "course_content/m02-module-2/lessons/01-lesson-1.md:1: the file must start with YAML front matter"
         in " ".join(problems)
+    )
     assert any("Third Lesson.md:1: lesson files are named NN-slug.md" in p for p in problems)
 
 
 def test_a_module_listed_but_missing_is_reported_on_its_curriculum_yaml_line(tmp_path):
     content = write_curriculum(tmp_path)
     yaml_file = content / "curriculum.yaml"
-    yaml_file.write_text(yaml_file.read_text().replace("  - m02-module-2\n", "  - m02-module-2\n  - m03-missing\n"))
-    assert "course_content/curriculum.yaml:6: module folder `m03-missing` does not exist" in problems_of(content)
+    yaml_file.write_text(
+        yaml_file.read_text().replace("  - m02-module-2\n", "  - m02-module-2\n  - m03-missing\n")
+    )
+    assert "course_content/curriculum.yaml:6: module folder `m03-missing` does not exist" in problems_of(
+        content
+    )
 
 
 def test_every_problem_is_reported_at_once_not_just_the_first(tmp_path):
