@@ -117,3 +117,11 @@ def test_every_problem_is_reported_at_once_not_just_the_first(tmp_path):
         module = content / folder / "module.md"
         module.write_text(module.read_text().replace("study_hours: 10", "study_hours: -1"))
     assert len(problems_of(content)) == 2
+
+
+def test_scripts_in_lesson_markdown_are_removed_when_loaded(tmp_path):
+    content = write_curriculum(tmp_path)
+    lesson = content / "m01-module-1" / "lessons" / "01-lesson-1.md"
+    lesson.write_text(lesson.read_text() + '\n<script>steal()</script>\n\n<img src=x onerror="steal()">\n')
+    html = load_tree(content).modules[0].lessons[0].html
+    assert "<script" not in html and "onerror" not in html and "<img" not in html
