@@ -133,3 +133,14 @@ def test_hub_admin_publishes_a_draft_from_the_web(app, client, tmp_path):
     assert "is published and can no longer change" in response.get_data(as_text=True)
     db.session.refresh(version)
     assert version.is_published
+
+
+def test_cli_validate_warns_about_lessons_past_their_legal_review(runner, tmp_path):
+    content = write_curriculum(tmp_path)
+    lesson = content / "m01-module-1" / "lessons" / "02-lesson-2.md"
+    lesson.write_text(lesson.read_text().replace("review_due: 2099-07-31", "review_due: 2026-02-28"))
+    result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
+    assert result.exit_code == 0
+    path = "course_content/m01-module-1/lessons/02-lesson-2.md"
+    expected = f"warning: {path}: its legal review was due on 2026-02-28"
+    assert expected in result.output

@@ -40,4 +40,5 @@ def test_the_start_page_sends_each_person_to_their_work(client):
 
 def test_people_without_a_cohort_are_told_what_happens_next(client):
     sign_in(client, make_user(Role.TRAINEE))
-    assert "You are not enrolled in a cohort yet" in client.get("/", follow_redirects=True).get_data(as_text=True)
+    page = client.get("/", follow_redirects=True)
+    assert "You are not enrolled in a cohort yet" in page.get_data(as_text=True)
