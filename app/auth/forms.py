@@ -57,7 +57,9 @@ class ForgotPasswordForm(FlaskForm):
 STAFF_ROLES = [SelectChoice(r.value, r.label) for r in (Role.TRAINER, Role.HUB_ADMIN, Role.ORG_MANAGER)]
 
 
-class InviteStaffForm(FlaskForm):
+class InvitePersonForm(FlaskForm):
+    """Who to invite: only what an account needs, a name and a work email address."""
+
     name = StringField("Full name", validators=[DataRequired("Enter the person's name"), Length(max=120)])
     email = EmailField(
         "Email address",
@@ -66,6 +68,9 @@ class InviteStaffForm(FlaskForm):
             Email("Enter an email address in the correct format, like name@example.org"),
         ],
     )
+
+
+class InviteStaffForm(InvitePersonForm):
     roles = SelectMultipleField(
         "Roles", choices=STAFF_ROLES, validators=[DataRequired("Choose at least one role")]
     )

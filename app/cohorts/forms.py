@@ -1,6 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.auth.forms import InvitePersonForm
 
 
 class CohortForm(FlaskForm):
@@ -15,13 +17,5 @@ class CohortForm(FlaskForm):
     trainers = SelectMultipleField("Trainers", choices=[])
 
 
-class InviteTraineeForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter the trainee's name"), Length(max=120)])
-    email = EmailField(
-        "Email address",
-        validators=[
-            DataRequired("Enter the trainee's email address"),
-            Email("Enter an email address in the correct format, like name@example.org"),
-        ],
-    )
+class InviteTraineeForm(InvitePersonForm):
     organisation = SelectField("Host organisation", validators=[DataRequired("Choose the host organisation")])
