@@ -84,10 +84,20 @@ def _register_blueprints(app: Flask) -> None:
     from app.curriculum.routes import bp as curriculum_bp
     from app.learning.routes import bp as learning_bp
     from app.mail.routes import bp as mail_bp
+    from app.marking.routes import bp as marking_bp
     from app.organisations.routes import bp as organisations_bp
     from app.site.routes import bp as site_bp
 
-    for blueprint in (site_bp, auth_bp, learning_bp, cohorts_bp, organisations_bp, curriculum_bp, mail_bp):
+    for blueprint in (
+        site_bp,
+        auth_bp,
+        learning_bp,
+        marking_bp,
+        cohorts_bp,
+        organisations_bp,
+        curriculum_bp,
+        mail_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

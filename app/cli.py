@@ -66,16 +66,16 @@ def curriculum_validate(content_dir, assessments_dir):
         click.echo(f"{len(invalid.problems)} problem(s) found; nothing was loaded.", err=True)
         sys.exit(1)
     lessons = sum(len(m.lessons) for m in loaded.modules)
+    click.echo(
+        f"ok: curriculum {loaded.label}, {len(loaded.modules)} modules, {lessons} lessons, "
+        f"sha256 {loaded.content_hash}"
+    )
     # Not an error (the content is still valid), but trainees are warned on these pages: say so here too.
     for module in loaded.modules:
         for lesson in module.lessons:
             if lesson.review_due and lesson.review_due < date.today():
                 due = lesson.review_due
                 click.echo(f"warning: {lesson.source_path}: its legal review was due on {due}", err=True)
-    click.echo(
-        f"ok: curriculum {loaded.label}, {len(loaded.modules)} modules, {lessons} lessons, "
-        f"sha256 {loaded.content_hash}"
-    )
 
 
 @curriculum_cli.command("load")

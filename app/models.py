@@ -4,7 +4,9 @@ from app.audit.models import AuditEvent
 from app.auth.models import Invitation, PasswordReset, User, UserRole
 from app.cohorts.models import Cohort, Enrolment, cohort_trainer
 from app.curriculum.models import CurriculumVersion, Lesson, Module
-from app.learning.models import LessonProgress
+from app.learning.models import (
+    LessonProgress,
+)
 from app.mail.models import OutboxMessage
 from app.organisations.models import Organisation
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -19,10 +20,21 @@ def long_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def number(value) -> str:
+    """1.50 -> "1.5", 3.00 -> "3": quantities such as hours without trailing zeros."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def time_of_day(value: datetime) -> str:
+    return f"{value.astimezone(LONDON):%H:%M} (UK time)"
+
+
 def today_in_london() -> date:
     return datetime.now(LONDON).date()
 
 
 def init_templating(app: Flask) -> None:
     app.add_template_filter(long_date)
+    app.add_template_filter(time_of_day)
+    app.add_template_filter(number)
     app.add_template_global(today_in_london, "today")

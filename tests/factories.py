@@ -120,3 +120,133 @@ def make_enrolment(cohort, user=None, organisation=None):
     )
     db.session.commit()
     return enrolment
+
+
+QUIZ_YAML = """\
+title: Test quiz
+pass_mark: {pass_mark}
+attempts: {attempts}
+questions_per_attempt: {drawn}
+{time_limit}shuffle: true
+feedback: {feedback}
+cooling_off_days: 7
+questions:
+  - key: q-single
+    type: single_choice
+    stem: "Which is **right**?"
+    options: {{a: "Right", b: "Wrong", c: "Also wrong"}}
+    answer: a
+    explanation: "Because it is right."
+    source: "Example Act 2015, s.1 (as at 31 January 2026)"
+    law_as_at: 2026-01-31
+    review_due: 2099-07-31
+  - key: q-multiple
+    type: multiple_response
+    stem: "Choose the two right ones."
+    options: {{a: "Right one", b: "Right two", c: "Wrong", d: "Also wrong"}}
+    answer: [a, b]
+    explanation: "a and b are right."
+    source: "Example guidance"
+  - key: q-true
+    type: true_false
+    stem: "This is true."
+    answer: true
+    explanation: "It is."
+    source: "Example guidance"
+  - key: q-short
+    type: short_text
+    stem: "Name the thing."
+    accepted: ["forced labour", "forced or compulsory labour"]
+    explanation: "It is forced labour."
+    source: "Example guidance"
+  - key: q-match
+    type: matching
+    stem: "Match each country to its capital."
+    pairs: {{Wales: Cardiff, Scotland: Edinburgh, "Northern Ireland": Belfast}}
+    explanation: "Capitals."
+    source: "Example guidance"
+  - key: q-order
+    type: ordering
+    stem: "Put these in order."
+    items: [First, Second, Third, Fourth]
+    explanation: "Counting."
+    source: "Example guidance"
+"""
+
+ASSIGNMENT_YAML = """\
+title: Test assignment
+brief: "Write about **independence**. Never identify a survivor."
+word_limit: {word_limit}
+due_days: 14
+anonymisation_declaration: true
+rubric:
+  criteria:
+    - key: accuracy
+      title: Legal accuracy
+      weight: 60
+      gateway: true
+      bands: {fail: "Wrong.", pass: "Mostly right.", merit: "Right.", distinction: "Insightful."}
+    - key: clarity
+      title: Clarity
+      weight: 40
+      bands: {fail: "Unclear.", pass: "Clear enough.", merit: "Clear.", distinction: "Very clear."}
+"""
+
+PORTFOLIO_YAML = """\
+requirements:
+  - key: practice-hours
+    title: Direct advocacy practice
+    unit: hours
+    minimum: 10
+    kinds: [direct_practice]
+    description: Logged hours of direct advocacy.
+  - key: supervision
+    title: Supervision sessions
+    unit: items
+    minimum: 2
+    kinds: [supervision]
+    description: Reflective supervision sessions.
+"""
+
+
+def write_assessments(
+    content: Path,
+    module: str = "m01-module-1",
+    quiz: bool = True,
+    assignment: bool = True,
+    portfolio: bool = True,
+    drawn: int = 6,
+    attempts: int = 3,
+    pass_mark: int = 75,
+    time_limit: int | None = None,
+    feedback: str = "after_each_attempt",
+    word_limit: int = 100,
+) -> Path:
+    """Assessment files for one module of a tree made by ``write_curriculum``; returns the folder."""
+    folder = content.parent / "assessments" / module
+    folder.mkdir(parents=True, exist_ok=True)
+    if quiz:
+        (folder / "quiz.yaml").write_text(
+            QUIZ_YAML.format(
+                pass_mark=pass_mark,
+                attempts=attempts,
+                drawn=drawn,
+                feedback=feedback,
+                time_limit=f"time_limit_minutes: {time_limit}\n" if time_limit else "",
+            )
+        )
+    if assignment:
+        (folder / "assignment.yaml").write_text(ASSIGNMENT_YAML.replace("{word_limit}", str(word_limit)))
+    if portfolio:
+        (folder / "portfolio.yaml").write_text(PORTFOLIO_YAML)
+    return folder.parent
+
+
+def make_assessed_version(root: Path, version: str = "test.1", **assessment_options):
+    """A published version whose first module has a quiz, an assignment and a portfolio."""
+    content = write_curriculum(root, version=version)
+    assessments = write_assessments(content, **assessment_options)
+    result = curriculum.load(content, assessments)
+    curriculum.publish(result.version)
+    db.session.commit()
+    return result.version

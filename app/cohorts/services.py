@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -95,6 +95,21 @@ def invite_trainee(cohort: Cohort, email: str, name: str, organisation: Organisa
         raise CohortError(f"{auth.normalise_email(email)} is already enrolled in {cohort.name}")
     user = auth.invite(email, name, {Role.TRAINEE}, actor, organisation=organisation)
     return enrol(cohort, user, organisation, actor)
+
+
+STUDY_HOURS_PER_WEEK = 10
+
+
+def module_opening_dates(cohort: Cohort) -> dict[int, date]:
+    """When each module opens: one after another from the cohort's start, at a steady pace of study.
+
+    (A schedule the Hub can edit per cohort is the cohort-progress capability's; this is its default.)
+    """
+    opens, hours_before = {}, 0
+    for module in cohort.curriculum_version.modules:
+        opens[module.id] = cohort.starts_on + timedelta(weeks=hours_before / STUDY_HOURS_PER_WEEK)
+        hours_before += module.study_hours
+    return opens
 
 
 def by_public_id(public_id: str) -> Cohort | None:

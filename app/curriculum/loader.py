@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from app.curriculum.assessment_files import LoadedAssessments, load_assessments
 from app.curriculum.rendering import render_markdown
 
+# Lesson slugs that would collide with a module's assessment pages (/learn/<module>/quiz …).
+RESERVED_SLUGS = {"quiz", "assignment", "portfolio"}
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MODULE_CODE = re.compile(r"^M\d{2}$")
 VERSION_LABEL = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$")
@@ -75,6 +78,7 @@ class LoadedModule:
     intro_html: str
     content_hash: str
     lessons: list[LoadedLesson]
+    assessments: LoadedAssessments = field(default_factory=LoadedAssessments)
 
 
 @dataclass(frozen=True)
@@ -88,16 +92,45 @@ class LoadedCurriculum:
 
 
 @dataclass
-class _Document:
-    """A parsed YAML mapping plus the line of each top-level key (1-based, in the file)."""
+class Document:
+    """A parsed YAML mapping plus the line of each of its keys (1-based, in the file)."""
 
     data: dict[str, Any]
     lines: dict[str, int]
     start_line: int  # line of the mapping itself (for "missing key" problems)
+    node: yaml.MappingNode | None = None
+    offset: int = 1  # file line of the YAML text's first line
+
+    @classmethod
+    def of(cls, data: dict, node: yaml.MappingNode, offset: int) -> Document:
+        lines = {key.value: offset + key.start_mark.line for key, _ in node.value}
+        return cls(data, lines, offset + node.start_mark.line, node, offset)
+
+    def _child_node(self, key: str):
+        return next((value for k, value in self.node.value if k.value == key), None) if self.node else None
+
+    def mapping(self, key: str) -> Document | None:
+        """The nested mapping under ``key`` (None if it is not a mapping)."""
+        node, data = self._child_node(key), self.data.get(key)
+        if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
+            return Document.of(data, node, self.offset)
+        return None
+
+    def items(self, key: str) -> list[tuple[int, Document | None]]:
+        """Each item of the list under ``key``: its line and, when it is a mapping, its document."""
+        node, data = self._child_node(key), self.data.get(key)
+        if not isinstance(node, yaml.SequenceNode) or not isinstance(data, list):
+            return []
+        result = []
+        for item_node, item in zip(node.value, data, strict=True):
+            line = self.offset + item_node.start_mark.line
+            is_mapping = isinstance(item_node, yaml.MappingNode) and isinstance(item, dict)
+            result.append((line, Document.of(item, item_node, self.offset) if is_mapping else None))
+        return result
 
 
 @dataclass
-class _Reader:
+class Reader:
     root: Path  # the folder paths are reported relative to
     problems: list[Problem] = field(default_factory=list)
 
@@ -110,7 +143,7 @@ class _Reader:
     def problem(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(self.rel(path), line, message))
 
-    def parse_yaml(self, text: str, path: Path, first_line: int = 1) -> _Document | None:
+    def parse_yaml(self, text: str, path: Path, first_line: int = 1) -> Document | None:
         """Parse ``text`` (which starts at ``first_line`` of ``path``) as a YAML mapping."""
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -123,10 +156,9 @@ class _Reader:
         if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
             self.problem(path, first_line, "expected a YAML mapping of `key: value` lines")
             return None
-        lines = {key.value: first_line + key.start_mark.line for key, _ in node.value}
-        return _Document(data, lines, first_line)
+        return Document.of(data, node, first_line)
 
-    def front_matter(self, path: Path) -> tuple[_Document | None, str, int]:
+    def front_matter(self, path: Path) -> tuple[Document | None, str, int]:
         """Split a Markdown file into its front matter and body; the int is the body's first line."""
         raw = path.read_bytes()
         try:
@@ -147,7 +179,7 @@ class _Reader:
         return None, text, 1
 
     # --- field checks: each reports a problem at the key's line and returns a clean value or None
-    def text(self, doc: _Document, key: str, path: Path, required: bool = True, max_len: int = 200):
+    def text(self, doc: Document, key: str, path: Path, required: bool = True, max_len: int = 200):
         value = doc.data.get(key)
         if value is None:
             if required:
@@ -161,7 +193,7 @@ class _Reader:
             return None
         return value.strip()
 
-    def date(self, doc: _Document, key: str, path: Path) -> date | None:
+    def date(self, doc: Document, key: str, path: Path) -> date | None:
         value = doc.data.get(key)
         if value is None:
             return None
@@ -170,7 +202,7 @@ class _Reader:
             return None
         return value
 
-    def unknown_keys(self, doc: _Document, allowed: set[str], path: Path) -> None:
+    def unknown_keys(self, doc: Document, allowed: set[str], path: Path) -> None:
         for key in doc.data:
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
@@ -208,6 +240,8 @@ def build_manifest(content_dir: Path, assessments_dir: Path | None) -> dict[str,
         if base is None or not base.is_dir():
             continue
         for path in sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            if path.parent == base and path.name == "README.md":
+                continue  # the format's documentation, not curriculum content
             manifest[f"{prefix}/{path.relative_to(base).as_posix()}"] = _sha256(path.read_bytes())
     return manifest
 
@@ -216,7 +250,7 @@ def manifest_hash(manifest: dict[str, str]) -> str:
     return _sha256("".join(f"{digest}  {path}\n" for path, digest in sorted(manifest.items())).encode())
 
 
-def _load_lesson(reader: _Reader, path: Path, position: int, slug: str) -> LoadedLesson | None:
+def _load_lesson(reader: Reader, path: Path, position: int, slug: str) -> LoadedLesson | None:
     before = len(reader.problems)
     doc, body, body_line = reader.front_matter(path)
     if doc is None:
@@ -249,7 +283,7 @@ def _load_lesson(reader: _Reader, path: Path, position: int, slug: str) -> Loade
     )
 
 
-def _load_module(reader: _Reader, folder: Path, position: int, yaml_path: Path, line: int):
+def _load_module(reader: Reader, folder: Path, position: int, yaml_path: Path, line: int):
     if not folder.is_dir():
         reader.problem(yaml_path, line, f"module folder `{folder.name}` does not exist")
         return None
@@ -306,6 +340,11 @@ def _load_module(reader: _Reader, folder: Path, position: int, yaml_path: Path, 
                 lesson_path, 1, "lesson files are named NN-slug.md (two digits, lowercase words and hyphens)"
             )
             continue
+        if match.group(2) in RESERVED_SLUGS:
+            reader.problem(
+                lesson_path, 1, f"`{match.group(2)}` is the name of a module page; rename the lesson"
+            )
+            continue
         number = int(match.group(1))
         if number in seen_numbers:
             reader.problem(
@@ -339,7 +378,8 @@ def _load_module(reader: _Reader, folder: Path, position: int, yaml_path: Path, 
 def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedCurriculum:
     """Read and validate the whole tree; raise ``CurriculumInvalid`` listing every problem."""
     content_dir = content_dir.resolve()
-    reader = _Reader(root=content_dir.parent)
+    assessments_dir = assessments_dir.resolve() if assessments_dir else None
+    reader = Reader(root=content_dir.parent)
     yaml_path = content_dir / "curriculum.yaml"
     if not yaml_path.is_file():
         raise CurriculumInvalid([Problem(reader.rel(yaml_path), 1, "curriculum.yaml is missing")])
@@ -391,6 +431,8 @@ def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedC
                     f"code {module.code} is also used by {codes[module.code]}",
                 )
             codes[module.code] = module.slug
+        assessments = load_assessments(reader, assessments_dir, [f for f in folders if isinstance(f, str)])
+        modules = [replace(m, assessments=assessments[m.slug]) for m in modules]
     if reader.problems:
         raise CurriculumInvalid(reader.problems)
     manifest = build_manifest(content_dir, assessments_dir)

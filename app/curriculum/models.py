@@ -69,6 +69,13 @@ class Module(db.Model):
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="module", order_by="Lesson.position", cascade="all, delete-orphan"
     )
+    quiz: Mapped[Quiz | None] = relationship(back_populates="module", cascade="all, delete-orphan")
+    assignment: Mapped[Assignment | None] = relationship(
+        back_populates="module", cascade="all, delete-orphan"
+    )
+    portfolio_requirements: Mapped[list[PortfolioRequirement]] = relationship(
+        back_populates="module", order_by="PortfolioRequirement.position", cascade="all, delete-orphan"
+    )
 
 
 class Lesson(db.Model):
@@ -95,6 +102,75 @@ class Lesson(db.Model):
         return max(1, round(self.word_count / 200))
 
 
+class Feedback(enum.StrEnum):
+    AFTER_EACH_ATTEMPT = "after_each_attempt"
+    AFTER_FINAL_ATTEMPT = "after_final_attempt"
+    AFTER_PASSING = "after_passing"
+
+
+class Quiz(db.Model):
+    """A module's server-marked quiz: its rules and its question bank (validated dicts, see
+    ``app.assessments.question_types``), as loaded from ``quiz.yaml``."""
+
+    __tablename__ = "quiz"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("module.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    pass_mark: Mapped[int]
+    attempts: Mapped[int]
+    questions_per_attempt: Mapped[int]
+    time_limit_minutes: Mapped[int | None]
+    shuffle: Mapped[bool]
+    feedback: Mapped[Feedback] = mapped_column(str_enum(Feedback))
+    cooling_off_days: Mapped[int]
+    questions: Mapped[list] = mapped_column(sa.JSON)
+
+    module: Mapped[Module] = relationship(back_populates="quiz")
+
+    @property
+    def bank(self) -> dict[str, dict]:
+        return {q["key"]: q for q in self.questions}
+
+
+class Assignment(db.Model):
+    """A module's written assignment: brief, limits and rubric, as loaded from ``assignment.yaml``."""
+
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("module.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    brief_html: Mapped[str] = mapped_column(sa.Text)
+    word_limit: Mapped[int]
+    due_days: Mapped[int]
+    anonymisation_declaration: Mapped[bool]
+    criteria: Mapped[list] = mapped_column(sa.JSON)  # [{key, title, weight, gateway, bands}]
+    thresholds: Mapped[dict] = mapped_column(sa.JSON)  # {pass, merit, distinction}
+    resubmission: Mapped[dict] = mapped_column(sa.JSON)  # {allowed, capped_at}
+
+    module: Mapped[Module] = relationship(back_populates="assignment")
+
+
+class PortfolioRequirement(db.Model):
+    """One countable evidence requirement of the supervised-practice portfolio."""
+
+    __tablename__ = "portfolio_requirement"
+    __table_args__ = (sa.UniqueConstraint("module_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(sa.String(80))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    unit: Mapped[str] = mapped_column(sa.String(16))  # hours | items
+    minimum: Mapped[int]
+    kinds: Mapped[list] = mapped_column(sa.JSON)
+    description: Mapped[str] = mapped_column(sa.Text)
+
+    module: Mapped[Module] = relationship(back_populates="portfolio_requirements")
+
+
 class PublishedVersionError(RuntimeError):
     """Raised on any attempt to change or delete a published curriculum version or its content."""
 
@@ -104,7 +180,7 @@ def _version_of(obj) -> CurriculumVersion | None:
         return obj
     if isinstance(obj, Module):
         return obj.version
-    if isinstance(obj, Lesson):
+    if isinstance(obj, (Lesson, Quiz, Assignment, PortfolioRequirement)):
         return obj.module.version if obj.module else None
     return None
 

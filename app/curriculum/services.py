@@ -9,7 +9,15 @@ from app.audit.services import record
 from app.auth.access import require_role
 from app.auth.models import Role
 from app.curriculum.loader import LoadedCurriculum, build_manifest, load_tree, manifest_hash
-from app.curriculum.models import CurriculumVersion, Lesson, Module, VersionStatus
+from app.curriculum.models import (
+    Assignment,
+    CurriculumVersion,
+    Lesson,
+    Module,
+    PortfolioRequirement,
+    Quiz,
+    VersionStatus,
+)
 from app.database import db, utcnow
 
 
@@ -78,6 +86,12 @@ def store(loaded: LoadedCurriculum, actor=None) -> LoadResult:
                         content_hash=ls.content_hash,
                     )
                     for ls in m.lessons
+                ],
+                quiz=Quiz(**m.assessments.quiz) if m.assessments.quiz else None,
+                assignment=Assignment(**m.assessments.assignment) if m.assessments.assignment else None,
+                portfolio_requirements=[
+                    PortfolioRequirement(position=n, **r)
+                    for n, r in enumerate(m.assessments.portfolio, start=1)
                 ],
             )
             for m in loaded.modules

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import UTCDateTime, db, utcnow
+from app.cohorts.models import Enrolment
+from app.curriculum.models import Assignment, Quiz
+from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
 
 
 class LessonProgress(db.Model):
@@ -19,3 +23,140 @@ class LessonProgress(db.Model):
     lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson.id"), index=True)
     first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class QuizAttempt(db.Model):
+    """One go at a module's quiz. The questions and their layout are drawn on the server from ``seed``
+    when the attempt starts and kept, so the same attempt always shows the same questions."""
+
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (sa.UniqueConstraint("enrolment_id", "quiz_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
+    number: Mapped[int]  # 1, 2, 3 … within the enrolment
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    layout: Mapped[list] = mapped_column(sa.JSON)  # [{"key": question key, "layout": {...}}] in shown order
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[float | None]  # percent, once marked
+    passed: Mapped[bool | None]
+
+    quiz: Mapped[Quiz] = relationship(lazy="joined")
+    enrolment: Mapped[Enrolment] = relationship()
+    answers: Mapped[list[QuizAnswer]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+
+    @property
+    def question_keys(self) -> list[str]:
+        return [item["key"] for item in self.layout]
+
+
+class QuizAnswer(db.Model):
+    """The trainee's answer to one question of an attempt, saved as they go."""
+
+    __tablename__ = "quiz_answer"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_attempt.id", ondelete="CASCADE"), index=True)
+    question_key: Mapped[str] = mapped_column(sa.String(80))
+    response: Mapped[dict] = mapped_column(sa.JSON)  # {"value": what parse() returned}
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    score: Mapped[float | None]  # 0–1, once marked
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class SubmissionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "submitted": "Submitted"}[self.value]
+
+
+class Submission(db.Model):
+    """A trainee's written work for an assignment: a draft until submitted, then read-only.
+
+    ``attempt`` is 1 for the first submission and 2 for a resubmission. ``sha256`` is the hash of
+    exactly the submitted text (UTF-8); an attachment has its own hash.
+    """
+
+    __tablename__ = "submission"
+    __table_args__ = (sa.UniqueConstraint("enrolment_id", "assignment_id", "attempt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignment.id"), index=True)
+    attempt: Mapped[int] = mapped_column(default=1)
+    status: Mapped[SubmissionStatus] = mapped_column(
+        str_enum(SubmissionStatus), default=SubmissionStatus.DRAFT
+    )
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    word_count: Mapped[int] = mapped_column(default=0)
+    # Increases with every saved draft, so an older tab cannot overwrite newer text unnoticed.
+    revision: Mapped[int] = mapped_column(default=0)
+    draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymisation_confirmed: Mapped[bool] = mapped_column(default=False)
+    attachment_name: Mapped[str | None] = mapped_column(sa.String(200))
+    attachment_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    attachment_size: Mapped[int | None]
+    attachment_type: Mapped[str | None] = mapped_column(sa.String(8))  # pdf | docx
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    due_on: Mapped[date | None]  # the due date that applied when submitted
+    late: Mapped[bool] = mapped_column(default=False)
+
+    assignment: Mapped[Assignment] = relationship(lazy="joined")
+    enrolment: Mapped[Enrolment] = relationship()
+
+
+class Extension(db.Model):
+    """A later due date for one trainee and one assignment, granted by a trainer or Hub admin."""
+
+    __tablename__ = "extension"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignment.id"))
+    due_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EvidenceStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        return {"submitted": "Waiting for review", "verified": "Verified", "returned": "Returned"}[self.value]
+
+
+class PortfolioEntry(db.Model):
+    """One item of supervised-practice evidence, described in general terms (never identifying anyone)."""
+
+    __tablename__ = "portfolio_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("module.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    occurred_on: Mapped[date]
+    hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
+    description: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[EvidenceStatus] = mapped_column(str_enum(EvidenceStatus), default=EvidenceStatus.SUBMITTED)
+    reviewer_comment: Mapped[str | None] = mapped_column(sa.Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    enrolment: Mapped[Enrolment] = relationship()

@@ -8,22 +8,18 @@ from app.auth.models import Role
 from app.cohorts.services import current_enrolment
 from app.database import db
 from app.learning import services
+from app.learning.outcomes import outcomes
 
 bp = Blueprint("learning", __name__, url_prefix="/learn", template_folder="templates")
 
 
-def _enrolment_or_404():
+def enrolment_and_module(module_slug: str):
+    """The signed-in trainee's current enrolment and the module of its curriculum, or 404."""
     enrolment = current_enrolment(current_user)
-    if enrolment is None:
-        abort(404)
-    return enrolment
-
-
-def _module_or_404(enrolment, module_slug):
-    module = services.module_in(enrolment, module_slug)
+    module = services.module_in(enrolment, module_slug) if enrolment else None
     if module is None:
         abort(404)
-    return module
+    return enrolment, module
 
 
 @bp.route("/")
@@ -32,10 +28,12 @@ def dashboard():
     enrolment = current_enrolment(current_user)
     if enrolment is None:
         return render_template("site/nothing_yet.html", title="My training")
+    overview = services.overview(enrolment)
     return render_template(
         "learning/dashboard.html",
         enrolment=enrolment,
-        overview=services.overview(enrolment),
+        overview=overview,
+        outcomes=outcomes(enrolment, overview),
         title="My training",
     )
 
@@ -43,11 +41,12 @@ def dashboard():
 @bp.route("/<module_slug>")
 @roles_required(Role.TRAINEE)
 def module(module_slug: str):
-    enrolment = _enrolment_or_404()
-    module = _module_or_404(enrolment, module_slug)
+    enrolment, module = enrolment_and_module(module_slug)
+    outcome = next(o for o in outcomes(enrolment, services.overview(enrolment)) if o.module.id == module.id)
     return render_template(
         "learning/module.html",
         module=module,
+        outcome=outcome,
         progress=services.progress_in_module(enrolment, module),
         title=f"{module.code}: {module.title}",
     )
@@ -56,8 +55,7 @@ def module(module_slug: str):
 @bp.route("/<module_slug>/<lesson_slug>")
 @roles_required(Role.TRAINEE)
 def lesson(module_slug: str, lesson_slug: str):
-    enrolment = _enrolment_or_404()
-    module = _module_or_404(enrolment, module_slug)
+    enrolment, module = enrolment_and_module(module_slug)
     lessons = module.lessons
     index = next((i for i, ls in enumerate(lessons) if ls.slug == lesson_slug), None)
     if index is None:
@@ -80,8 +78,7 @@ def lesson(module_slug: str, lesson_slug: str):
 @bp.route("/<module_slug>/<lesson_slug>/complete", methods=["POST"])
 @roles_required(Role.TRAINEE)
 def complete(module_slug: str, lesson_slug: str):
-    enrolment = _enrolment_or_404()
-    module = _module_or_404(enrolment, module_slug)
+    enrolment, module = enrolment_and_module(module_slug)
     lesson = next((ls for ls in module.lessons if ls.slug == lesson_slug), None)
     if lesson is None:
         abort(404)
@@ -96,3 +93,7 @@ def complete(module_slug: str, lesson_slug: str):
     if following:
         return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=following.slug))
     return redirect(url_for(".module", module_slug=module.slug))
+
+
+# The assessment pages register their views on this blueprint.
+from app.learning import assignment_routes, portfolio_routes, quiz_routes  # noqa: E402, F401

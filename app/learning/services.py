@@ -18,7 +18,8 @@ from app.learning.models import LessonProgress
 class Status(enum.StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
+    COMPLETED = "completed"  # every lesson done
+    PASSED = "passed"  # every requirement of the module met (see outcomes.py)
 
     @property
     def label(self) -> str:
@@ -130,7 +131,7 @@ def progress_in_module(enrolment: Enrolment, module: Module) -> dict[int, Lesson
     return {row.lesson_id: row for row in rows}
 
 
-def _check_own(enrolment: Enrolment, actor) -> None:
+def check_own(enrolment: Enrolment, actor) -> None:
     if actor is None or enrolment.user_id != actor.id:
         raise PermissionDenied("only the trainee can record their own progress")
 
@@ -156,13 +157,13 @@ def _progress_row(enrolment: Enrolment, lesson: Lesson) -> LessonProgress:
 
 
 def open_lesson(enrolment: Enrolment, lesson: Lesson, actor) -> LessonProgress:
-    _check_own(enrolment, actor)
+    check_own(enrolment, actor)
     return _progress_row(enrolment, lesson)
 
 
 def set_completed(enrolment: Enrolment, lesson: Lesson, completed: bool, actor) -> LessonProgress:
     """Mark a lesson complete (or not complete again), as the trainee says."""
-    _check_own(enrolment, actor)
+    check_own(enrolment, actor)
     row = _progress_row(enrolment, lesson)
     if completed and row.completed_at is None:
         row.completed_at = utcnow()

@@ -3,11 +3,14 @@ cannot be added without deciding (and testing) who may use it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app.auth.models import Role
+from app.learning import portfolio, quizzes
 from tests.conftest import csrf_token, sign_in
-from tests.factories import make_cohort, make_enrolment, make_organisation, make_user, make_version
+from tests.factories import make_assessed_version, make_cohort, make_enrolment, make_organisation, make_user
 
 ANON, TRAINEE, TRAINER, HUB, ORG = "anonymous", "trainee", "trainer", "hub_admin", "org_manager"
 EVERYONE = {ANON, TRAINEE, TRAINER, HUB, ORG}
@@ -29,6 +32,19 @@ ACCESS = {
     "learning.module": ("GET", {TRAINEE}),
     "learning.lesson": ("GET", {TRAINEE}),
     "learning.complete": ("POST", {TRAINEE}),
+    "learning.quiz": ("GET", {TRAINEE}),
+    "learning.start_quiz": ("POST", {TRAINEE}),
+    "learning.question": ("GET", {TRAINEE}),
+    "learning.quiz_check": ("GET", {TRAINEE}),
+    "learning.quiz_review": ("GET", {TRAINEE}),
+    "learning.assignment": ("GET", {TRAINEE}),
+    "learning.autosave": ("POST", {TRAINEE}),
+    "learning.receipt": ("GET", {TRAINEE}),
+    "learning.attachment": ("GET", {TRAINEE}),
+    "learning.portfolio_page": ("GET", {TRAINEE}),
+    "marking.portfolio_queue": ("GET", {HUB, TRAINER}),
+    "marking.review_evidence": ("POST", {HUB, TRAINER}),
+    "marking.grant_extension": ("GET", {HUB, TRAINER}),
     "cohorts.index": ("GET", {HUB, TRAINER}),
     "cohorts.new": ("GET", {HUB}),
     "cohorts.detail": ("GET", {HUB, TRAINER}),
@@ -44,20 +60,33 @@ ACCESS = {
 
 @pytest.fixture
 def world(app, tmp_path):
-    version = make_version(tmp_path)
+    version = make_assessed_version(tmp_path)
     trainer = make_user(Role.TRAINER)
     cohort = make_cohort(version, trainers=[trainer])
     organisation = make_organisation()
     trainee = make_user(Role.TRAINEE)
-    make_enrolment(cohort, trainee, organisation)
+    enrolment = make_enrolment(cohort, trainee, organisation)
+    module = version.modules[0]
+    attempt = quizzes.start_attempt(enrolment, module.quiz, trainee)
+    entry = portfolio.log_entry(
+        enrolment,
+        module,
+        "supervision",
+        date(2026, 1, 5),
+        None,
+        "A reflective supervision session about boundaries.",
+        trainee,
+    )
     manager = make_user(Role.ORG_MANAGER)
     manager.organisation = organisation
     from app.database import db
 
     db.session.commit()
     people = {TRAINEE: trainee, TRAINER: trainer, HUB: make_user(Role.HUB_ADMIN), ORG: manager}
-    module = version.modules[0]
     params = {
+        "attempt_id": attempt.public_id,
+        "number": 1,
+        "entry_id": entry.public_id,
         "module_slug": module.slug,
         "lesson_slug": module.lessons[0].slug,
         "public_id": cohort.public_id,

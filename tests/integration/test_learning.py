@@ -45,7 +45,7 @@ def test_marking_lessons_complete_is_kept_after_signing_out_and_in(client, tmp_p
     sign_in(client, user)
     body = client.get("/learn/").get_data(as_text=True)
     assert "You have completed 2 of 2 lessons (100%)" in body
-    assert "Completed" in body
+    assert "Passed" in body  # a module with only lessons is passed when they are done
 
 
 def test_a_lesson_can_be_marked_not_complete_again(client, tmp_path):

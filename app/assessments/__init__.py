@@ -1,0 +1,1 @@
+"""What assessments are, independent of storage: question types and their scoring, and rubric bands."""

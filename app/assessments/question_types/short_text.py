@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import re
+
+from app.assessments.question_types.base import InvalidAnswer, QuestionType, one_value, question_type
+
+MAX_LENGTH = 200
+
+
+def normalise(text: str) -> str:
+    """Case, surrounding spaces and repeated spaces do not matter."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@question_type
+class ShortText(QuestionType):
+    name = "short_text"
+    label = "Type a short answer"
+    fields = frozenset({"accepted"})
+
+    def check(self, question, problem):
+        accepted = question.get("accepted")
+        if not isinstance(accepted, list) or not accepted:
+            problem("accepted", "`accepted` must list at least one accepted answer")
+        elif not all(isinstance(a, str) and a.strip() for a in accepted):
+            problem("accepted", "every accepted answer must be text")
+
+    def parse(self, question, layout, form):
+        value = one_value(form)
+        if not value.strip():
+            raise InvalidAnswer("Type your answer")
+        if len(value) > MAX_LENGTH:
+            raise InvalidAnswer(f"Your answer must be {MAX_LENGTH} characters or fewer")
+        return value.strip()
+
+    def score(self, question, response):
+        if not isinstance(response, str):
+            return 0.0
+        return 1.0 if normalise(response) in {normalise(a) for a in question["accepted"]} else 0.0
+
+    def correct_answer(self, question):
+        return " or ".join(question["accepted"])
+
+    def describe(self, question, response):
+        return response or ""

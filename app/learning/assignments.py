@@ -1,0 +1,228 @@
+"""Written assignments: drafts that autosave, attachments checked by content, submission with a receipt,
+late flags and extensions."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.audit.services import record
+from app.auth.access import PermissionDenied
+from app.auth.models import Role
+from app.cohorts.models import Enrolment
+from app.cohorts.services import module_opening_dates
+from app.curriculum.models import Assignment
+from app.database import db, utcnow
+from app.learning.models import Extension, Submission, SubmissionStatus
+from app.learning.services import check_own
+from app.templating import LONDON
+
+MAX_TEXT_CHARACTERS = 200_000
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+OVER_LIMIT_ALLOWANCE = 0.10  # the usual academic convention: up to 10% over the word limit
+
+
+class SubmissionRefused(Exception):
+    """The draft or submission cannot be saved as asked; the message says what to do."""
+
+
+class DraftConflict(SubmissionRefused):
+    """The draft was saved elsewhere (another tab or device) since this copy was opened."""
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\S+", text))
+
+
+def due_on(enrolment: Enrolment, assignment: Assignment) -> date:
+    """The trainee's due date: their latest extension, or the cohort's schedule."""
+    extension = db.session.scalar(
+        sa.select(Extension.due_on)
+        .where(Extension.enrolment_id == enrolment.id, Extension.assignment_id == assignment.id)
+        .order_by(Extension.granted_at.desc(), Extension.id.desc())
+        .limit(1)
+    )
+    if extension:
+        return extension
+    return module_opening_dates(enrolment.cohort)[assignment.module_id] + timedelta(days=assignment.due_days)
+
+
+def is_late(submitted_at: datetime, due: date) -> bool:
+    """Late when submitted after the end of the due day in UK time."""
+    end_of_day = datetime.combine(due + timedelta(days=1), time.min, tzinfo=LONDON)
+    return submitted_at >= end_of_day
+
+
+def submissions(enrolment: Enrolment, assignment: Assignment) -> list[Submission]:
+    return list(
+        db.session.scalars(
+            sa.select(Submission)
+            .where(Submission.enrolment_id == enrolment.id, Submission.assignment_id == assignment.id)
+            .order_by(Submission.attempt)
+        )
+    )
+
+
+def current_submission(enrolment: Enrolment, assignment: Assignment, actor) -> Submission:
+    """The trainee's latest piece for this assignment, started as an empty draft if there is none."""
+    check_own(enrolment, actor)
+    existing = submissions(enrolment, assignment)
+    if existing:
+        return existing[-1]
+    submission = Submission(enrolment=enrolment, assignment=assignment, attempt=1, text="")
+    db.session.add(submission)
+    return submission
+
+
+def _check_open(submission: Submission) -> None:
+    if submission.status is not SubmissionStatus.DRAFT:
+        raise SubmissionRefused("This work has been submitted, so it can no longer be changed.")
+
+
+def save_draft(
+    submission: Submission, text: str, revision: int, actor, now: datetime | None = None
+) -> Submission:
+    """Save the draft text. ``revision`` is the one the editor started from: a newer saved draft
+    (from another tab or device) is never overwritten silently."""
+    check_own(submission.enrolment, actor)
+    _check_open(submission)
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise SubmissionRefused(
+            f"The text is too long to save (more than {MAX_TEXT_CHARACTERS:,} characters)."
+        )
+    if revision != submission.revision:
+        raise DraftConflict(
+            "A newer version of this draft was saved from another tab or device. Copy your text somewhere "
+            "safe, reload the page to see the newer version, and combine them."
+        )
+    if text != submission.text:
+        submission.text = text
+        submission.word_count = word_count(text)
+        submission.revision += 1
+    submission.draft_saved_at = now or utcnow()
+    return submission
+
+
+def _attachment_type(data: bytes) -> str | None:
+    """``pdf`` or ``docx`` judged by the file's content, not its name."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if {"[Content_Types].xml", "word/document.xml"} <= names:
+            return "docx"
+    return None
+
+
+def upload_folder() -> Path:
+    """Outside the web root: attachments are only ever served through a permission check."""
+    folder = Path(current_app.instance_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def attach(submission: Submission, filename: str, data: bytes, actor) -> Submission:
+    check_own(submission.enrolment, actor)
+    _check_open(submission)
+    if not data:
+        raise SubmissionRefused("The selected file is empty.")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise SubmissionRefused(f"The file must be smaller than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
+    kind = _attachment_type(data)
+    if kind is None:
+        raise SubmissionRefused("The file must be a PDF or a Word document (.docx).")
+    digest = hashlib.sha256(data).hexdigest()
+    (upload_folder() / digest).write_bytes(data)  # named by content: the same file is stored once
+    name = re.sub(r"[^\w .()-]", "_", Path(filename or f"attachment.{kind}").name)[:200]
+    submission.attachment_name, submission.attachment_sha256 = name, digest
+    submission.attachment_size, submission.attachment_type = len(data), kind
+    record(actor, "submission.attachment_added", submission, sha256=digest, size=len(data))
+    return submission
+
+
+def remove_attachment(submission: Submission, actor) -> Submission:
+    check_own(submission.enrolment, actor)
+    _check_open(submission)
+    submission.attachment_name = submission.attachment_sha256 = None
+    submission.attachment_size = submission.attachment_type = None
+    return submission
+
+
+def attachment_path(submission: Submission) -> Path | None:
+    return upload_folder() / submission.attachment_sha256 if submission.attachment_sha256 else None
+
+
+def submit(
+    submission: Submission, text: str, revision: int, declaration: bool, actor, now: datetime | None = None
+) -> Submission:
+    """Submit the work: the text becomes read-only and its SHA-256 is the receipt."""
+    now = now or utcnow()
+    save_draft(submission, text, revision, actor, now)
+    assignment = submission.assignment
+    if not submission.text.strip() and not submission.attachment_sha256:
+        raise SubmissionRefused("Write your work in the box, or attach it as a file, before submitting.")
+    limit = assignment.word_limit
+    if submission.word_count > limit * (1 + OVER_LIMIT_ALLOWANCE):
+        raise SubmissionRefused(
+            f"Your text is {submission.word_count:,} words. The limit is {limit:,} words; you may go up to "
+            f"10% over ({int(limit * (1 + OVER_LIMIT_ALLOWANCE)):,}). Shorten it, then submit."
+        )
+    if assignment.anonymisation_declaration and not declaration:
+        raise SubmissionRefused("Confirm that no survivor or other person can be identified from your work.")
+    due = due_on(submission.enrolment, assignment)
+    submission.anonymisation_confirmed = declaration
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = now
+    submission.sha256 = hashlib.sha256(submission.text.encode("utf-8")).hexdigest()
+    submission.due_on = due
+    submission.late = is_late(now, due)
+    record(
+        actor,
+        "submission.submitted",
+        submission,
+        sha256=submission.sha256,
+        late=submission.late,
+        attachment_sha256=submission.attachment_sha256,
+        words=submission.word_count,
+    )
+    return submission
+
+
+def grant_extension(
+    enrolment: Enrolment, assignment: Assignment, new_due: date, reason: str, actor
+) -> Extension:
+    """A later due date for this trainee only, by one of the cohort's trainers or a Hub admin."""
+    if not (actor.has_role(Role.HUB_ADMIN) or actor in enrolment.cohort.trainers):
+        raise PermissionDenied("only this cohort's trainers and Hub admins can grant extensions")
+    if not reason.strip():
+        raise SubmissionRefused("Give a reason for the extension.")
+    if new_due <= due_on(enrolment, assignment):
+        raise SubmissionRefused("The new due date must be after the current one.")
+    extension = Extension(
+        enrolment_id=enrolment.id,
+        assignment_id=assignment.id,
+        due_on=new_due,
+        reason=reason.strip(),
+        granted_by_id=actor.id,
+    )
+    db.session.add(extension)
+    record(
+        actor,
+        "assignment.extension_granted",
+        enrolment,
+        assignment=assignment.title,
+        due_on=new_due.isoformat(),
+        reason=reason.strip(),
+    )
+    return extension

@@ -1,0 +1,158 @@
+"""The trainee's quiz pages: one question per page, answers saved as they go, then a review."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.assessments.question_types import REGISTRY, InvalidAnswer
+from app.auth.access import roles_required
+from app.auth.models import Role
+from app.database import db
+from app.learning import quizzes
+from app.learning.routes import bp, enrolment_and_module
+
+
+def _quiz_or_404(module):
+    if module.quiz is None:
+        abort(404)
+    return module.quiz
+
+
+def _attempt_or_404(enrolment, public_id):
+    attempt = quizzes.attempt_for(enrolment, public_id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.route("/<module_slug>/quiz")
+@roles_required(Role.TRAINEE)
+def quiz(module_slug: str):
+    enrolment, module = enrolment_and_module(module_slug)
+    state = quizzes.state(enrolment, _quiz_or_404(module))
+    db.session.commit()  # an attempt that timed out while away is marked now
+    return render_template(
+        "learning/quiz.html", module=module, quiz=module.quiz, state=state, title=module.quiz.title
+    )
+
+
+@bp.route("/<module_slug>/quiz/start", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def start_quiz(module_slug: str):
+    enrolment, module = enrolment_and_module(module_slug)
+    try:
+        attempt = quizzes.start_attempt(enrolment, _quiz_or_404(module), current_user)
+    except quizzes.QuizRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "info")
+        return redirect(url_for(".quiz", module_slug=module.slug))
+    db.session.commit()
+    return redirect(url_for(".question", module_slug=module.slug, attempt_id=attempt.public_id, number=1))
+
+
+def _finished(module, attempt, message=None):
+    if message:
+        flash(message, "info")
+    return redirect(url_for(".quiz_review", module_slug=module.slug, attempt_id=attempt.public_id))
+
+
+@bp.route("/<module_slug>/quiz/<attempt_id>/<int:number>", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def question(module_slug: str, attempt_id: str, number: int):
+    enrolment, module = enrolment_and_module(module_slug)
+    attempt = _attempt_or_404(enrolment, attempt_id)
+    if not 1 <= number <= len(attempt.layout):
+        abort(404)
+    if quizzes.expire_if_due(attempt, quizzes.utcnow()):
+        db.session.commit()
+        return _finished(
+            module, attempt, "Your time ran out, so the attempt was marked with the answers saved in time."
+        )
+    if attempt.submitted_at is not None:
+        return _finished(module, attempt)
+    item = attempt.layout[number - 1]
+    question = attempt.quiz.bank[item["key"]]
+    error = None
+    saved = quizzes.saved_answers(attempt).get(item["key"])
+    if request.method == "POST":
+        try:
+            quizzes.save_answer(
+                attempt, number, request.form.get("question_key", ""), request.form, current_user
+            )
+        except quizzes.QuizRefused as refusal:
+            db.session.commit()  # keeps the marking of a timed-out attempt
+            if attempt.submitted_at is not None:
+                return _finished(module, attempt, str(refusal))
+            flash(str(refusal), "info")
+            return redirect(
+                url_for(".question", module_slug=module.slug, attempt_id=attempt.public_id, number=number)
+            )
+        except InvalidAnswer as invalid:
+            db.session.rollback()
+            error = str(invalid)
+        else:
+            db.session.commit()
+            if number < len(attempt.layout) and request.form.get("then") != "check":
+                return redirect(
+                    url_for(
+                        ".question", module_slug=module.slug, attempt_id=attempt.public_id, number=number + 1
+                    )
+                )
+            return redirect(url_for(".quiz_check", module_slug=module.slug, attempt_id=attempt.public_id))
+    return render_template(
+        "learning/question.html",
+        module=module,
+        attempt=attempt,
+        number=number,
+        item=item,
+        question=question,
+        kind=REGISTRY[question["type"]],
+        saved=saved,
+        error=error,
+        title=f"Question {number}",
+    )
+
+
+@bp.route("/<module_slug>/quiz/<attempt_id>/check", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def quiz_check(module_slug: str, attempt_id: str):
+    enrolment, module = enrolment_and_module(module_slug)
+    attempt = _attempt_or_404(enrolment, attempt_id)
+    if request.method == "POST":
+        try:
+            quizzes.submit(attempt, current_user)
+        except quizzes.QuizRefused as refusal:
+            db.session.commit()
+            return _finished(module, attempt, str(refusal))
+        db.session.commit()
+        return _finished(module, attempt)
+    if quizzes.expire_if_due(attempt, quizzes.utcnow()):
+        db.session.commit()
+    if attempt.submitted_at is not None:
+        return _finished(module, attempt)
+    answered = quizzes.saved_answers(attempt)
+    return render_template(
+        "learning/quiz_check.html",
+        module=module,
+        attempt=attempt,
+        answered=answered,
+        bank=attempt.quiz.bank,
+        title="Check your answers",
+    )
+
+
+@bp.route("/<module_slug>/quiz/<attempt_id>/review")
+@roles_required(Role.TRAINEE)
+def quiz_review(module_slug: str, attempt_id: str):
+    enrolment, module = enrolment_and_module(module_slug)
+    attempt = _attempt_or_404(enrolment, attempt_id)
+    if attempt.submitted_at is None:
+        return redirect(url_for(".quiz_check", module_slug=module.slug, attempt_id=attempt.public_id))
+    state = quizzes.state(enrolment, attempt.quiz)
+    return render_template(
+        "learning/quiz_review.html",
+        module=module,
+        attempt=attempt,
+        state=state,
+        rows=quizzes.review(attempt) if quizzes.feedback_allowed(state, attempt) else None,
+        title=f"{attempt.quiz.title}: your result",
+    )

@@ -1,0 +1,257 @@
+"""Quiz attempts: drawn and shuffled on the server, saved answer by answer, time-limited, marked at once."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from app.assessments.question_types import REGISTRY
+from app.audit.services import record
+from app.cohorts.models import Enrolment
+from app.curriculum.models import Feedback, Quiz
+from app.database import db, utcnow
+from app.learning.models import QuizAnswer, QuizAttempt
+from app.learning.services import check_own
+
+
+class QuizRefused(Exception):
+    """The quiz action is not allowed now; the message says why, in plain words."""
+
+
+def draw(quiz: Quiz, seed: int) -> list[dict]:
+    """The questions of an attempt, in the order shown, each with its layout (e.g. option order).
+
+    Deterministic: the same quiz and seed always give the same draw.
+    """
+    rng = random.Random(seed)
+    bank = quiz.questions
+    picked = rng.sample(range(len(bank)), quiz.questions_per_attempt)
+    if not quiz.shuffle:
+        picked.sort()
+    return [
+        {"key": bank[i]["key"], "layout": REGISTRY[bank[i]["type"]].layout(bank[i], rng, quiz.shuffle)}
+        for i in picked
+    ]
+
+
+def attempts(enrolment: Enrolment, quiz: Quiz) -> list[QuizAttempt]:
+    return list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id == quiz.id)
+            .order_by(QuizAttempt.number)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class QuizState:
+    """Where a trainee stands with a quiz: what they can do next and why."""
+
+    quiz: Quiz
+    attempts: list[QuizAttempt]
+    now: datetime
+
+    @property
+    def in_progress(self) -> QuizAttempt | None:
+        return next((a for a in self.attempts if a.submitted_at is None), None)
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.quiz.attempts - self.used)
+
+    @property
+    def best(self) -> QuizAttempt | None:
+        marked = [a for a in self.attempts if a.score is not None]
+        return max(marked, key=lambda a: a.score) if marked else None
+
+    @property
+    def refusal(self) -> str | None:
+        """Why a new attempt cannot start, or None when it can."""
+        if self.passed:
+            return "You have passed this quiz."
+        if self.in_progress:
+            return "You already have an attempt in progress."
+        if self.remaining == 0:
+            last = self.attempts[-1].submitted_at
+            after = (last + timedelta(days=self.quiz.cooling_off_days)).date() if last else None
+            cooling = f" Your trainer can allow another attempt after {after:%-d %B %Y}." if after else ""
+            return f"You have used all {self.quiz.attempts} attempts.{cooling} Your trainer will be in touch."
+        return None
+
+
+def state(enrolment: Enrolment, quiz: Quiz, now: datetime | None = None) -> QuizState:
+    now = now or utcnow()
+    found = attempts(enrolment, quiz)
+    for attempt in found:
+        expire_if_due(attempt, now)
+    return QuizState(quiz, found, now)
+
+
+def start_attempt(enrolment: Enrolment, quiz: Quiz, actor, now: datetime | None = None) -> QuizAttempt:
+    check_own(enrolment, actor)
+    current = state(enrolment, quiz, now)
+    if current.refusal:
+        raise QuizRefused(current.refusal)
+    now = current.now
+    seed = secrets.randbits(63)
+    attempt = QuizAttempt(
+        enrolment=enrolment,
+        quiz=quiz,
+        number=current.used + 1,
+        seed=seed,
+        layout=draw(quiz, seed),
+        started_at=now,
+        deadline_at=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+    )
+    db.session.add(attempt)
+    record(actor, "quiz.attempt_started", attempt, number=attempt.number, quiz=quiz.title)
+    return attempt
+
+
+def attempt_for(enrolment: Enrolment, public_id: str) -> QuizAttempt | None:
+    return db.session.scalar(
+        sa.select(QuizAttempt).where(
+            QuizAttempt.public_id == public_id, QuizAttempt.enrolment_id == enrolment.id
+        )
+    )
+
+
+def saved_answers(attempt: QuizAttempt) -> dict[str, object]:
+    return {answer.question_key: answer.response["value"] for answer in attempt.answers}
+
+
+def save_answer(
+    attempt: QuizAttempt,
+    position: int,
+    question_key: str,
+    form: MultiDict,
+    actor,
+    now: datetime | None = None,
+) -> QuizAnswer:
+    """Save the answer to the question at ``position`` (1-based) of the attempt.
+
+    Raises ``QuizRefused`` for a finished attempt, an answer after the time limit (the attempt is then
+    marked with what was saved in time) or a question that is not the one shown at that position;
+    ``InvalidAnswer`` for an answer that is not a possible one. Nothing is stored in those cases.
+    """
+    check_own(attempt.enrolment, actor)
+    now = now or utcnow()
+    if expire_if_due(attempt, now):
+        raise QuizRefused(
+            "Your time for this attempt ran out, so it has been marked with the answers saved in time."
+        )
+    if attempt.submitted_at is not None:
+        raise QuizRefused("This attempt has already been submitted, so its answers cannot change.")
+    if not 1 <= position <= len(attempt.layout) or attempt.layout[position - 1]["key"] != question_key:
+        raise QuizRefused(
+            "That answer did not match the question shown, so it was not saved. Please try again."
+        )
+    item = attempt.layout[position - 1]
+    question = attempt.quiz.bank[question_key]
+    value = REGISTRY[question["type"]].parse(question, item["layout"], form)
+    answer = next((a for a in attempt.answers if a.question_key == question_key), None)
+    if answer is None:
+        answer = QuizAnswer(
+            attempt=attempt, question_key=question_key, response={"value": value}, saved_at=now
+        )
+        db.session.add(answer)
+    else:
+        answer.response, answer.saved_at = {"value": value}, now
+    return answer
+
+
+def submit(attempt: QuizAttempt, actor, now: datetime | None = None) -> QuizAttempt:
+    check_own(attempt.enrolment, actor)
+    now = now or utcnow()
+    if expire_if_due(attempt, now):
+        return attempt
+    if attempt.submitted_at is not None:
+        raise QuizRefused("This attempt has already been submitted.")
+    _mark(attempt, submitted_at=now)
+    record(actor, "quiz.attempt_submitted", attempt, score=attempt.score, passed=attempt.passed)
+    return attempt
+
+
+def expire_if_due(attempt: QuizAttempt, now: datetime) -> bool:
+    """Mark an unfinished attempt whose time limit has passed, as at its deadline. True if it did."""
+    if attempt.submitted_at is None and attempt.deadline_at is not None and now > attempt.deadline_at:
+        _mark(attempt, submitted_at=attempt.deadline_at)
+        record(None, "quiz.attempt_timed_out", attempt, score=attempt.score, passed=attempt.passed)
+        return True
+    return False
+
+
+def score_answers(
+    quiz: Quiz, layout: list[dict], answers: dict[str, object]
+) -> tuple[dict[str, float], float]:
+    """Each drawn question's score (0–1; unanswered scores 0) and the attempt's percentage."""
+    bank = quiz.bank
+    scores = {}
+    for item in layout:
+        question = bank[item["key"]]
+        value = answers.get(item["key"])
+        scores[item["key"]] = 0.0 if value is None else REGISTRY[question["type"]].score(question, value)
+    percent = round(100 * sum(scores.values()) / len(layout), 1) if layout else 0.0
+    return scores, percent
+
+
+def _mark(attempt: QuizAttempt, submitted_at: datetime) -> None:
+    scores, percent = score_answers(attempt.quiz, attempt.layout, saved_answers(attempt))
+    for answer in attempt.answers:
+        answer.score = scores.get(answer.question_key)
+    attempt.submitted_at = submitted_at
+    attempt.score = percent
+    attempt.passed = percent >= attempt.quiz.pass_mark
+
+
+def feedback_allowed(quiz_state: QuizState, attempt: QuizAttempt) -> bool:
+    """Whether the review may show per-question answers, explanations and sources (the quiz's policy)."""
+    policy = quiz_state.quiz.feedback
+    if policy is Feedback.AFTER_EACH_ATTEMPT:
+        return True
+    if policy is Feedback.AFTER_PASSING:
+        return quiz_state.passed
+    return quiz_state.passed or quiz_state.remaining == 0
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    number: int
+    question: dict
+    your_answer: str
+    correct_answer: str
+    score: float
+
+
+def review(attempt: QuizAttempt) -> list[ReviewRow]:
+    answers = saved_answers(attempt)
+    scores, _ = score_answers(attempt.quiz, attempt.layout, answers)
+    rows = []
+    for number, item in enumerate(attempt.layout, start=1):
+        question = attempt.quiz.bank[item["key"]]
+        kind = REGISTRY[question["type"]]
+        value = answers.get(item["key"])
+        rows.append(
+            ReviewRow(
+                number=number,
+                question=question,
+                your_answer=kind.describe(question, value) if value is not None else "",
+                correct_answer=kind.correct_answer(question),
+                score=scores[item["key"]],
+            )
+        )
+    return rows
