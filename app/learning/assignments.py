@@ -76,7 +76,15 @@ def current_submission(enrolment: Enrolment, assignment: Assignment, actor) -> S
     existing = submissions(enrolment, assignment)
     if existing:
         return existing[-1]
-    submission = Submission(enrolment=enrolment, assignment=assignment, attempt=1, text="")
+    submission = Submission(
+        enrolment=enrolment,
+        assignment=assignment,
+        attempt=1,
+        text="",
+        word_count=0,
+        revision=0,
+        status=SubmissionStatus.DRAFT,
+    )
     db.session.add(submission)
     return submission
 

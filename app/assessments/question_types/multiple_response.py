@@ -40,8 +40,8 @@ class MultipleResponse(QuestionType):
         return sorted(chosen)
 
     def score(self, question, response):
-        if not response:
-            return 0.0
+        if not isinstance(response, list) or not all(isinstance(c, str) for c in response):
+            return 0.0  # unanswered, or not a list of option keys
         correct = {str(a) for a in question["answer"]}
         chosen = set(response)
         raw = (len(chosen & correct) - len(chosen - correct)) / len(correct)

@@ -3,3 +3,77 @@ import { initAll } from "./govuk-frontend.min.js";
 
 document.body.classList.add("govuk-frontend-supported");
 initAll();
+
+// The assignment editor: a live word count and an autosave that never loses text. The text is also
+// kept in this browser until the server has it, so a lost connection or a closed tab loses nothing.
+const editor = document.querySelector("form[data-autosave]");
+if (editor) {
+  const textarea = editor.querySelector("textarea[name=text]");
+  const revision = editor.querySelector("input[name=revision]");
+  const status = document.getElementById("text-status");
+  const limit = Number(status.dataset.limit);
+  const csrf = document.querySelector("meta[name=csrf-token]").content;
+  const backupKey = `imsa-draft:${location.pathname}`;
+  let timer = null;
+  let saving = false;
+  let again = false;
+
+  const words = () => (textarea.value.match(/\S+/g) || []).length;
+  const count = () => `${words()} of ${limit} words.`;
+  const show = (message, failed = false) => {
+    status.textContent = message;
+    status.classList.toggle("imsa-save-status--error", failed);
+  };
+  const keepLocally = () =>
+    localStorage.setItem(backupKey, JSON.stringify({ text: textarea.value, revision: revision.value }));
+
+  const save = async () => {
+    if (saving) {
+      again = true;
+      return;
+    }
+    saving = true;
+    again = false;
+    const body = new FormData();
+    body.append("csrf_token", csrf);
+    body.append("text", textarea.value);
+    body.append("revision", revision.value);
+    try {
+      const response = await fetch(editor.dataset.autosave, { method: "POST", body, credentials: "same-origin" });
+      const result = await response.json();
+      if (response.ok && result.saved) {
+        revision.value = result.revision;
+        localStorage.removeItem(backupKey);
+        const time = new Date(result.saved_at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+        show(`Draft saved at ${time}. ${count()}`);
+      } else {
+        show(`Not saved: ${result.message} Your text is still on this page.`, true);
+      }
+    } catch {
+      show("Not saved: the connection was lost. Your text is still on this page and will be saved when the connection is back.", true);
+      schedule(5000);
+    } finally {
+      saving = false;
+      if (again) schedule();
+    }
+  };
+  const schedule = (delay = 1500) => {
+    clearTimeout(timer);
+    timer = setTimeout(save, delay);
+  };
+
+  // Text typed here earlier but never saved (on top of the same saved draft) is put back.
+  const backup = JSON.parse(localStorage.getItem(backupKey) || "null");
+  if (backup && backup.revision === revision.value && backup.text !== textarea.value) {
+    textarea.value = backup.text;
+    show("Text you typed here earlier, which had not been saved, has been put back. Saving it now.");
+    schedule(0);
+  }
+
+  textarea.addEventListener("input", () => {
+    keepLocally();
+    show(count());
+    schedule();
+  });
+  window.addEventListener("online", () => schedule(0));
+}
