@@ -92,7 +92,7 @@ def test_attempts_beyond_the_limit_are_refused_with_the_cooling_off_date(app, tm
     for _ in range(2):
         quizzes.submit(quizzes.start_attempt(enrolment, quiz, enrolment.user), enrolment.user)
     with pytest.raises(
-        quizzes.QuizRefused, match="You have used all 2 attempts. Your trainer can allow another"
+        quizzes.QuizRefused, match=r"You have used all 2 attempts\. Your trainer can allow another"
     ):
         quizzes.start_attempt(enrolment, quiz, enrolment.user)
 
