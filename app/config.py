@@ -59,7 +59,8 @@ class Config:
         self.IMSA_LOG_JSON = _bool("IMSA_LOG_JSON", True)
         self.RATELIMIT_STORAGE_URI = env.get("IMSA_RATELIMIT_STORAGE_URL", "memory://")
         self.RATELIMIT_ENABLED = _bool("IMSA_RATELIMIT_ENABLED", True)
-        self.IMSA_SIGN_IN_LIMIT = env.get("IMSA_SIGN_IN_LIMIT", "5 per minute;30 per hour")
+        self.IMSA_SIGN_IN_LIMIT = env.get("IMSA_SIGN_IN_LIMIT", "5 per minute;30 per hour")  # per account
+        self.IMSA_SIGN_IN_ADDRESS_LIMIT = env.get("IMSA_SIGN_IN_ADDRESS_LIMIT", "60 per minute;600 per hour")
         self.SESSION_COOKIE_SECURE = _bool("IMSA_SECURE_COOKIES")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 

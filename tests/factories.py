@@ -93,8 +93,11 @@ def write_curriculum(root: Path, modules: int = 2, lessons: int = 2, version: st
 
 def make_version(root: Path | None = None, publish: bool = True, **tree):
     """A stored curriculum version: the small test tree under ``root``, or the real one without."""
-    content = write_curriculum(root, **tree) if root else PROJECT_ROOT / "course_content"
-    result = curriculum.load(content, None)
+    if root:
+        content, assessments = write_curriculum(root, **tree), None
+    else:
+        content, assessments = PROJECT_ROOT / "course_content", PROJECT_ROOT / "assessments"
+    result = curriculum.load(content, assessments)
     if publish:
         curriculum.publish(result.version)
     db.session.commit()

@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import services
@@ -25,6 +26,16 @@ def _sign_in_limit() -> str:
     return current_app.config["IMSA_SIGN_IN_LIMIT"]
 
 
+def _address_limit() -> str:
+    return current_app.config["IMSA_SIGN_IN_ADDRESS_LIMIT"]
+
+
+def _address_and_account() -> str:
+    """Attempts are counted per account and address: a whole training room behind one address is not
+    locked out by one person's typos, while guessing one account's password stays slow."""
+    return f"{get_remote_address()}/{request.form.get('email', '').strip().lower()}"
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so a crafted link cannot send someone elsewhere after signing in."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
@@ -34,7 +45,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_address_and_account)
+@limiter.limit(_address_limit, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("site.home"))
@@ -93,7 +105,8 @@ def accept_invitation(token: str):
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_address_and_account)
+@limiter.limit(_address_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

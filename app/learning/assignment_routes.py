@@ -17,7 +17,7 @@ def _assignment_or_404(module):
     return module.assignment
 
 
-def _page(module, submission, error=None, error_field="text", text=None, status=200):
+def _page(module, submission, error=None, error_field="text", text=None):
     enrolment = submission.enrolment
     return render_template(
         "learning/assignment.html",
@@ -30,7 +30,7 @@ def _page(module, submission, error=None, error_field="text", text=None, status=
         text=submission.text if text is None else text,
         limit=module.assignment.word_limit,
         title=module.assignment.title,
-    ), status
+    )
 
 
 @bp.route("/<module_slug>/assignment", methods=["GET", "POST"])
@@ -65,7 +65,7 @@ def assignment(module_slug: str):
             "declaration" if "Confirm" in str(refusal) else "attachment" if "file" in str(refusal) else "text"
         )
         # The text typed is shown again exactly as sent: nothing is lost.
-        return _page(module, submission, error=str(refusal), error_field=field, text=text, status=400)
+        return _page(module, submission, error=str(refusal), error_field=field, text=text)
     db.session.commit()
     if action == "submit":
         return redirect(url_for(".receipt", module_slug=module.slug))

@@ -55,4 +55,4 @@ def portfolio_page(module_slug: str):
         totals=portfolio.totals(module, logged),
         kind_label=kind_label,
         title=f"{module.code} portfolio",
-    ), (400 if form.errors else 200)
+    )

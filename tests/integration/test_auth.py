@@ -206,3 +206,14 @@ def test_emailed_links_use_the_configured_base_url_not_the_host_header(client):
     body = outbox(limit=1)[0].body
     assert "evil.example" not in body
     assert "http://localhost/password/reset/" in body
+
+
+def test_one_persons_failed_sign_ins_do_not_lock_out_others_at_the_same_address(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, IMSA_SIGN_IN_LIMIT="2 per minute")
+    client = app.test_client()
+    with app.app_context():
+        typist, colleague = make_user(Role.TRAINEE), make_user(Role.TRAINEE)
+        emails = typist.email, colleague.email
+    for _ in range(3):
+        post_form(client, "/sign-in", {"email": emails[0], "password": "wrong password!"})
+    assert post_form(client, "/sign-in", {"email": emails[1], "password": PASSWORD}).status_code == 302
