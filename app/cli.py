@@ -31,7 +31,7 @@ def _content_options(command):
         "--assessments",
         "assessments_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Assessments folder (default: IMSA_ASSESSMENTS_DIR or ./assessments).",
+        help="Assessments folder (default: beside --content, else IMSA_ASSESSMENTS_DIR or ./assessments).",
     )(command)
     return click.option(
         "--content",
@@ -42,6 +42,10 @@ def _content_options(command):
 
 
 def _dirs(content_dir: Path | None, assessments_dir: Path | None) -> tuple[Path, Path]:
+    """The folders to read. A --content folder without --assessments pairs with its sibling
+    ``assessments/``, as in the repository's own layout."""
+    if content_dir and not assessments_dir:
+        return content_dir, content_dir.parent / "assessments"
     return (
         content_dir or Path(current_app.config["IMSA_CONTENT_DIR"]),
         assessments_dir or Path(current_app.config["IMSA_ASSESSMENTS_DIR"]),
