@@ -22,7 +22,7 @@ def long_date(value: date | datetime | None) -> str:
 
 def number(value) -> str:
     """1.50 -> "1.5", 3.00 -> "3": quantities such as hours without trailing zeros."""
-    return f"{Decimal(value).normalize():f}"
+    return f"{Decimal(str(value)).normalize():f}"
 
 
 def time_of_day(value: datetime) -> str:

@@ -118,7 +118,7 @@ def test_m01_quiz_reload_fail_retry_pass_and_review(page: Page, trainee_in_real_
     assert second.number == 2 and second.seed != attempt.seed
     take_attempt(page, second, right=True)
     expect(page.get_by_role("heading", name="You passed")).to_be_visible()
-    expect(page.get_by_text("You scored 100.0%")).to_be_visible()
+    expect(page.get_by_text("You scored 100%")).to_be_visible()
     first_explanation = quiz.bank[second.layout[0]["key"]]["explanation_html"]
     assert re.sub(r"<[^>]+>", "", first_explanation)[:40] in page.content().replace("&amp;", "&")
     assert_accessible(page)
