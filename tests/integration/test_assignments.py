@@ -182,3 +182,34 @@ def test_attachments_are_checked_by_content_and_size(client, tmp_path):
     assert download.status_code == 200 and download.data == docx_bytes()
     with pytest.raises(assignments.SubmissionRefused, match="smaller than 10 MB"):
         assignments.attach(submission, "big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), enrolment.user)
+
+
+def test_a_trainer_grants_an_extension_from_the_form(client, tmp_path):
+    enrolment, assignment, trainer = setup(tmp_path)
+    due = assignments.due_on(enrolment, assignment)
+    sign_in(client, trainer)
+    form = client.get("/marking/extensions/new").get_data(as_text=True)
+    assert enrolment.user.name in form and assignment.title in form
+    work = f"{enrolment.cohort_id}-{assignment.id}"
+    missing_reason = post_form(
+        client,
+        "/marking/extensions/new",
+        {
+            "enrolment": enrolment.public_id,
+            "assignment": work,
+            "due_on": str(due + timedelta(days=5)),
+            "reason": "",
+        },
+    )
+    assert "Give the reason for the extension" in missing_reason.get_data(as_text=True)
+    post_form(
+        client,
+        "/marking/extensions/new",
+        {
+            "enrolment": enrolment.public_id,
+            "assignment": work,
+            "due_on": str(due + timedelta(days=5)),
+            "reason": "Caring responsibilities",
+        },
+    )
+    assert assignments.due_on(enrolment, assignment) == due + timedelta(days=5)
