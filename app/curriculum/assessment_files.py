@@ -81,6 +81,17 @@ class _Checks:
             return None
         return value
 
+    def key(self, seen: dict[str, int]) -> str | None:
+        """A stable key: lowercase words and hyphens, unique among ``seen`` (key -> its line)."""
+        key = self.text("key", max_len=80)
+        if key and not KEY.match(key):
+            self.problem("key", "`key` must be lowercase letters, digits and hyphens")
+        elif key in seen:
+            self.problem("key", f"key `{key}` is also used on line {seen[key]}")
+        elif key:
+            seen[key] = self.doc.lines["key"]
+        return key
+
     def dates(self) -> tuple[date | None, date | None]:
         law_as_at, review_due = self.doc.data.get("law_as_at"), self.doc.data.get("review_due")
         for key, value in (("law_as_at", law_as_at), ("review_due", review_due)):
@@ -108,13 +119,7 @@ def _normalise_options(data: dict) -> None:
 def _question(reader, path: Path, doc, seen: dict[str, int]) -> dict | None:
     checks = _Checks(reader, path, doc)
     before = len(reader.problems)
-    key = checks.text("key", max_len=80)
-    if key and not KEY.match(key):
-        checks.problem("key", "`key` must be lowercase letters, digits and hyphens")
-    elif key in seen:
-        checks.problem("key", f"key `{key}` is also used on line {seen[key]}")
-    elif key:
-        seen[key] = doc.lines["key"]
+    key = checks.key(seen)
     kind = checks.choice("type", tuple(sorted(REGISTRY)))
     common = {"key", "type", "stem", "explanation", "source", "law_as_at", "review_due"}
     checks.known(
@@ -197,18 +202,12 @@ def _quiz(reader, path: Path, doc) -> dict | None:
     return quiz
 
 
-def _criterion(reader, path: Path, doc, seen: set[str]) -> dict | None:
+def _criterion(reader, path: Path, doc, seen: dict[str, int]) -> dict | None:
     checks = _Checks(reader, path, doc)
     before = len(reader.problems)
     checks.known({"key", "title", "weight", "gateway", "bands"})
-    key = checks.text("key", max_len=80)
-    if key and not KEY.match(key):
-        checks.problem("key", "`key` must be lowercase letters, digits and hyphens")
-    elif key in seen:
-        checks.problem("key", f"criterion key `{key}` is used twice")
-    seen.add(key)
     criterion = {
-        "key": key,
+        "key": checks.key(seen),
         "title": checks.text("title", max_len=200),
         "weight": checks.whole("weight", 1, 100),
         "gateway": checks.flag("gateway", False),
@@ -250,7 +249,7 @@ def _assignment(reader, path: Path, doc) -> dict | None:
         return None
     rubric_checks = _Checks(reader, path, rubric)
     rubric_checks.known({"criteria", "bands"})
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     criteria = []
     items = rubric.items("criteria")
     if not items:
@@ -303,7 +302,7 @@ def _portfolio(reader, path: Path, doc) -> list[dict]:
     items = doc.items("requirements")
     if not items:
         checks.problem(None, "`requirements` must list the evidence requirements")
-    requirements, seen = [], set()
+    requirements, seen = [], {}
     for line, item in items:
         if item is None:
             reader.problem(path, line, "each requirement must be a mapping of `key: value` lines")
@@ -311,12 +310,7 @@ def _portfolio(reader, path: Path, doc) -> list[dict]:
         req = _Checks(reader, path, item)
         before = len(reader.problems)
         req.known({"key", "title", "unit", "minimum", "kinds", "description"})
-        key = req.text("key", max_len=80)
-        if key and not KEY.match(key):
-            req.problem("key", "`key` must be lowercase letters, digits and hyphens")
-        elif key in seen:
-            req.problem("key", f"requirement key `{key}` is used twice")
-        seen.add(key)
+        key = req.key(seen)
         kinds = item.data.get("kinds")
         if (
             not isinstance(kinds, list)
