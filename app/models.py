@@ -8,6 +8,7 @@ from app.learning.models import (
     LessonProgress,
 )
 from app.mail.models import OutboxMessage
+from app.marking.models import Mark
 from app.organisations.models import Organisation
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Invitation",
     "Lesson",
     "LessonProgress",
+    "Mark",
     "Module",
     "Organisation",
     "OutboxMessage",

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 BANDS = ("fail", "pass", "merit", "distinction")
 DEFAULT_THRESHOLDS = {"pass": 50, "merit": 60, "distinction": 70}
 DEFAULT_RESUBMISSION = {"allowed": 1, "capped_at": "pass"}
+# Second marking: every Fail and Distinction, plus this share of the rest per marker (at least `minimum`);
+# first and second marks further apart than `threshold_marks`, or in different bands, need an agreed mark.
+DEFAULT_MODERATION = {"sample_percent": 10, "minimum": 1, "threshold_marks": 10}
 
 
 def band_for(mark: float, thresholds: dict[str, int]) -> str:

@@ -31,9 +31,13 @@ class Cohort(db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Markers see candidate numbers, not names, until results are released.
+    anonymous_marking: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    lead_trainer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")
     trainers: Mapped[list[User]] = relationship(secondary=cohort_trainer, order_by="User.name")
+    lead_trainer: Mapped[User | None] = relationship(foreign_keys=[lead_trainer_id])
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="cohort")
 
 

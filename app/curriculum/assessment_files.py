@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from app.assessments.question_types import REGISTRY
-from app.assessments.rubric import BANDS, DEFAULT_RESUBMISSION, DEFAULT_THRESHOLDS
+from app.assessments.rubric import BANDS, DEFAULT_MODERATION, DEFAULT_RESUBMISSION, DEFAULT_THRESHOLDS
 from app.curriculum.rendering import render_markdown
 
 KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -232,7 +232,16 @@ def _assignment(reader, path: Path, doc) -> dict | None:
     checks = _Checks(reader, path, doc)
     before = len(reader.problems)
     checks.known(
-        {"title", "brief", "word_limit", "due_days", "anonymisation_declaration", "rubric", "resubmission"}
+        {
+            "title",
+            "brief",
+            "word_limit",
+            "due_days",
+            "anonymisation_declaration",
+            "rubric",
+            "resubmission",
+            "moderation",
+        }
     )
     assignment = {
         "title": checks.text("title", max_len=200),
@@ -290,9 +299,26 @@ def _assignment(reader, path: Path, doc) -> dict | None:
                 "allowed": sub.whole("allowed", 0, 3, default=1),
                 "capped_at": sub.choice("capped_at", BANDS[1:], default="pass"),
             }
+    moderation = dict(DEFAULT_MODERATION)
+    if "moderation" in doc.data:
+        given = doc.mapping("moderation")
+        if given is None:
+            checks.problem(
+                "moderation", "`moderation` must be a mapping (sample_percent, minimum, threshold_marks)"
+            )
+        else:
+            sub = _Checks(reader, path, given)
+            sub.known(set(DEFAULT_MODERATION))
+            moderation = {
+                "sample_percent": sub.whole("sample_percent", 0, 100, default=10),
+                "minimum": sub.whole("minimum", 0, 50, default=1),
+                "threshold_marks": sub.whole("threshold_marks", 0, 100, default=10),
+            }
     if len(reader.problems) > before:
         return None
-    assignment.update(criteria=criteria, thresholds=thresholds, resubmission=resubmission)
+    assignment.update(
+        criteria=criteria, thresholds=thresholds, resubmission=resubmission, moderation=moderation
+    )
     return assignment
 
 

@@ -148,6 +148,8 @@ class Assignment(db.Model):
     criteria: Mapped[list] = mapped_column(sa.JSON)  # [{key, title, weight, gateway, bands}]
     thresholds: Mapped[dict] = mapped_column(sa.JSON)  # {pass, merit, distinction}
     resubmission: Mapped[dict] = mapped_column(sa.JSON)  # {allowed, capped_at}
+    # {sample_percent, minimum, threshold_marks}; None (loaded before it existed) means the defaults.
+    moderation: Mapped[dict | None] = mapped_column(sa.JSON)
 
     module: Mapped[Module] = relationship(back_populates="assignment")
 

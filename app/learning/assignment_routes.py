@@ -103,8 +103,29 @@ def receipt(module_slug: str):
     if submission.status is SubmissionStatus.DRAFT:
         return redirect(url_for(".assignment", module_slug=module.slug))
     return render_template(
-        "learning/receipt.html", module=module, submission=submission, title="Your work has been submitted"
+        "learning/receipt.html",
+        module=module,
+        submission=submission,
+        # Nothing of a mark is shown until it is released.
+        result=assignments.released_result(submission),
+        title="Your result" if submission.released_at else "Your work has been submitted",
     )
+
+
+@bp.route("/<module_slug>/assignment/resubmit", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def resubmit(module_slug: str):
+    enrolment, module = enrolment_and_module(module_slug)
+    previous = assignments.current_submission(enrolment, _assignment_or_404(module), current_user)
+    try:
+        assignments.start_resubmission(previous, current_user)
+    except assignments.SubmissionRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "info")
+        return redirect(url_for(".receipt", module_slug=module.slug))
+    db.session.commit()
+    flash("Your resubmission has started from your earlier text. It is capped at Pass.", "success")
+    return redirect(url_for(".assignment", module_slug=module.slug))
 
 
 @bp.route("/<module_slug>/assignment/attachment")

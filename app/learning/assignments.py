@@ -42,7 +42,8 @@ def word_count(text: str) -> int:
 
 
 def due_on(enrolment: Enrolment, assignment: Assignment) -> date:
-    """The trainee's due date: their latest extension, or the cohort's schedule."""
+    """The trainee's due date: their latest extension, else the resubmission date of a referred piece,
+    else the cohort's schedule."""
     extension = db.session.scalar(
         sa.select(Extension.due_on)
         .where(Extension.enrolment_id == enrolment.id, Extension.assignment_id == assignment.id)
@@ -51,6 +52,18 @@ def due_on(enrolment: Enrolment, assignment: Assignment) -> date:
     )
     if extension:
         return extension
+    referred = db.session.scalar(
+        sa.select(Submission.resubmission_due_on)
+        .where(
+            Submission.enrolment_id == enrolment.id,
+            Submission.assignment_id == assignment.id,
+            Submission.resubmission_due_on.is_not(None),
+        )
+        .order_by(Submission.attempt.desc())
+        .limit(1)
+    )
+    if referred:
+        return referred
     return module_opening_dates(enrolment.cohort)[assignment.module_id] + timedelta(days=assignment.due_days)
 
 
@@ -234,3 +247,24 @@ def grant_extension(
         reason=reason.strip(),
     )
     return extension
+
+
+def released_result(submission: Submission):
+    """The mark that decided a released result (agreed, else first), or None before release."""
+    if submission.released_at is None:
+        return None
+    from app.marking.models import Mark, MarkKind
+
+    marks = {
+        m.kind: m for m in db.session.scalars(sa.select(Mark).where(Mark.submission_id == submission.id))
+    }
+    return marks.get(MarkKind.AGREED) or marks.get(MarkKind.FIRST)
+
+
+def start_resubmission(previous: Submission, actor) -> Submission:
+    from app.marking import workflow
+
+    try:
+        return workflow.start_resubmission(previous, actor)
+    except workflow.MarkingRefused as refusal:
+        raise SubmissionRefused(str(refusal)) from None

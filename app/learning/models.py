@@ -7,6 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.models import User
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Assignment, Quiz
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
@@ -71,12 +72,20 @@ class QuizAnswer(db.Model):
 
 
 class SubmissionStatus(enum.StrEnum):
+    """Where a piece of written work is. The moves between them are in ``app.marking.workflow``."""
+
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    IN_MARKING = "in_marking"
+    MARKED = "marked"
+    IN_MODERATION = "in_moderation"
+    READY_FOR_RELEASE = "ready_for_release"
+    RELEASED = "released"
+    REFERRED = "referred"  # released as Refer: the trainee may resubmit
 
     @property
     def label(self) -> str:
-        return {"draft": "Draft", "submitted": "Submitted"}[self.value]
+        return self.value.replace("_", " ").capitalize()
 
 
 class Submission(db.Model):
@@ -111,9 +120,22 @@ class Submission(db.Model):
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
     due_on: Mapped[date | None]  # the due date that applied when submitted
     late: Mapped[bool] = mapped_column(default=False)
+    # Marking (see app.marking): who marks and second-marks it, who is working on it now, and the result.
+    marker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    moderator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    locked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    result_total: Mapped[float | None]
+    result_band: Mapped[str | None] = mapped_column(sa.String(16))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resubmission_due_on: Mapped[date | None]
 
     assignment: Mapped[Assignment] = relationship(lazy="joined")
     enrolment: Mapped[Enrolment] = relationship()
+    marker: Mapped[User | None] = relationship(foreign_keys=[marker_id])
+    moderator: Mapped[User | None] = relationship(foreign_keys=[moderator_id])
+    locked_by: Mapped[User | None] = relationship(foreign_keys=[locked_by_id])
 
 
 class Extension(db.Model):

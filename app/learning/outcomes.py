@@ -1,8 +1,7 @@
 """Whether a trainee has passed each module, and what is outstanding: derived, never stored.
 
 A module is passed when its lessons are done, its quiz (if any) is passed, its written work (if any) is
-passed, and its portfolio requirements (if any) are met. Marks for written work arrive with the marking
-capability; until then a submitted piece is "waiting for marking".
+released at Pass or above, and its portfolio requirements (if any) are met.
 """
 
 from __future__ import annotations
@@ -67,7 +66,13 @@ def outcomes(enrolment: Enrolment, overview: Overview) -> list[ModuleOutcome]:
             piece = pieces.get(module.assignment.id)
             if piece is None or piece.status is SubmissionStatus.DRAFT:
                 outstanding.append("submit the written assignment")
-            else:
+            elif piece.status is SubmissionStatus.REFERRED:
+                outstanding.append("resubmit the written assignment (it was referred)")
+            elif piece.status is SubmissionStatus.RELEASED and piece.result_band == "fail":
+                outstanding.append(
+                    "the written assignment was not passed: talk to your trainer about next steps"
+                )
+            elif piece.status is not SubmissionStatus.RELEASED:
                 outstanding.append("the written assignment is waiting for marking")
         if module.portfolio_requirements:
             logged = [e for e in evidence if e.module_id == module.id]

@@ -1,22 +1,261 @@
-"""The trainer's side: reviewing portfolio evidence and granting extensions (rubric marking arrives
-with the marking capability)."""
+"""The trainer's side: the marking queue, marking against the rubric, moderation, release and reports;
+reviewing portfolio evidence; extensions."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from app.auth.access import roles_required
+from app.auth.access import PermissionDenied, roles_required
 from app.auth.models import Role
+from app.cohorts import services as cohorts
 from app.cohorts.services import cohorts_for, enrolments_in
 from app.database import db
 from app.learning import assignments, portfolio
 from app.learning.forms import kind_label
+from app.learning.models import Submission, SubmissionStatus
+from app.marking import queue as marking_queue
+from app.marking import workflow
 from app.marking.forms import ExtensionForm
+from app.marking.models import MarkKind
 
 bp = Blueprint("marking", __name__, url_prefix="/marking", template_folder="templates")
+STAFF = (Role.TRAINER, Role.HUB_ADMIN)
+
+
+def _piece_or_404(public_id: str) -> Submission:
+    piece = db.session.scalar(db.select(Submission).where(Submission.public_id == public_id))
+    if piece is None or piece.status is SubmissionStatus.DRAFT:
+        abort(404)
+    cohorts.check_can_view(piece.enrolment.cohort, current_user)
+    return piece
+
+
+def _assessment_or_404(cohort_id: str, module_slug: str):
+    cohort = cohorts.by_public_id(cohort_id)
+    if cohort is None:
+        abort(404)
+    cohorts.check_can_view(cohort, current_user)
+    module = next(
+        (m for m in cohort.curriculum_version.modules if m.slug == module_slug and m.assignment), None
+    )
+    if module is None:
+        abort(404)
+    return cohort, module.assignment
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    args = request.args
+    return render_template(
+        "marking/queue.html",
+        items=marking_queue.queue(current_user, args.get("cohort"), args.get("module"), args.get("status")),
+        cohorts=cohorts_for(current_user),
+        statuses=marking_queue.IN_MARKING,
+        filters=args,
+        title="My marking",
+    )
+
+
+def _criteria_from(form) -> dict[str, workflow.CriterionInput]:
+    keys = {name.removeprefix("band-") for name in form if name.startswith("band-")}
+    result = {}
+    for key in keys:
+        try:
+            mark = float(form.get(f"mark-{key}", ""))
+        except ValueError:
+            raise workflow.MarkingRefused("Enter every mark as a number from 0 to 100.") from None
+        result[key] = workflow.CriterionInput(form[f"band-{key}"], mark, form.get(f"feedback-{key}", ""))
+    return result
+
+
+def _role_for(piece: Submission) -> MarkKind | None:
+    """Which mark the signed-in person gives this piece now, if any."""
+    if piece.marker_id == current_user.id and piece.status is SubmissionStatus.IN_MARKING:
+        return MarkKind.FIRST
+    if piece.status is SubmissionStatus.IN_MODERATION:
+        if workflow.needs_agreement(piece) and (
+            piece.moderator_id == current_user.id or workflow.is_hub_admin(current_user)
+        ):
+            return MarkKind.AGREED
+        if piece.moderator_id == current_user.id:
+            return MarkKind.SECOND
+    return None
+
+
+def _mark_page(piece: Submission, error: str | None = None, typed=None):
+    kind = _role_for(piece)
+    marks = workflow.marks_of(piece)
+    # Blind second marking: the second marker never sees the first mark (nor anyone's, until agreement).
+    visible = {} if kind is MarkKind.SECOND else marks
+    anonymous = piece.enrolment.cohort.anonymous_marking and piece.status not in (
+        SubmissionStatus.RELEASED,
+        SubmissionStatus.REFERRED,
+    )
+    return render_template(
+        "marking/piece.html",
+        piece=piece,
+        kind=kind,
+        marks=visible,
+        own=marks.get(kind) if kind else None,
+        anonymous=anonymous,
+        error=error,
+        typed=typed,
+        trainers=piece.enrolment.cohort.trainers,
+        title=f"Candidate {piece.enrolment.candidate_number}" if anonymous else piece.enrolment.user.name,
+    )
+
+
+@bp.route("/pieces/<piece_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def piece(piece_id: str):
+    piece = _piece_or_404(piece_id)
+    if request.method == "GET":
+        return _mark_page(piece)
+    kind = _role_for(piece)
+    if kind is None:
+        raise PermissionDenied("this piece is not yours to mark now")
+    try:
+        workflow.save_mark(
+            piece,
+            kind,
+            _criteria_from(request.form),
+            request.form.get("feedback", ""),
+            int(request.form.get("version", "0")),
+            current_user,
+            rationale=request.form.get("rationale"),
+        )
+        if request.form.get("action") == "finish":
+            db.session.flush()
+            {
+                MarkKind.FIRST: workflow.complete_marking,
+                MarkKind.SECOND: workflow.complete_second_mark,
+                MarkKind.AGREED: workflow.complete_agreed_mark,
+            }[kind](piece, current_user)
+    except workflow.MarkingRefused as refusal:
+        db.session.rollback()
+        return _mark_page(piece, error=str(refusal), typed=request.form)
+    db.session.commit()
+    flash(
+        "Your marking has been saved." if request.form.get("action") != "finish" else "Marking finished.",
+        "success",
+    )
+    if request.form.get("action") == "finish":
+        return redirect(url_for(".index"))
+    return redirect(url_for(".piece", piece_id=piece.public_id))
+
+
+@bp.route("/pieces/<piece_id>/start", methods=["POST"])
+@roles_required(*STAFF)
+def start(piece_id: str):
+    piece = _piece_or_404(piece_id)
+    try:
+        workflow.start_marking(piece, current_user)
+    except workflow.MarkingRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "info")
+    else:
+        db.session.commit()
+    return redirect(url_for(".piece", piece_id=piece.public_id))
+
+
+@bp.route("/pieces/<piece_id>/allocate", methods=["POST"])
+@roles_required(Role.HUB_ADMIN)
+def allocate(piece_id: str):
+    piece = _piece_or_404(piece_id)
+    marker = next(
+        (t for t in piece.enrolment.cohort.trainers if t.public_id == request.form.get("marker")), None
+    )
+    try:
+        if marker is None:
+            raise workflow.MarkingRefused("Choose a trainer of this cohort.")
+        workflow.allocate(piece, marker, current_user)
+    except workflow.MarkingRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "info")
+    else:
+        db.session.commit()
+        flash(f"Allocated to {marker.name}.", "success")
+    return redirect(request.form.get("back") or url_for(".index"))
+
+
+@bp.route("/pieces/<piece_id>/attachment")
+@roles_required(*STAFF)
+def piece_attachment(piece_id: str):
+    piece = _piece_or_404(piece_id)
+    path = assignments.attachment_path(piece)
+    if path is None or not path.exists():
+        abort(404)
+    # Named by candidate number, so a download does not reveal the trainee either.
+    return send_file(
+        path, download_name=f"{piece.enrolment.candidate_number}.{piece.attachment_type}", as_attachment=True
+    )
+
+
+@bp.route("/assessments/<cohort_id>/<module_slug>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def assessment(cohort_id: str, module_slug: str):
+    """One assessment of one cohort: allocation, moderation, release."""
+    cohort, work = _assessment_or_404(cohort_id, module_slug)
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "allocate":
+                done = workflow.allocate_round_robin(
+                    workflow.pieces_in(work, cohort), cohort.trainers, current_user
+                )
+                message = f"{done} piece{'s' if done != 1 else ''} allocated."
+            elif action == "moderate":
+                chosen = workflow.select_for_moderation(work, cohort, current_user)
+                message = f"{len(chosen)} piece{'s' if len(chosen) != 1 else ''} selected for second marking."
+            elif action == "release":
+                released = workflow.release(work, cohort, current_user)
+                count = len(released)
+                message = f"{count} result{'s' if count != 1 else ''} released; trainees have been told."
+            else:
+                abort(400)
+        except workflow.MarkingRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "info")
+        else:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for(".assessment", cohort_id=cohort.public_id, module_slug=module_slug))
+    pieces = workflow.pieces_in(work, cohort)
+    return render_template(
+        "marking/assessment.html",
+        cohort=cohort,
+        assignment=work,
+        pieces=pieces,
+        ready=[p for p in pieces if p.status is SubmissionStatus.READY_FOR_RELEASE],
+        can_lead=workflow.is_lead(current_user, cohort),
+        title=f"{work.title}: {cohort.name}",
+    )
+
+
+@bp.route("/assessments/<cohort_id>/<module_slug>/report")
+@roles_required(*STAFF)
+def report(cohort_id: str, module_slug: str):
+    cohort, work = _assessment_or_404(cohort_id, module_slug)
+    data = marking_queue.report(work, cohort)
+    if request.args.get("format") == "csv":
+        return Response(
+            marking_queue.report_csv(data),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": f"attachment; filename=marking-{cohort.public_id}-{module_slug}.csv"
+            },
+        )
+    return render_template(
+        "marking/report.html",
+        cohort=cohort,
+        assignment=work,
+        data=data,
+        title=f"Marking report: {work.title}",
+    )
 
 
 @bp.route("/portfolio")
-@roles_required(Role.TRAINER, Role.HUB_ADMIN)
+@roles_required(*STAFF)
 def portfolio_queue():
     cohort_ids = [c.id for c in cohorts_for(current_user)]
     return render_template(
@@ -28,7 +267,7 @@ def portfolio_queue():
 
 
 @bp.route("/portfolio/<entry_id>", methods=["POST"])
-@roles_required(Role.TRAINER, Role.HUB_ADMIN)
+@roles_required(*STAFF)
 def review_evidence(entry_id: str):
     entry = portfolio.entry_by_public_id(entry_id)
     if entry is None:
@@ -50,7 +289,7 @@ def review_evidence(entry_id: str):
 
 
 @bp.route("/extensions/new", methods=["GET", "POST"])
-@roles_required(Role.TRAINER, Role.HUB_ADMIN)
+@roles_required(*STAFF)
 def grant_extension():
     form = ExtensionForm()
     cohorts = cohorts_for(current_user)

@@ -15,7 +15,7 @@ bp = Blueprint("site", __name__, template_folder="templates")
 NAVIGATION = [
     ("My training", "learning.dashboard", {Role.TRAINEE}, ("learning.",)),
     ("Cohorts", "cohorts.index", {Role.HUB_ADMIN, Role.TRAINER}, ("cohorts.",)),
-    ("Marking", "marking.portfolio_queue", {Role.HUB_ADMIN, Role.TRAINER}, ("marking.",)),
+    ("Marking", "marking.index", {Role.HUB_ADMIN, Role.TRAINER}, ("marking.",)),
     ("People", "auth.people", {Role.HUB_ADMIN}, ("auth.people", "auth.invite_staff")),
     ("Organisations", "organisations.index", {Role.HUB_ADMIN}, ("organisations.index", "organisations.new")),
     ("My organisation", "organisations.mine", {Role.ORG_MANAGER}, ("organisations.mine",)),

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.auth.models import Role
-from app.learning import portfolio, quizzes
+from app.learning import assignments, portfolio, quizzes
 from tests.conftest import csrf_token, sign_in
 from tests.factories import make_assessed_version, make_cohort, make_enrolment, make_organisation, make_user
 
@@ -42,6 +42,14 @@ ACCESS = {
     "learning.receipt": ("GET", {TRAINEE}),
     "learning.attachment": ("GET", {TRAINEE}),
     "learning.portfolio_page": ("GET", {TRAINEE}),
+    "learning.resubmit": ("POST", {TRAINEE}),
+    "marking.index": ("GET", {HUB, TRAINER}),
+    "marking.piece": ("GET", {HUB, TRAINER}),
+    "marking.start": ("POST", {TRAINER}),  # the allocated marker only
+    "marking.allocate": ("POST", {HUB}),
+    "marking.piece_attachment": ("GET", {HUB, TRAINER}),
+    "marking.assessment": ("GET", {HUB, TRAINER}),
+    "marking.report": ("GET", {HUB, TRAINER}),
     "marking.portfolio_queue": ("GET", {HUB, TRAINER}),
     "marking.review_evidence": ("POST", {HUB, TRAINER}),
     "marking.grant_extension": ("GET", {HUB, TRAINER}),
@@ -68,6 +76,9 @@ def world(app, tmp_path):
     enrolment = make_enrolment(cohort, trainee, organisation)
     module = version.modules[0]
     attempt = quizzes.start_attempt(enrolment, module.quiz, trainee)
+    piece = assignments.current_submission(enrolment, module.assignment, trainee)
+    assignments.submit(piece, "A piece of written work.", 0, True, trainee)
+    piece.marker_id = trainer.id
     entry = portfolio.log_entry(
         enrolment,
         module,
@@ -87,6 +98,8 @@ def world(app, tmp_path):
         "attempt_id": attempt.public_id,
         "number": 1,
         "entry_id": entry.public_id,
+        "piece_id": piece.public_id,
+        "cohort_id": cohort.public_id,
         "module_slug": module.slug,
         "lesson_slug": module.lessons[0].slug,
         "public_id": cohort.public_id,

@@ -1,0 +1,453 @@
+"""The marking workflow, as one state machine. Every move is a function here that checks who may make
+it, refuses an illegal move with a plain message, and records an audit event in the same transaction:
+
+    submitted -> in_marking -> marked -> in_moderation -> ready_for_release -> released
+                                      \\-> ready_for_release (not sampled)   \\-> referred -> resubmission
+
+Trainees see nothing of a mark until it is released.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import render_template
+
+from app.assessments.rubric import BANDS, DEFAULT_MODERATION, band_for, outcome
+from app.audit.services import record
+from app.auth.access import PermissionDenied
+from app.auth.models import Role, User
+from app.cohorts.models import Cohort
+from app.curriculum.models import Assignment
+from app.curriculum.rendering import render_markdown
+from app.database import db, utcnow
+from app.learning.models import Submission, SubmissionStatus
+from app.mail.services import send
+from app.marking.models import Mark, MarkKind
+from app.urls import external_url
+
+S = SubmissionStatus
+LOCK_MINUTES = 30
+RESUBMISSION_DAYS = 28
+
+
+class MarkingRefused(Exception):
+    """This move is not possible now; the message says why, in plain words."""
+
+
+# --- who is who
+
+
+def is_hub_admin(actor: User) -> bool:
+    return actor.has_role(Role.HUB_ADMIN)
+
+
+def is_lead(actor: User, cohort: Cohort) -> bool:
+    return is_hub_admin(actor) or (cohort.lead_trainer_id is not None and cohort.lead_trainer_id == actor.id)
+
+
+def _cohort(submission: Submission) -> Cohort:
+    return submission.enrolment.cohort
+
+
+def _need(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _state(submission: Submission, *allowed: SubmissionStatus, doing: str) -> None:
+    if submission.status not in allowed:
+        raise MarkingRefused(f"You cannot {doing} now: this piece is {submission.status.label.lower()}.")
+
+
+def _mark(submission: Submission, kind: MarkKind) -> Mark | None:
+    return db.session.scalar(db.select(Mark).where(Mark.submission_id == submission.id, Mark.kind == kind))
+
+
+# --- locks: one person works on a piece at a time; a lock expires on its own
+
+
+def _take_lock(submission: Submission, actor: User, now: datetime) -> None:
+    if (
+        submission.locked_by_id not in (None, actor.id)
+        and submission.locked_until
+        and submission.locked_until > now
+    ):
+        raise MarkingRefused(
+            f"{submission.locked_by.name} is working on this piece until "
+            f"{submission.locked_until:%H:%M} UTC. Try again after that."
+        )
+    submission.locked_by_id, submission.locked_until = actor.id, now + timedelta(minutes=LOCK_MINUTES)
+
+
+def _drop_lock(submission: Submission) -> None:
+    submission.locked_by_id = submission.locked_until = None
+
+
+# --- allocation
+
+
+def allocate(submission: Submission, marker: User, actor: User) -> Submission:
+    _need(is_hub_admin(actor), "only Hub admins allocate markers")
+    _state(submission, S.SUBMITTED, S.IN_MARKING, doing="allocate a marker")
+    if marker not in _cohort(submission).trainers:
+        raise MarkingRefused(f"{marker.name} is not a trainer of this cohort.")
+    previous = submission.marker_id
+    submission.marker_id = marker.id
+    if previous != marker.id:
+        _drop_lock(submission)
+    record(actor, "marking.allocated", submission, marker=marker.public_id)
+    return submission
+
+
+def allocate_round_robin(pieces: list[Submission], markers: list[User], actor: User) -> int:
+    """Allocate every unallocated submitted piece, each to the marker with the least work so far."""
+    _need(is_hub_admin(actor), "only Hub admins allocate markers")
+    if not markers:
+        raise MarkingRefused("This cohort has no trainers to allocate to.")
+    load = {m.id: sum(1 for p in pieces if p.marker_id == m.id) for m in markers}
+    done = 0
+    for piece in sorted(pieces, key=lambda p: p.submitted_at):
+        if piece.status is S.SUBMITTED and piece.marker_id is None:
+            marker = min(markers, key=lambda m: (load[m.id], m.name))
+            allocate(piece, marker, actor)
+            load[marker.id] += 1
+            done += 1
+    return done
+
+
+# --- first marking
+
+
+def start_marking(submission: Submission, actor: User, now: datetime | None = None) -> Mark:
+    """Open the piece for marking (or carry on): takes the lock and returns the marker's mark."""
+    now = now or utcnow()
+    _need(submission.marker_id == actor.id, "only the allocated marker marks this piece")
+    _state(submission, S.SUBMITTED, S.IN_MARKING, doing="mark this piece")
+    _take_lock(submission, actor, now)
+    mark = _mark(submission, MarkKind.FIRST)
+    if submission.status is S.SUBMITTED:
+        submission.status = S.IN_MARKING
+        record(actor, "marking.started", submission)
+    if mark is None:
+        mark = Mark(submission_id=submission.id, kind=MarkKind.FIRST, marker_id=actor.id, criteria={})
+        db.session.add(mark)
+    return mark
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    band: str
+    mark: float
+    feedback: str
+
+
+def _check_criteria(assignment: Assignment, given: dict[str, CriterionInput], thresholds: dict) -> None:
+    for criterion in assignment.criteria:
+        entry = given.get(criterion["key"])
+        if entry is None:
+            raise MarkingRefused(f"Give {criterion['title']} a band and a mark.")
+        if entry.band not in BANDS:
+            raise MarkingRefused(f"Choose a band for {criterion['title']}.")
+        if not 0 <= entry.mark <= 100:
+            raise MarkingRefused(f"The mark for {criterion['title']} must be from 0 to 100.")
+        if band_for(entry.mark, thresholds) != entry.band:
+            actual = band_for(entry.mark, thresholds).title()
+            raise MarkingRefused(
+                f"The mark {entry.mark:g} for {criterion['title']} is in the {actual} band, "
+                f"not {entry.band.title()}: change one of them."
+            )
+
+
+def _who_marks(submission: Submission, kind: MarkKind, actor: User) -> None:
+    if kind is MarkKind.FIRST:
+        _need(submission.marker_id == actor.id, "only the allocated marker marks this piece")
+        _state(submission, S.IN_MARKING, doing="save the first mark")
+    elif kind is MarkKind.SECOND:
+        _need(submission.moderator_id == actor.id, "only the allocated second marker second-marks this piece")
+        _state(submission, S.IN_MODERATION, doing="save the second mark")
+    else:
+        _need(
+            submission.moderator_id == actor.id or is_hub_admin(actor),
+            "only the second marker or a Hub admin records the agreed mark",
+        )
+        _state(submission, S.IN_MODERATION, doing="record an agreed mark")
+        if not needs_agreement(submission):
+            raise MarkingRefused("An agreed mark is only needed when the first and second marks disagree.")
+
+
+def save_mark(
+    submission: Submission,
+    kind: MarkKind,
+    criteria: dict[str, CriterionInput],
+    feedback: str,
+    version: int,
+    actor: User,
+    now: datetime | None = None,
+    rationale: str | None = None,
+) -> Mark:
+    """Save a mark against the rubric. ``version`` is the mark's version when the form was opened:
+    if someone saved it since, nothing is overwritten and the marker is told."""
+    now = now or utcnow()
+    _who_marks(submission, kind, actor)
+    _take_lock(submission, actor, now)
+    assignment = submission.assignment
+    _check_criteria(assignment, criteria, assignment.thresholds)
+    if kind is MarkKind.AGREED and not (rationale or "").strip():
+        raise MarkingRefused("Record the rationale for the agreed mark.")
+    mark = _mark(submission, kind)
+    if mark is None:
+        if version != 0:
+            raise MarkingRefused("This marking changed since you opened it. Reload the page to see it.")
+        mark = Mark(submission_id=submission.id, kind=kind, marker_id=actor.id)
+        db.session.add(mark)
+    elif mark.version != version:
+        raise MarkingRefused(
+            f"{mark.marker.name} saved this marking at {mark.saved_at:%H:%M} UTC, after you opened it. "
+            "Your changes were not saved: copy anything you need, then reload the page."
+        )
+    result = outcome(
+        assignment.criteria,
+        {k: v.mark for k, v in criteria.items()},
+        assignment.thresholds,
+        cap_at=assignment.resubmission["capped_at"] if submission.attempt > 1 else None,
+    )
+    mark.marker_id = actor.id
+    mark.criteria = {
+        key: {
+            "band": v.band,
+            "mark": v.mark,
+            "feedback": v.feedback,
+            "feedback_html": render_markdown(v.feedback),
+        }
+        for key, v in criteria.items()
+    }
+    mark.feedback_markdown, mark.feedback_html = feedback, render_markdown(feedback)
+    mark.total, mark.band = result.total, result.band
+    mark.rationale = (rationale or "").strip() or None
+    mark.saved_at = now
+    record(actor, f"marking.{kind.value}_mark_saved", submission, total=result.total, band=result.band)
+    return mark
+
+
+def complete_marking(submission: Submission, actor: User, now: datetime | None = None) -> Submission:
+    _need(submission.marker_id == actor.id, "only the allocated marker marks this piece")
+    _state(submission, S.IN_MARKING, doing="finish marking")
+    mark = _mark(submission, MarkKind.FIRST)
+    if mark is None or mark.total is None:
+        raise MarkingRefused("Save a mark for every criterion before finishing.")
+    mark.completed_at = now or utcnow()
+    submission.status, submission.marked_at = S.MARKED, mark.completed_at
+    _drop_lock(submission)
+    record(actor, "marking.marked", submission, total=mark.total, band=mark.band)
+    return submission
+
+
+# --- moderation
+
+
+def sample(pieces: list[tuple[int, int, str]], rule: dict, seed: int) -> set[int]:
+    """Which pieces are second-marked. ``pieces`` are (piece id, marker id, first-mark band).
+
+    Every Fail and Distinction; of the rest, ``sample_percent`` per marker, rounded up, and at least
+    ``minimum`` per marker. The same pieces and seed always give the same sample.
+    """
+    rng = random.Random(seed)
+    chosen = {pid for pid, _, band in pieces if band in ("fail", "distinction")}
+    for marker in sorted({m for _, m, _ in pieces}):
+        mine = sorted(pid for pid, m, _ in pieces if m == marker)
+        rest = [pid for pid in mine if pid not in chosen]
+        already = len(mine) - len(rest)
+        want = max(math.ceil(len(mine) * rule["sample_percent"] / 100), rule["minimum"]) - already
+        chosen.update(rng.sample(rest, min(max(want, 0), len(rest))))
+    return chosen
+
+
+def select_for_moderation(
+    assignment: Assignment, cohort: Cohort, actor: User, seed: int | None = None
+) -> set[int]:
+    """Apply the moderation rule to every marked piece: sampled pieces go to a second marker, the rest
+    are ready for release with their first mark."""
+    _need(
+        is_lead(actor, cohort), "only a Hub admin or the cohort's lead trainer selects pieces for moderation"
+    )
+    pieces = pieces_in(assignment, cohort, S.MARKED)
+    if not pieces:
+        raise MarkingRefused("No marked pieces are waiting for moderation.")
+    firsts = {
+        m.submission_id: m
+        for m in db.session.scalars(
+            db.select(Mark).where(Mark.submission_id.in_([p.id for p in pieces]), Mark.kind == MarkKind.FIRST)
+        )
+    }
+    rule = assignment.moderation or DEFAULT_MODERATION
+    seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+    chosen = sample([(p.id, p.marker_id, firsts[p.id].band) for p in pieces], rule, seed)
+    load: dict[int, int] = {}
+    for piece in pieces:
+        if piece.id in chosen:
+            others = [t for t in cohort.trainers if t.id != piece.marker_id]
+            if not others:
+                raise MarkingRefused("Second marking needs a second trainer on this cohort.")
+            moderator = min(others, key=lambda t: (load.get(t.id, 0), t.name))
+            load[moderator.id] = load.get(moderator.id, 0) + 1
+            piece.status, piece.moderator_id = S.IN_MODERATION, moderator.id
+            record(actor, "marking.sampled_for_moderation", piece, moderator=moderator.public_id, seed=seed)
+        else:
+            _ready(piece, firsts[piece.id])
+            record(
+                actor, "marking.ready_for_release", piece, total=piece.result_total, band=piece.result_band
+            )
+    return chosen
+
+
+def needs_agreement(submission: Submission) -> bool:
+    first, second = _mark(submission, MarkKind.FIRST), _mark(submission, MarkKind.SECOND)
+    if not (first and second and second.completed_at):
+        return False
+    rule = submission.assignment.moderation or DEFAULT_MODERATION
+    return abs(first.total - second.total) > rule["threshold_marks"] or first.band != second.band
+
+
+def complete_second_mark(submission: Submission, actor: User, now: datetime | None = None) -> Submission:
+    """The second marker finishes. Within the threshold the first mark stands; beyond it, an agreed mark
+    is needed."""
+    _need(submission.moderator_id == actor.id, "only the allocated second marker second-marks this piece")
+    _state(submission, S.IN_MODERATION, doing="finish second marking")
+    second = _mark(submission, MarkKind.SECOND)
+    if second is None or second.total is None:
+        raise MarkingRefused("Save a mark for every criterion before finishing.")
+    second.completed_at = now or utcnow()
+    _drop_lock(submission)
+    if needs_agreement(submission):
+        record(actor, "marking.second_mark_disagrees", submission, total=second.total, band=second.band)
+    else:
+        _ready(submission, _mark(submission, MarkKind.FIRST))
+        record(actor, "marking.second_mark_agrees", submission, total=second.total, band=second.band)
+    return submission
+
+
+def complete_agreed_mark(submission: Submission, actor: User, now: datetime | None = None) -> Submission:
+    _need(
+        submission.moderator_id == actor.id or is_hub_admin(actor),
+        "only the second marker or a Hub admin records the agreed mark",
+    )
+    _state(submission, S.IN_MODERATION, doing="finish the agreed mark")
+    agreed = _mark(submission, MarkKind.AGREED)
+    if agreed is None or agreed.total is None:
+        raise MarkingRefused("Save the agreed mark, with its rationale, before finishing.")
+    agreed.completed_at = now or utcnow()
+    _drop_lock(submission)
+    _ready(submission, agreed)
+    record(
+        actor, "marking.agreed", submission, total=agreed.total, band=agreed.band, rationale=agreed.rationale
+    )
+    return submission
+
+
+def _ready(submission: Submission, deciding: Mark) -> None:
+    submission.status = S.READY_FOR_RELEASE
+    submission.result_total, submission.result_band = deciding.total, deciding.band
+
+
+# --- release
+
+
+def release(
+    assignment: Assignment, cohort: Cohort, actor: User, now: datetime | None = None
+) -> list[Submission]:
+    """Release every result that is ready, in one action, and tell each trainee."""
+    _need(is_lead(actor, cohort), "only a Hub admin or the cohort's lead trainer releases results")
+    now = now or utcnow()
+    pieces = pieces_in(assignment, cohort, S.READY_FOR_RELEASE)
+    if not pieces:
+        raise MarkingRefused("No results are ready for release.")
+    allowed = assignment.resubmission["allowed"]
+    for piece in pieces:
+        referred = piece.result_band == "fail" and piece.attempt <= allowed
+        piece.status = S.REFERRED if referred else S.RELEASED
+        piece.released_at = now
+        if referred:
+            piece.resubmission_due_on = now.date() + timedelta(days=RESUBMISSION_DAYS)
+        record(
+            actor,
+            "marking.released",
+            piece,
+            band=piece.result_band,
+            total=piece.result_total,
+            referred=referred,
+        )
+        user = piece.enrolment.user
+        send(
+            user.email,
+            f"Your result for {assignment.title}",
+            render_template(
+                "marking/email/released.txt",
+                user=user,
+                piece=piece,
+                assignment=assignment,
+                link=external_url("learning.assignment", module_slug=assignment.module.slug),
+            ),
+        )
+    return pieces
+
+
+def start_resubmission(previous: Submission, actor: User) -> Submission:
+    """A referred trainee starts their resubmission: a new draft, due by the date set at release."""
+    if previous.enrolment.user_id != actor.id:
+        raise PermissionDenied("only the trainee can resubmit their own work")
+    _state(previous, S.REFERRED, doing="resubmit")
+    if db.session.scalar(
+        db.select(Submission.id).where(
+            Submission.enrolment_id == previous.enrolment_id,
+            Submission.assignment_id == previous.assignment_id,
+            Submission.attempt > previous.attempt,
+        )
+    ):
+        raise MarkingRefused("You have already started your resubmission.")
+    piece = Submission(
+        enrolment=previous.enrolment,
+        assignment=previous.assignment,
+        attempt=previous.attempt + 1,
+        text=previous.text,
+        word_count=previous.word_count,
+        revision=0,
+        status=S.DRAFT,
+    )
+    db.session.add(piece)
+    record(actor, "submission.resubmission_started", piece, previous=previous.public_id)
+    return piece
+
+
+# --- queries
+
+
+def pieces_in(assignment: Assignment, cohort: Cohort, *statuses: SubmissionStatus) -> list[Submission]:
+    from app.cohorts.models import Enrolment
+
+    query = (
+        db.select(Submission)
+        .join(Enrolment, Enrolment.id == Submission.enrolment_id)
+        .where(Submission.assignment_id == assignment.id, Enrolment.cohort_id == cohort.id)
+        .order_by(Submission.submitted_at)
+    )
+    if statuses:
+        query = query.where(Submission.status.in_(statuses))
+    return list(db.session.scalars(query))
+
+
+def marks_of(submission: Submission) -> dict[MarkKind, Mark]:
+    return {m.kind: m for m in db.session.scalars(db.select(Mark).where(Mark.submission_id == submission.id))}
+
+
+def working_days_after(start: date, days: int) -> date:
+    """``days`` working days (Monday to Friday) after ``start``. Bank holidays are not known here."""
+    current, left = start, days
+    while left:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
