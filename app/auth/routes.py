@@ -43,10 +43,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("site.home")
 
 
+def _failed(response) -> bool:
+    """Only failed sign-ins count towards the limit: the form is shown again instead of a redirect."""
+    return response.status_code != 302
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_address_and_account)
-@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_address_and_account, deduct_when=_failed)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("site.home"))

@@ -217,3 +217,13 @@ def test_one_persons_failed_sign_ins_do_not_lock_out_others_at_the_same_address(
     for _ in range(3):
         post_form(client, "/sign-in", {"email": emails[0], "password": "wrong password!"})
     assert post_form(client, "/sign-in", {"email": emails[1], "password": PASSWORD}).status_code == 302
+
+
+def test_successful_sign_ins_do_not_count_towards_the_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, IMSA_SIGN_IN_LIMIT="2 per minute")
+    client = app.test_client()
+    with app.app_context():
+        email = make_user(Role.TRAINEE).email
+    for _ in range(4):
+        assert post_form(client, "/sign-in", {"email": email, "password": PASSWORD}).status_code == 302
+        post_form(client, "/sign-out")
