@@ -205,6 +205,7 @@ def test_portfolio_items_are_logged_reviewed_and_totalled(page: Page, app, tmp_p
 
     sign_in(page, trainer.email)
     page.get_by_role("link", name="Marking").click()
+    page.get_by_role("link", name="Portfolio evidence to review").click()
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("^Verify")).first.click()
     expect(page.get_by_text("The evidence has been verified.")).to_be_visible()
