@@ -47,7 +47,13 @@ def create_demo_data() -> list[tuple[str, User]]:
     versions = published_versions()
     if cohort is None and versions:
         cohort = cohorts.create_cohort(
-            COHORT_NAME, versions[0], date(2025, 9, 1), date(2027, 8, 31), [trainer], actor=None
+            COHORT_NAME,
+            versions[0],
+            date(2025, 9, 1),
+            date(2027, 8, 31),
+            [trainer],
+            actor=None,
+            lead_trainer=trainer,
         )
     if cohort is not None:
         enrolled = {e.user_id for e in cohort.enrolments}

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import InvitePersonForm
@@ -15,6 +15,10 @@ class CohortForm(FlaskForm):
     starts_on = DateField("Start date", validators=[DataRequired("Enter a real start date")])
     ends_on = DateField("End date", validators=[DataRequired("Enter a real end date")])
     trainers = SelectMultipleField("Trainers", choices=[])
+    lead_trainer = SelectField("Lead trainer (optional)", choices=[], default="")
+    anonymous_marking = BooleanField(
+        "Mark anonymously: markers see candidate numbers, not names, until release", default=True
+    )
 
 
 class InviteTraineeForm(InvitePersonForm):

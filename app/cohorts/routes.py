@@ -44,16 +44,32 @@ def new():
         (v.content_hash, f"{v.label} – {v.title} ({v.short_hash})") for v in versions
     ]
     form.trainers.choices = [(t.public_id, f"{t.name} ({t.email})") for t in services.trainers()]
+    form.lead_trainer.choices = [("", "None")] + [(t.public_id, t.name) for t in services.trainers()]
     if form.validate_on_submit():
         version = next(v for v in versions if v.content_hash == form.curriculum_version.data)
         chosen = [t for t in services.trainers() if t.public_id in form.trainers.data]
         try:
             cohort = services.create_cohort(
-                form.name.data, version, form.starts_on.data, form.ends_on.data, chosen, current_user
+                form.name.data,
+                version,
+                form.starts_on.data,
+                form.ends_on.data,
+                chosen,
+                current_user,
+                lead_trainer=next((t for t in chosen if t.public_id == form.lead_trainer.data), None)
+                if form.lead_trainer.data
+                else None,
+                anonymous_marking=form.anonymous_marking.data,
             )
         except services.CohortError as problem:
             db.session.rollback()
-            field = form.ends_on if "end date" in str(problem) else form.name
+            field = (
+                form.ends_on
+                if "end date" in str(problem)
+                else form.lead_trainer
+                if "lead trainer" in str(problem)
+                else form.name
+            )
             field.errors = [*field.errors, str(problem)]
         else:
             db.session.commit()

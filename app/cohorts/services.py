@@ -22,7 +22,14 @@ class CohortError(ValueError):
 
 
 def create_cohort(
-    name: str, version: CurriculumVersion, starts_on: date, ends_on: date, trainers: list[User], actor
+    name: str,
+    version: CurriculumVersion,
+    starts_on: date,
+    ends_on: date,
+    trainers: list[User],
+    actor,
+    lead_trainer: User | None = None,
+    anonymous_marking: bool = True,
 ) -> Cohort:
     require_role(actor, Role.HUB_ADMIN)
     name = name.strip()
@@ -34,8 +41,16 @@ def create_cohort(
         raise CohortError(f"A cohort called {name} already exists")
     if any(not t.has_role(Role.TRAINER) for t in trainers):
         raise CohortError("Only people with the trainer role can train a cohort")
+    if lead_trainer is not None and lead_trainer not in trainers:
+        raise CohortError("The lead trainer must be one of the cohort's trainers")
     cohort = Cohort(
-        name=name, curriculum_version=version, starts_on=starts_on, ends_on=ends_on, trainers=trainers
+        name=name,
+        curriculum_version=version,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        trainers=trainers,
+        lead_trainer=lead_trainer,
+        anonymous_marking=anonymous_marking,
     )
     db.session.add(cohort)
     record(
@@ -45,6 +60,8 @@ def create_cohort(
         name=name,
         curriculum=version.content_hash,
         trainers=[t.public_id for t in trainers],
+        lead_trainer=lead_trainer.public_id if lead_trainer else None,
+        anonymous_marking=anonymous_marking,
     )
     return cohort
 

@@ -50,12 +50,15 @@ def test_hub_admin_creates_a_cohort_pinned_to_a_published_version(client, tmp_pa
             "starts_on": "2026-01-12",
             "ends_on": "2027-12-31",
             "trainers": [trainer.public_id],
+            "lead_trainer": trainer.public_id,
+            "anonymous_marking": "y",
         },
         follow_redirects=True,
     )
     assert "Cohort 2 — January 2026 has been created" in response.get_data(as_text=True)
     cohort = db.session.scalar(db.select(Cohort))
     assert cohort.curriculum_version_id == version.id and cohort.trainers == [trainer]
+    assert cohort.lead_trainer == trainer and cohort.anonymous_marking
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "cohort.created"))
 
 

@@ -440,3 +440,15 @@ def test_the_queue_and_report_take_a_fixed_number_of_queries(people, app, url):
     assert counts[0] == counts[1], counts
     if url == "/marking/":
         assert re.search(r"B490-0489", response.get_data(as_text=True))
+
+
+def test_the_queue_filters_by_cohort_module_and_status(people, app):
+    piece = drive(people, S.IN_MARKING)
+    client = app.test_client()
+    sign_in(client, people["marker"])
+    candidate = people["enrolment"].candidate_number
+    assert candidate in client.get("/marking/?status=in_marking&module=m01-module-1").get_data(as_text=True)
+    assert candidate not in client.get("/marking/?status=submitted").get_data(as_text=True)
+    assert candidate not in client.get("/marking/?module=m02-module-2").get_data(as_text=True)
+    assert candidate in client.get(f"/marking/?cohort={people['cohort'].public_id}").get_data(as_text=True)
+    assert piece.status is S.IN_MARKING
