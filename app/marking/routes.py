@@ -46,12 +46,16 @@ def _assessment_or_404(cohort_id: str, module_slug: str):
 @roles_required(*STAFF)
 def index():
     args = request.args
+    mine = cohorts_for(current_user)
     return render_template(
         "marking/queue.html",
         items=marking_queue.queue(current_user, args.get("cohort"), args.get("module"), args.get("status")),
-        cohorts=cohorts_for(current_user),
+        cohorts=mine,
         statuses=marking_queue.IN_MARKING,
         filters=args,
+        modules={
+            m.slug: f"{m.code}: {m.title}" for c in mine for m in c.curriculum_version.modules if m.assignment
+        },
         title="My marking",
     )
 
