@@ -20,3 +20,24 @@ def test_migrations_upgrade_an_empty_database_to_head_matching_the_models(make_a
             differences = compare_metadata(context, db.metadata)
         assert differences == [], f"models and migrations differ: {differences}"
         upgrade()  # running it again is harmless
+
+
+def test_upgrading_a_database_that_holds_data_keeps_it(make_app, tmp_path):
+    """Each revision runs on a database already in use, not just an empty one (SQLite rebuilds tables)."""
+    from flask_migrate import downgrade
+
+    from app.auth.models import Role
+    from tests.factories import make_cohort, make_enrolment, make_user, make_version
+
+    app = make_app(create_schema=False)
+    with app.app_context():
+        upgrade()
+        enrolment = make_enrolment(make_cohort(make_version(tmp_path), trainers=[make_user(Role.TRAINER)]))
+        candidate = enrolment.candidate_number
+        db.session.remove()
+        downgrade(revision="768c190c5a0d")  # before the marking revision, which rebuilds `cohort`
+        upgrade()
+        with db.engine.connect() as connection:
+            count = connection.exec_driver_sql("SELECT count(*) FROM enrolment").scalar()
+            kept = connection.exec_driver_sql("SELECT candidate_number FROM enrolment").scalar()
+        assert (count, kept) == (1, candidate)
