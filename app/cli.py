@@ -148,6 +148,26 @@ def curriculum_diff(version, content_dir, assessments_dir):
     click.echo(f"loading these files would make a new version, sha256 {result.content_hash}")
 
 
+@curriculum_cli.command("review-list")
+@_content_options
+@click.option("--check", is_flag=True, help="Only check that REVIEW.md is up to date (exit 1 if not).")
+def curriculum_review_list(content_dir, assessments_dir, check):
+    """Write course_content/REVIEW.md: every statement marked for review, with where and by when."""
+    from app.curriculum.review import REVIEW_FILE, render, review_items
+
+    content, assessments = _dirs(content_dir, assessments_dir)
+    text = render(review_items(content, assessments))
+    target = content / REVIEW_FILE
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            click.echo(f"error: {target} is out of date; run `imsa curriculum review-list`", err=True)
+            sys.exit(1)
+        click.echo(f"{target} is up to date")
+        return
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target} ({text.count(chr(10) + '- **')} statements)")
+
+
 @user_cli.command("invite")
 @click.argument("email")
 @click.argument("name")

@@ -240,8 +240,8 @@ def build_manifest(content_dir: Path, assessments_dir: Path | None) -> dict[str,
         if base is None or not base.is_dir():
             continue
         for path in sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            if path.parent == base and path.name == "README.md":
-                continue  # the format's documentation, not curriculum content
+            if path.parent == base and path.name in {"README.md", "REVIEW.md"}:
+                continue  # documentation about the content, not the content
             manifest[f"{prefix}/{path.relative_to(base).as_posix()}"] = _sha256(path.read_bytes())
     return manifest
 

@@ -9,6 +9,7 @@ KIND_LABELS = {
     "reflective_account": "Reflective account",
     "advocacy_document": "Anonymised advocacy document",
     "employer_attestation": "Employer attestation",
+    "professional_discussion": "Structured professional discussion",
     "case": "Case followed",
     "transition": "Case through a major transition",
 }

@@ -18,9 +18,7 @@ def problems_of(content) -> list[str]:
 def test_the_shipped_curriculum_is_valid_and_has_m01_and_m02():
     loaded = load_tree(PROJECT_ROOT / "course_content", PROJECT_ROOT / "assessments")
     assert [m.code for m in loaded.modules][:2] == ["M01", "M02"]
-    assert all(m.lessons for m in loaded.modules)
-    # Every lesson that states law says when it was true.
-    assert all(ls.law_as_at and ls.review_due for m in loaded.modules for ls in m.lessons)
+    assert all(m.lessons for m in loaded.modules)  # the content itself is checked in test_content.py
 
 
 def test_a_valid_tree_loads_in_order_with_rendered_html(tmp_path):
