@@ -8,6 +8,7 @@ answered, as JSON-safe data; it is only ever built by ``parse`` from submitted f
 from __future__ import annotations
 
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -20,34 +21,34 @@ class InvalidAnswer(ValueError):
     """The submitted answer is not a possible answer to this question; the message tells the trainee."""
 
 
-class QuestionType:
+class QuestionType(ABC):
     name: ClassVar[str]
     label: ClassVar[str]
     fields: ClassVar[frozenset[str]]  # the type's own keys in quiz.yaml
 
+    @abstractmethod
     def check(self, question: dict, problem: Problem) -> None:
         """Report anything wrong with the question's own fields (loader validation)."""
-        raise NotImplementedError
 
     def layout(self, question: dict, rng: random.Random, shuffle: bool) -> dict:
         """How this attempt shows the question (e.g. option order); stored with the attempt. No answers."""
         return {}
 
+    @abstractmethod
     def parse(self, question: dict, layout: dict, form: MultiDict) -> Any:
         """The response from submitted form fields, or ``InvalidAnswer`` when it is not a possible answer."""
-        raise NotImplementedError
 
+    @abstractmethod
     def score(self, question: dict, response: Any) -> float:
         """From 0 to 1. ``response`` is None for a question left unanswered."""
-        raise NotImplementedError
 
+    @abstractmethod
     def correct_answer(self, question: dict) -> str:
         """The right answer in words, for the review."""
-        raise NotImplementedError
 
+    @abstractmethod
     def describe(self, question: dict, response: Any) -> str:
         """The trainee's own answer in words, for the review."""
-        raise NotImplementedError
 
 
 REGISTRY: dict[str, QuestionType] = {}
