@@ -17,6 +17,18 @@ def index():
     return render_template("curriculum/index.html", versions=services.versions(), title="Curriculum versions")
 
 
+@bp.route("/review-due")
+@roles_required(Role.HUB_ADMIN)
+def review_due():
+    """Legal content whose review date has passed or is within 60 days, for each published version."""
+    versions = services.published_versions()
+    return render_template(
+        "curriculum/review_due.html",
+        sections=[(v, services.review_due(v)) for v in versions],
+        title="Content due for legal review",
+    )
+
+
 @bp.route("/<content_hash>/publish", methods=["POST"])
 @roles_required(Role.HUB_ADMIN)
 def publish(content_hash: str):

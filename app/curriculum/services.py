@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+
+from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.auth.access import require_role
@@ -160,3 +163,40 @@ def diff(version: CurriculumVersion, content_dir: Path, assessments_dir: Path | 
 
 def module_by_slug(version: CurriculumVersion, slug: str) -> Module | None:
     return db.session.scalar(db.select(Module).where(Module.version_id == version.id, Module.slug == slug))
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    module: Module
+    kind: str  # "lesson" or "question"
+    name: str  # lesson title, or question key
+    location: str  # source file
+    review_due: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.review_due < date.today()
+
+
+def review_due(version: CurriculumVersion, within_days: int = 60) -> list[ReviewDue]:
+    """Lessons and quiz questions of a version whose legal review is overdue or due within ``within_days``,
+    soonest first, so legal content never goes stale unnoticed."""
+    horizon = date.today() + timedelta(days=within_days)
+    modules = db.session.scalars(
+        db.select(Module)
+        .where(Module.version_id == version.id)
+        .options(selectinload(Module.lessons), selectinload(Module.quiz))
+        .order_by(Module.position)
+    ).all()
+    items = []
+    for module in modules:
+        for lesson in module.lessons:
+            if lesson.review_due and lesson.review_due <= horizon:
+                items.append(ReviewDue(module, "lesson", lesson.title, lesson.source_path, lesson.review_due))
+        if module.quiz:
+            quiz_file = f"assessments/{module.slug}/quiz.yaml"
+            for question in module.quiz.questions:
+                due = date.fromisoformat(question["review_due"]) if question.get("review_due") else None
+                if due and due <= horizon:
+                    items.append(ReviewDue(module, "question", question["key"], quiz_file, due))
+    return sorted(items, key=lambda item: (item.review_due, item.module.position, item.location, item.name))

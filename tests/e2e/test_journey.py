@@ -117,3 +117,21 @@ def test_the_accessibility_check_does_catch_violations(page: Page):
     results = _axe.run(page, options=WCAG)
     rules = {violation["id"] for violation in results.response["violations"]}
     assert {"label", "image-alt"} <= rules
+
+
+def test_the_hub_admin_pages_are_accessible(page: Page, cohort_with_real_curriculum):
+    _, _, admin, _ = cohort_with_real_curriculum
+    sign_in(page, admin.email)
+    for path, heading in (
+        ("/cohorts/", "Cohorts"),
+        ("/cohorts/new", "Create a cohort"),
+        ("/people", "People"),
+        ("/organisations/", "Host organisations"),
+        ("/curriculum/", "Curriculum versions"),
+        ("/curriculum/review-due", "Content due for legal review"),
+        ("/outbox/", "Outbox"),
+        ("/marking/", "My marking"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        assert_accessible(page)

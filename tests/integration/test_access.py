@@ -62,6 +62,7 @@ ACCESS = {
     "organisations.mine": ("GET", {ORG}),
     "curriculum.index": ("GET", {HUB}),
     "curriculum.publish": ("POST", {HUB}),
+    "curriculum.review_due": ("GET", {HUB}),
     "mail.outbox": ("GET", {HUB}),
 }
 

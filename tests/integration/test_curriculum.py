@@ -144,3 +144,23 @@ def test_cli_validate_warns_about_lessons_past_their_legal_review(runner, tmp_pa
     path = "course_content/m01-module-1/lessons/02-lesson-2.md"
     expected = f"warning: {path}: its legal review was due on 2026-02-28"
     assert expected in result.output
+
+
+def test_hub_admins_see_content_due_for_legal_review(client, tmp_path):
+    from app.auth.models import Role
+    from tests.conftest import sign_in
+    from tests.factories import make_assessed_version, make_user
+
+    content = write_curriculum(tmp_path / "tree", version="due.1")
+    lesson = content / "m02-module-2" / "lessons" / "01-lesson-1.md"
+    lesson.write_text(lesson.read_text().replace("review_due: 2099-07-31", "review_due: 2026-02-28"))
+    version = services.load(content, None).version
+    services.publish(version)
+    make_assessed_version(tmp_path / "other", version="due.2")  # its questions are due in 2099
+    db.session.commit()
+    due = services.review_due(version)
+    assert [(d.kind, d.name, d.overdue) for d in due] == [("lesson", "Lesson 2.1", True)]
+    sign_in(client, make_user(Role.HUB_ADMIN))
+    page = client.get("/curriculum/review-due").get_data(as_text=True)
+    assert "Lesson: Lesson 2.1" in page and "Overdue" in page and "1 overdue, 0 due within 60 days" in page
+    assert "Nothing in this version is due for review" in page  # the other version
