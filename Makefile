@@ -35,7 +35,9 @@ bench: $(VENV)/.installed assets
 # The virtualenv, from the pinned lock; rebuilt only when the lock or pyproject changes.
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	# A virtualenv made by uv has no pip: ensurepip brings it before uv is installed into the venv.
+	test -x $(BIN)/uv || { $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check uv; }
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --reinstall-package imsa-platform -e .
 	touch $@

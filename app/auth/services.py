@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,8 +21,13 @@ from app.urls import external_url
 
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()
-# Verified against when no account matches, so an unknown email takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("no account has this password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when no account matches, so an unknown email takes as long as a wrong password.
+    Made on first use: hashing is deliberately slow, and every `imsa` command starts the app."""
+    return _hasher.hash("no account has this password")
 
 
 class TokenInvalid(Exception):
@@ -55,7 +61,7 @@ def user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (without saying which part was wrong)."""
     user = user_by_email(email)
-    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user and user.password_hash else _dummy_hash()
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

@@ -410,11 +410,8 @@ def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedC
         )
     else:
         # Each list item's own line, so a missing folder is reported where it is named.
-        node = yaml.compose(yaml_path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        items = next(v for k, v in node.value if k.value == "modules").value
         seen: set[str] = set()
-        for index, (name, item) in enumerate(zip(folders, items, strict=True)):
-            line = item.start_mark.line + 1
+        for index, (name, (line, _)) in enumerate(zip(folders, doc.items("modules"), strict=True)):
             if name in seen:
                 reader.problem(yaml_path, line, f"module folder `{name}` is listed twice")
                 continue

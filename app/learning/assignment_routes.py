@@ -9,6 +9,7 @@ from app.database import db
 from app.learning import assignments
 from app.learning.models import SubmissionStatus
 from app.learning.routes import bp, enrolment_and_module
+from app.marking import workflow
 
 
 def _assignment_or_404(module):
@@ -118,8 +119,8 @@ def resubmit(module_slug: str):
     enrolment, module = enrolment_and_module(module_slug)
     previous = assignments.current_submission(enrolment, _assignment_or_404(module), current_user)
     try:
-        assignments.start_resubmission(previous, current_user)
-    except assignments.SubmissionRefused as refusal:
+        workflow.start_resubmission(previous, current_user)
+    except workflow.MarkingRefused as refusal:
         db.session.rollback()
         flash(str(refusal), "info")
         return redirect(url_for(".receipt", module_slug=module.slug))

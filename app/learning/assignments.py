@@ -22,6 +22,7 @@ from app.curriculum.models import Assignment
 from app.database import db, utcnow
 from app.learning.models import Extension, Submission, SubmissionStatus
 from app.learning.services import check_own
+from app.marking.models import Mark, MarkKind
 from app.templating import LONDON
 
 MAX_TEXT_CHARACTERS = 200_000
@@ -253,18 +254,7 @@ def released_result(submission: Submission):
     """The mark that decided a released result (agreed, else first), or None before release."""
     if submission.released_at is None:
         return None
-    from app.marking.models import Mark, MarkKind
-
     marks = {
         m.kind: m for m in db.session.scalars(sa.select(Mark).where(Mark.submission_id == submission.id))
     }
     return marks.get(MarkKind.AGREED) or marks.get(MarkKind.FIRST)
-
-
-def start_resubmission(previous: Submission, actor) -> Submission:
-    from app.marking import workflow
-
-    try:
-        return workflow.start_resubmission(previous, actor)
-    except workflow.MarkingRefused as refusal:
-        raise SubmissionRefused(str(refusal)) from None

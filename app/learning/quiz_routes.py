@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.assessments.question_types import REGISTRY, InvalidAnswer
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.database import db
+from app.database import db, utcnow
 from app.learning import quizzes
 from app.learning.routes import bp, enrolment_and_module
 
@@ -62,7 +62,7 @@ def question(module_slug: str, attempt_id: str, number: int):
     attempt = _attempt_or_404(enrolment, attempt_id)
     if not 1 <= number <= len(attempt.layout):
         abort(404)
-    if quizzes.expire_if_due(attempt, quizzes.utcnow()):
+    if quizzes.expire_if_due(attempt, utcnow()):
         db.session.commit()
         return _finished(
             module, attempt, "Your time ran out, so the attempt was marked with the answers saved in time."
@@ -125,7 +125,7 @@ def quiz_check(module_slug: str, attempt_id: str):
             return _finished(module, attempt, str(refusal))
         db.session.commit()
         return _finished(module, attempt)
-    if quizzes.expire_if_due(attempt, quizzes.utcnow()):
+    if quizzes.expire_if_due(attempt, utcnow()):
         db.session.commit()
     if attempt.submitted_at is not None:
         return _finished(module, attempt)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from app.assessments.rubric import BANDS, DEFAULT_MODERATION
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
-from app.curriculum.models import Assignment
+from app.curriculum.models import Assignment, Module
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
 from app.marking.models import Mark, MarkKind
@@ -61,8 +61,6 @@ def queue(user: User, cohort: str | None = None, module: str | None = None, stat
     if cohort:
         query = query.join(Cohort, Cohort.id == Enrolment.cohort_id).where(Cohort.public_id == cohort)
     if module:
-        from app.curriculum.models import Module
-
         query = (
             query.join(Assignment, Assignment.id == Submission.assignment_id)
             .join(Module, Module.id == Assignment.module_id)

@@ -20,7 +20,7 @@ from app.assessments.rubric import BANDS, DEFAULT_MODERATION, band_for, outcome
 from app.audit.services import record
 from app.auth.access import PermissionDenied
 from app.auth.models import Role, User
-from app.cohorts.models import Cohort
+from app.cohorts.models import Cohort, Enrolment
 from app.curriculum.models import Assignment
 from app.curriculum.rendering import render_markdown
 from app.database import db, utcnow
@@ -426,8 +426,6 @@ def start_resubmission(previous: Submission, actor: User) -> Submission:
 
 
 def pieces_in(assignment: Assignment, cohort: Cohort, *statuses: SubmissionStatus) -> list[Submission]:
-    from app.cohorts.models import Enrolment
-
     query = (
         db.select(Submission)
         .join(Enrolment, Enrolment.id == Submission.enrolment_id)

@@ -65,6 +65,7 @@ def _app(path: Path):
 
 
 def bench_quiz(tmp: Path) -> None:
+    from app.assessments.question_types import REGISTRY
     from app.learning import quizzes
     from tests.integration.test_quizzes import right_answer
 
@@ -76,7 +77,7 @@ def bench_quiz(tmp: Path) -> None:
         cohort = make_cohort(version)
         layout = quizzes.draw(quiz, seed=7)
         answers = {
-            item["key"]: quizzes.REGISTRY[quiz.bank[item["key"]]["type"]].parse(
+            item["key"]: REGISTRY[quiz.bank[item["key"]]["type"]].parse(
                 quiz.bank[item["key"]], item["layout"], right_answer(quiz.bank[item["key"]], item["layout"])
             )
             for item in layout
