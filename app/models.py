@@ -1,5 +1,13 @@
 """Every model of every capability, imported in one place for metadata and Alembic."""
 
+from app.accreditation.models import (
+    Approval,
+    CpdEntry,
+    Credential,
+    Declaration,
+    LedgerEvent,
+    VerificationCount,
+)
 from app.audit.models import AuditEvent
 from app.auth.models import Invitation, PasswordReset, User, UserRole
 from app.cohorts.models import Cohort, Enrolment, cohort_trainer
@@ -12,6 +20,12 @@ from app.marking.models import Mark
 from app.organisations.models import Organisation
 
 __all__ = [
+    "Approval",
+    "CpdEntry",
+    "Credential",
+    "Declaration",
+    "LedgerEvent",
+    "VerificationCount",
     "AuditEvent",
     "Cohort",
     "CurriculumVersion",

@@ -1,0 +1,149 @@
+"""Approvals, credentials, the hash-chained ledger, declarations, CPD records and verification counts.
+
+A credential's row records the decisions made about it (issued, suspended, revoked); whether it is valid
+is never read from these columns by the verifier: it checks the signed credential and the published,
+signed status lists, which are built from them (see ``status.py`` and ``verification.py``).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.cohorts.models import Enrolment
+from app.curriculum.models import CurriculumVersion
+from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+
+
+class Declaration(db.Model):
+    """A declaration the accreditation rule asks of the trainee (e.g. the code of conduct), confirmed once."""
+
+    __tablename__ = "declaration"
+    __table_args__ = (sa.UniqueConstraint("enrolment_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Approval(db.Model):
+    """The Hub's recorded decision that an eligible enrolment is awarded accreditation."""
+
+    __tablename__ = "approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), unique=True)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The eligibility check as it stood at the decision, so the record shows what was approved.
+    evidence: Mapped[list] = mapped_column(sa.JSON)
+
+    enrolment: Mapped[Enrolment] = relationship(lazy="joined")
+    approved_by: Mapped[User | None] = relationship()
+
+
+class Credential(db.Model):
+    """One issued Open Badges 3.0 credential: the signed JWS exactly as issued, and what happened to it."""
+
+    __tablename__ = "credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(24), unique=True)  # IMSA-XXXX-XXXX-C, the public handle
+    uuid: Mapped[str] = mapped_column(sa.String(36), unique=True)  # the credential's urn:uuid id
+    # Opaque per-learner id (urn:uuid), the same on renewals of one person's accreditation.
+    subject_uuid: Mapped[str] = mapped_column(sa.String(36), index=True)
+    holder_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    curriculum_version_id: Mapped[int] = mapped_column(sa.ForeignKey("curriculum_version.id"))
+    approval_id: Mapped[int | None] = mapped_column(sa.ForeignKey("approval.id"))
+    renews_id: Mapped[int | None] = mapped_column(sa.ForeignKey("credential.id"))
+    status_index: Mapped[int] = mapped_column(unique=True)  # random, never reused
+    kid: Mapped[str] = mapped_column(sa.String(255))
+    jws: Mapped[str] = mapped_column(sa.Text)
+    awarded_on: Mapped[date]
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str | None] = mapped_column(sa.Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id], lazy="joined")
+    enrolment: Mapped[Enrolment] = relationship()
+    curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")
+    renews: Mapped[Credential | None] = relationship(remote_side=[id])
+
+
+class LedgerAction(enum.StrEnum):
+    ISSUE = "issue"
+    SUSPEND = "suspend"
+    REINSTATE = "reinstate"
+    REVOKE = "revoke"
+    RENEW = "renew"
+
+
+class LedgerEvent(db.Model):
+    """One append-only entry of the credential ledger; ``hash`` covers the entry and the previous hash."""
+
+    __tablename__ = "ledger_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence: Mapped[int] = mapped_column(unique=True)  # 1, 2, 3…: a gap or a repeat breaks the chain
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[LedgerAction] = mapped_column(str_enum(LedgerAction))
+    credential_code: Mapped[str] = mapped_column(sa.String(24), index=True)
+    actor: Mapped[str] = mapped_column(sa.String(64))  # a user's public id, or "cli"
+    details: Mapped[dict] = mapped_column(sa.JSON)
+    previous_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class CpdKind(enum.StrEnum):
+    CPD = "cpd"
+    REFLECTIVE_ACCOUNT = "reflective_account"
+    CASE_REVIEW = "case_review"
+
+    @property
+    def label(self) -> str:
+        return {
+            "cpd": "CPD activity",
+            "reflective_account": "Reflective account",
+            "case_review": "Case review",
+        }[self.value]
+
+
+class CpdEntry(db.Model):
+    """Continuing professional development logged by an accredited IMSA®, counted towards renewal."""
+
+    __tablename__ = "cpd_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
+    credential_id: Mapped[int] = mapped_column(sa.ForeignKey("credential.id"), index=True)
+    kind: Mapped[CpdKind] = mapped_column(str_enum(CpdKind))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    completed_on: Mapped[date]
+    hours: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2))
+    law_and_policy: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VerificationCount(db.Model):
+    """How often credentials were checked, per day, way in and verdict. No addresses, no codes."""
+
+    __tablename__ = "verification_count"
+    __table_args__ = (sa.UniqueConstraint("day", "method", "verdict"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date]
+    method: Mapped[str] = mapped_column(sa.String(16))  # code, qr, pdf, api, jws
+    verdict: Mapped[str] = mapped_column(sa.String(24))
+    count: Mapped[int] = mapped_column(default=0)

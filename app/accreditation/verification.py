@@ -1,0 +1,232 @@
+"""Verifying a credential the way an outsider would: the signature against the published keys, the
+validity window, and the published, signed status lists. The database's own columns are not consulted
+for the verdict; only the reason and date of a revocation or suspension come from the record.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from joserfc import jws
+from joserfc.errors import JoseError
+
+from app.accreditation import credentials, status
+from app.accreditation.keys import keystore
+from app.accreditation.models import Credential, VerificationCount
+from app.database import db
+
+
+class Verdict(enum.StrEnum):
+    VALID = "valid"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    NOT_FOUND = "not_found"
+    SIGNATURE_INVALID = "signature_invalid"
+
+    @property
+    def label(self) -> str:
+        return {
+            "valid": "Valid",
+            "suspended": "Suspended",
+            "revoked": "Revoked",
+            "expired": "Expired",
+            "not_yet_valid": "Not yet valid",
+            "not_found": "Not found",
+            "signature_invalid": "Signature invalid",
+        }[self.value]
+
+    @property
+    def good(self) -> bool:
+        return self is Verdict.VALID
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass
+class Result:
+    verdict: Verdict
+    checks: list[Check] = field(default_factory=list)
+    credential: dict | None = None  # the decoded payload, once its signature checks out
+    jws: str | None = None
+    record: Credential | None = None
+
+    @property
+    def code(self) -> str | None:
+        return (self.credential or {}).get("credentialSubject", {}).get("licenseNumber")
+
+    @property
+    def holder_name(self) -> str | None:
+        for identity in (self.credential or {}).get("credentialSubject", {}).get("identifier", []):
+            if identity.get("identityType") == "name" and not identity.get("hashed"):
+                return identity.get("identityHash")
+        return None
+
+    @property
+    def achievement(self) -> dict:
+        return (self.credential or {}).get("credentialSubject", {}).get("achievement", {})
+
+    def as_json(self) -> dict:
+        """The API's answer: the verdict, each check, and the public facts of the credential."""
+        body: dict = {
+            "verdict": self.verdict.value,
+            "status": self.verdict.label,
+            "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in self.checks],
+        }
+        if self.credential:
+            body["credential"] = {
+                "code": self.code,
+                "holder": self.holder_name,
+                "achievement": self.achievement.get("name"),
+                "curriculumVersion": self.achievement.get("version"),
+                "issuer": self.credential.get("issuer", {}).get("name"),
+                "issuerId": self.credential.get("issuer", {}).get("id"),
+                "awardedDate": self.credential.get("awardedDate"),
+                "validFrom": self.credential.get("validFrom"),
+                "validUntil": self.credential.get("validUntil"),
+            }
+        if self.record is not None and self.verdict is Verdict.REVOKED:
+            body["revoked"] = {
+                "at": credentials.timestamp(self.record.revoked_at),
+                "reason": self.record.revocation_reason,
+            }
+        if self.record is not None and self.verdict is Verdict.SUSPENDED:
+            body["suspended"] = {
+                "at": credentials.timestamp(self.record.suspended_at),
+                "reason": self.record.suspension_reason,
+            }
+        return body
+
+
+def _decode(token: str, key_set) -> tuple[dict, dict]:
+    """(header, payload) of a compact JWS signed by one of our published keys; raises JoseError or ValueError."""
+    token = token.strip()
+    if token.count(".") != 2 or len(token) > 65536:
+        raise ValueError("not a compact JWS")
+    found = jws.deserialize_compact(token, key_set, algorithms=["ES256"])
+    header = found.headers()
+    if set(header) - {"alg", "kid", "typ", "jwk"}:
+        raise ValueError("unexpected header fields")
+    return header, json.loads(found.payload)
+
+
+def _status_bits(list_number: int, key_set) -> bytes:
+    """The bitstring of a published status list, after checking the list's own signature."""
+    _header, document = _decode(status.signed_list(list_number), key_set)
+    return status.decode(document["credentialSubject"]["encodedList"])
+
+
+def verify_token(token: str, now: datetime | None = None) -> Result:
+    """The full check of one compact JWS."""
+    now = now or datetime.now(UTC)
+    store = keystore()
+    key_set = store.key_set()
+    try:
+        header, payload = _decode(token, key_set)
+    except (JoseError, ValueError, UnicodeDecodeError) as error:
+        reason = "it was altered, or not signed by a key this issuer publishes"
+        if isinstance(error, ValueError) and "compact" in str(error):
+            reason = "this is not a signed credential"
+        return Result(Verdict.SIGNATURE_INVALID, [Check("Signature", False, reason)], jws=token)
+    checks = [Check("Signature", True, f"signed with the issuer's published key {header.get('kid', '')}")]
+    problems = _consistency(header, payload, store.did)
+    if problems:
+        checks.append(Check("Issuer and claims", False, problems))
+        return Result(Verdict.SIGNATURE_INVALID, checks, jws=token)
+    checks.append(Check("Issuer", True, f"issued by {payload['issuer'].get('name')} ({store.did})"))
+    record = db.session.scalar(
+        sa.select(Credential).where(Credential.uuid == payload["id"].removeprefix("urn:uuid:"))
+    )
+    result = Result(Verdict.VALID, checks, credential=payload, jws=token, record=record)
+
+    index = int(payload["credentialStatus"]["statusListIndex"])
+    revoked = status.bit(_status_bits(credentials.REVOCATION_LIST, key_set), index)
+    suspended = status.bit(_status_bits(credentials.SUSPENSION_LIST, key_set), index)
+    checks.append(Check("Revocation", not revoked, "revoked by the issuer" if revoked else "not revoked"))
+    checks.append(
+        Check("Suspension", not suspended, "suspended by the issuer" if suspended else "not suspended")
+    )
+    valid_from = credentials.parse_timestamp(payload["validFrom"])
+    valid_until = credentials.parse_timestamp(payload["validUntil"])
+    in_window = valid_from <= now <= valid_until
+    checks.append(
+        Check("Validity dates", in_window, f"valid from {valid_from:%-d %B %Y} until {valid_until:%-d %B %Y}")
+    )
+    if revoked:
+        result.verdict = Verdict.REVOKED
+    elif suspended:
+        result.verdict = Verdict.SUSPENDED
+    elif now > valid_until:
+        result.verdict = Verdict.EXPIRED
+    elif now < valid_from:
+        result.verdict = Verdict.NOT_YET_VALID
+    return result
+
+
+def _consistency(header: dict, payload: dict, did: str) -> str:
+    """What is wrong with a correctly signed token's claims, or an empty string."""
+    try:
+        if header.get("typ") != "JWT" or header.get("alg") != "ES256":
+            return "the header is not an ES256 JWT header"
+        if payload["iss"] != did or payload["issuer"]["id"] != did:
+            return "it was not issued by this platform"
+        if payload["jti"] != payload["id"] or payload["sub"] != payload["credentialSubject"]["id"]:
+            return "its JWT claims do not match the credential"
+        if payload["nbf"] != int(credentials.parse_timestamp(payload["validFrom"]).timestamp()):
+            return "its JWT claims do not match the credential"
+        if payload.get("exp") != int(credentials.parse_timestamp(payload["validUntil"]).timestamp()):
+            return "its JWT claims do not match the credential"
+        if "OpenBadgeCredential" not in payload["type"]:
+            return "it is not an Open Badges credential"
+        int(payload["credentialStatus"]["statusListIndex"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return "it is missing parts every IMSA® credential has"
+    return ""
+
+
+def verify_code(code: str | None, now: datetime | None = None) -> Result:
+    """Find the credential by its (normalised) code and verify its signed form."""
+    record = db.session.scalar(sa.select(Credential).where(Credential.code == code)) if code else None
+    if record is None:
+        return Result(Verdict.NOT_FOUND, [Check("Code", False, "no credential has this code")])
+    result = verify_token(record.jws, now)
+    if result.record is None:
+        result.record = record
+    return result
+
+
+def email_matches(result: Result, email: str) -> bool:
+    """Whether ``email`` is the address the credential was issued to (by its salted hash)."""
+    if not result.credential or result.verdict is Verdict.SIGNATURE_INVALID:
+        return False
+    for identity in result.credential["credentialSubject"].get("identifier", []):
+        if identity.get("identityType") == "emailAddress" and identity.get("hashed"):
+            expected = credentials.email_hash(email, identity.get("salt", ""))
+            return identity.get("identityHash", "").lower() == expected.lower()
+    return False
+
+
+def count(method: str, verdict: Verdict, day: date | None = None) -> None:
+    """Add one to today's tally for this way in and verdict (an upsert: safe under concurrent requests)."""
+    day = day or date.today()
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(VerificationCount).values(day=day, method=method, verdict=verdict.value, count=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["day", "method", "verdict"], set_={"count": VerificationCount.count + 1}
+    )
+    db.session.execute(statement)
+    db.session.commit()
