@@ -1,0 +1,1 @@
+"""Accreditation: eligibility, approval, signed credentials, status, the ledger and certificates."""
