@@ -79,6 +79,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.accreditation.routes import bp as accreditation_bp
     from app.auth.routes import bp as auth_bp
     from app.cohorts.routes import bp as cohorts_bp
     from app.curriculum.routes import bp as curriculum_bp
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.marking.routes import bp as marking_bp
     from app.organisations.routes import bp as organisations_bp
     from app.site.routes import bp as site_bp
+    from app.verify.routes import bp as verify_bp
 
     for blueprint in (
         site_bp,
@@ -97,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
         organisations_bp,
         curriculum_bp,
         mail_bp,
+        accreditation_bp,
+        verify_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,5 +1,6 @@
 """The ``imsa`` command: everything ``flask`` offers (``run``, ``db``, ``shell``) plus the platform's
-own groups. Commands are grouped by domain: ``curriculum``, ``user``, and ``init`` / ``demo`` to set up.
+own groups. Commands are grouped by domain: ``curriculum``, ``user``, ``keys``, ``credential``, ``ledger``
+(the last three in ``app/accreditation/cli.py``), and ``init`` / ``demo`` to set up.
 """
 
 from __future__ import annotations
@@ -192,18 +193,22 @@ def user_invite(email, name, roles):
 
 @click.command("init")
 def init_command():
-    """Create or upgrade the database to the newest schema (safe to run again)."""
+    """Create or upgrade the database to the newest schema and make the signing key (safe to run again)."""
     from flask_migrate import upgrade
+
+    from app.accreditation.keys import keystore
 
     upgrade()
     click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    made = keystore().init()
+    click.echo(f"signing key {'created' if made else 'present'}: {keystore().folder}")
 
 
 @click.command("demo")
 @click.option("--force", is_flag=True, help="Allow demo data on a database that is not SQLite.")
 def demo_command(force):
     """Add demo people, an organisation and Cohort 1 (safe to run again). Never on production data."""
-    from app.demo import DEMO_PASSWORD, create_demo_data
+    from app.demo import DEMO_PASSWORD, create_demo_data, demo_credentials
 
     if db.engine.dialect.name != "sqlite" and not force:
         click.echo(
@@ -215,8 +220,21 @@ def demo_command(force):
     click.echo(f"Demo sign-ins (fictional people; password for all: {DEMO_PASSWORD})")
     for role, user in people:
         click.echo(f"  {role:<22} {user.email}")
+    for credential in demo_credentials():
+        base = current_app.config["IMSA_BASE_URL"].rstrip("/")
+        click.echo(f"Try verification: {base}/verify/{credential.code}  (code {credential.code})")
 
 
 def register_commands(app: Flask) -> None:
-    for command in (curriculum_cli, user_cli, init_command, demo_command):
+    from app.accreditation.cli import credential_cli, keys_cli, ledger_cli
+
+    for command in (
+        curriculum_cli,
+        user_cli,
+        init_command,
+        demo_command,
+        keys_cli,
+        credential_cli,
+        ledger_cli,
+    ):
         app.cli.add_command(command)

@@ -47,7 +47,7 @@ class Config:
         self.IMSA_CONTENT_DIR = env.get("IMSA_CONTENT_DIR", str(PROJECT_ROOT / "course_content"))
         self.IMSA_ASSESSMENTS_DIR = env.get("IMSA_ASSESSMENTS_DIR", str(PROJECT_ROOT / "assessments"))
         self.IMSA_BASE_URL = env.get("IMSA_BASE_URL", "http://127.0.0.1:5000")
-        # The private signing key's folder: empty means `instance/keys`. Keep it out of backups of the web root.
+        # The private signing key's folder (empty: `instance/keys`); never inside the web root or the repo.
         self.IMSA_SIGNING_KEY_DIR = env.get("IMSA_SIGNING_KEY_DIR", "")
         self.IMSA_ISSUER_NAME = env.get("IMSA_ISSUER_NAME", "IMSA® Model Hub")
         self.IMSA_VERIFY_LIMIT = env.get("IMSA_VERIFY_LIMIT", "30 per minute;300 per hour")  # per address

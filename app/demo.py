@@ -81,6 +81,11 @@ def create_demo_data() -> list[tuple[str, User]]:
     return people
 
 
+def demo_credentials() -> list:
+    user = auth.user_by_email(ACCREDITED_EMAIL)
+    return accreditation.for_holder(user) if user else []
+
+
 def _accredit(enrolment: Enrolment, trainer: User) -> None:
     """One accredited IMSA® with an issued credential, so verification can be tried at once."""
     if db.session.scalar(sa.select(Approval.id).where(Approval.enrolment_id == enrolment.id)):

@@ -21,16 +21,15 @@ from app.organisations.models import Organisation
 
 __all__ = [
     "Approval",
-    "CpdEntry",
-    "Credential",
-    "Declaration",
-    "LedgerEvent",
-    "VerificationCount",
     "AuditEvent",
     "Cohort",
+    "CpdEntry",
+    "Credential",
     "CurriculumVersion",
+    "Declaration",
     "Enrolment",
     "Invitation",
+    "LedgerEvent",
     "Lesson",
     "LessonProgress",
     "Mark",
@@ -40,5 +39,6 @@ __all__ = [
     "PasswordReset",
     "User",
     "UserRole",
+    "VerificationCount",
     "cohort_trainer",
 ]

@@ -253,3 +253,62 @@ def make_assessed_version(root: Path, version: str = "test.1", **assessment_opti
     curriculum.publish(result.version)
     db.session.commit()
     return result.version
+
+
+ACCREDITATION_YAML = """\
+accreditation:
+  award: Accredited Independent Modern Slavery Advocate®
+  complete_within_months: 24
+  requires:
+    modules_passed: [M02]
+    portfolio: M01
+    capstone: M01
+    professional_discussion: M01
+    declarations: [code_of_conduct, employer_dbs_check]
+  validity_years: 3
+  grace_days: 90
+  renewal:
+    cpd_hours_total: 60
+    reflective_accounts: 2
+    case_reviews: 1
+    supervisor_endorsement: true
+"""
+
+DISCUSSION_YAML = """\
+  - key: professional-discussion
+    title: Structured professional discussion
+    unit: items
+    minimum: 1
+    kinds: [professional_discussion]
+    description: The discussion with an assessor, verified by them.
+"""
+
+
+def make_accreditation_version(root: Path, version: str = "acc.1"):
+    """A small published version with a whole accreditation rule: M02 passed, and M01's portfolio,
+    capstone (its assignment) and professional discussion, two declarations, and renewal needs."""
+    content = write_curriculum(root, version=version)
+    rule_file = content / "curriculum.yaml"
+    rule_file.write_text(rule_file.read_text().split("accreditation:")[0] + ACCREDITATION_YAML)
+    assessments = write_assessments(content)
+    (assessments / "m01-module-1" / "portfolio.yaml").write_text(PORTFOLIO_YAML + DISCUSSION_YAML)
+    result = curriculum.load(content, assessments)
+    curriculum.publish(result.version)
+    db.session.commit()
+    return result.version
+
+
+def make_credential(root: Path, holder=None, version=None):
+    """An issued credential: a trainee who has done everything, approved by a Hub admin."""
+    from app.accreditation import services as accreditation
+    from app.accreditation.keys import keystore
+    from app.demo import complete_training
+
+    version = version or make_accreditation_version(root)
+    trainer = make_user(Role.TRAINER)
+    enrolment = make_enrolment(make_cohort(version, [trainer]), user=holder)
+    complete_training(enrolment, trainer)
+    keystore().init()
+    credential = accreditation.approve(enrolment, "Approved in a test.", make_user(Role.HUB_ADMIN))
+    db.session.commit()
+    return credential

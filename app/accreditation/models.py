@@ -81,6 +81,15 @@ class Credential(db.Model):
     curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")
     renews: Mapped[Credential | None] = relationship(remote_side=[id])
 
+    @property
+    def recorded_state(self) -> str:
+        """What the Hub has decided (for staff lists); the public verdict comes from verification."""
+        if self.revoked_at:
+            return "revoked"
+        if self.suspended_at:
+            return "suspended"
+        return "expired" if self.valid_until < utcnow() else "issued"
+
 
 class LedgerAction(enum.StrEnum):
     ISSUE = "issue"

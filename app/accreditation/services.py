@@ -9,11 +9,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
 from app.accreditation import codes, credentials, ledger, status
+from app.accreditation.certificate import CertificateData, render_certificate
 from app.accreditation.eligibility import DECLARATIONS, Eligibility, Requirement, evaluate
 from app.accreditation.keys import keystore
 from app.accreditation.models import (
@@ -28,6 +30,7 @@ from app.audit.services import record
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Role
 from app.cohorts.models import Enrolment, EnrolmentStatus
+from app.curriculum.models import CurriculumVersion, VersionStatus
 from app.database import db, utcnow
 from app.learning.models import Submission, SubmissionStatus
 
@@ -402,3 +405,81 @@ def for_holder(user) -> list[Credential]:
             .order_by(Credential.valid_from.desc())
         )
     )
+
+
+# --- Certificates ---------------------------------------------------------------------------------------
+
+
+def certificate_data(credential: Credential) -> CertificateData:
+    issued = credentials.unverified_payload(credential.jws)
+    base = current_app.config["IMSA_BASE_URL"].rstrip("/")
+    return CertificateData(
+        holder_name=credential.holder.name,
+        achievement_name=issued["credentialSubject"]["achievement"]["name"],
+        curriculum_version=credential.curriculum_version.label,
+        curriculum_hash=credential.curriculum_version.content_hash,
+        awarded_on=credential.awarded_on,
+        valid_until=credential.valid_until.date(),
+        code=credential.code,
+        issuer_name=issued["issuer"]["name"],
+        issuer_id=issued["issuer"]["id"],
+        verify_url=f"{base}/verify/{credential.code}",
+    )
+
+
+def certificate_pdf(credential: Credential) -> bytes:
+    """The certificate PDF, rendered once per credential and kept in the instance folder.
+
+    Its content never changes after issue (status is checked online), so the cache needs no expiry.
+    """
+    folder = Path(current_app.instance_path) / "certificates"
+    path = folder / f"{credential.code}.pdf"
+    if path.exists():
+        return path.read_bytes()
+    pdf = render_certificate(certificate_data(credential), credential.jws)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+    partial.write_bytes(pdf)
+    partial.replace(path)  # atomic: a concurrent reader sees no half-written file
+    return pdf
+
+
+def published_version(label: str) -> CurriculumVersion | None:
+    return db.session.scalar(
+        sa.select(CurriculumVersion).where(
+            CurriculumVersion.label == label, CurriculumVersion.status == VersionStatus.PUBLISHED
+        )
+    )
+
+
+def all_credentials() -> list[Credential]:
+    return list(db.session.scalars(sa.select(Credential).order_by(Credential.valid_from.desc())))
+
+
+def approval_for(enrolment: Enrolment) -> Approval | None:
+    return db.session.scalar(sa.select(Approval).where(Approval.enrolment_id == enrolment.id))
+
+
+def renewed_by(credential: Credential) -> Credential | None:
+    return db.session.scalar(sa.select(Credential).where(Credential.renews_id == credential.id))
+
+
+def confirmed_declarations(enrolment: Enrolment) -> set[str]:
+    return set(db.session.scalars(sa.select(Declaration.key).where(Declaration.enrolment_id == enrolment.id)))
+
+
+def approve_all(cohort, note: str, actor, progress=None) -> list[Credential]:
+    """Approve every eligible trainee of ``cohort``, committing each award on its own so one failure
+    does not undo the others; ``progress`` (if given) is called after each with (done, total)."""
+    require_role(actor, Role.HUB_ADMIN)
+    eligible = [enrolment for enrolment, _check in approval_queue() if enrolment.cohort_id == cohort.id]
+    issued = []
+    for done, enrolment in enumerate(eligible, start=1):
+        try:
+            issued.append(approve(enrolment, note, actor))
+            db.session.commit()
+        except AccreditationError:
+            db.session.rollback()
+        if progress:
+            progress(done, len(eligible))
+    return issued

@@ -76,6 +76,11 @@ class Result:
     def achievement(self) -> dict:
         return (self.credential or {}).get("credentialSubject", {}).get("achievement", {})
 
+    def date_of(self, claim: str) -> date | None:
+        """A date claim of the credential (``awardedDate``, ``validUntil``…) as a date, for display."""
+        stamp = (self.credential or {}).get(claim)
+        return credentials.parse_timestamp(stamp).date() if stamp else None
+
     def as_json(self) -> dict:
         """The API's answer: the verdict, each check, and the public facts of the credential."""
         body: dict = {
@@ -109,7 +114,7 @@ class Result:
 
 
 def _decode(token: str, key_set) -> tuple[dict, dict]:
-    """(header, payload) of a compact JWS signed by one of our published keys; raises JoseError or ValueError."""
+    """(header, payload) of a JWS signed by one of our published keys; raises JoseError or ValueError."""
     token = token.strip()
     if token.count(".") != 2 or len(token) > 65536:
         raise ValueError("not a compact JWS")

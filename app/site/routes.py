@@ -14,8 +14,20 @@ bp = Blueprint("site", __name__, template_folder="templates")
 # (label, endpoint, roles that see it, endpoints that show it as the current page)
 NAVIGATION = [
     ("My training", "learning.dashboard", {Role.TRAINEE}, ("learning.",)),
+    ("My accreditation", "accreditation.mine", {Role.TRAINEE}, ("accreditation.mine",)),
     ("Cohorts", "cohorts.index", {Role.HUB_ADMIN, Role.TRAINER}, ("cohorts.",)),
     ("Marking", "marking.index", {Role.HUB_ADMIN, Role.TRAINER}, ("marking.",)),
+    (
+        "Accreditation",
+        "accreditation.index",
+        {Role.HUB_ADMIN},
+        (
+            "accreditation.index",
+            "accreditation.eligibility",
+            "accreditation.credential",
+            "accreditation.change",
+        ),
+    ),
     ("People", "auth.people", {Role.HUB_ADMIN}, ("auth.people", "auth.invite_staff")),
     ("Organisations", "organisations.index", {Role.HUB_ADMIN}, ("organisations.index", "organisations.new")),
     ("My organisation", "organisations.mine", {Role.ORG_MANAGER}, ("organisations.mine",)),

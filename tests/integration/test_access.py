@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from app.accreditation.keys import keystore
 from app.auth.models import Role
 from app.learning import assignments, portfolio, quizzes
 from tests.conftest import csrf_token, sign_in
@@ -64,6 +65,27 @@ ACCESS = {
     "curriculum.publish": ("POST", {HUB}),
     "curriculum.review_due": ("GET", {HUB}),
     "mail.outbox": ("GET", {HUB}),
+    "accreditation.index": ("GET", {HUB}),
+    "accreditation.eligibility": ("GET", {HUB}),
+    "accreditation.approve_cohort": ("POST", {HUB}),
+    "accreditation.credential": ("GET", {HUB}),
+    "accreditation.change": ("POST", {HUB}),
+    "accreditation.mine": ("GET", {TRAINEE}),
+    "accreditation.declare": ("POST", {TRAINEE}),
+    "accreditation.log_cpd": ("POST", {TRAINEE}),
+    "verify.start": ("GET", EVERYONE),
+    "verify.by_code": ("GET", EVERYONE),
+    "verify.credential_jwt": ("GET", EVERYONE),
+    "verify.credential_json": ("GET", EVERYONE),
+    "verify.certificate": ("GET", EVERYONE),
+    "verify.how": ("GET", EVERYONE),
+    "verify.api_by_code": ("GET", EVERYONE),
+    "verify.api_verify_token": ("POST", EVERYONE),
+    "verify.openapi": ("GET", EVERYONE),
+    "verify.did_document": ("GET", EVERYONE),
+    "verify.jwks": ("GET", EVERYONE),
+    "verify.status_list": ("GET", EVERYONE),
+    "verify.achievement": ("GET", EVERYONE),
 }
 
 
@@ -89,6 +111,7 @@ def world(app, tmp_path):
         "A reflective supervision session about boundaries.",
         trainee,
     )
+    keystore().init()  # the public key documents and status lists need a key
     manager = make_user(Role.ORG_MANAGER)
     manager.organisation = organisation
     from app.database import db
@@ -106,6 +129,10 @@ def world(app, tmp_path):
         "public_id": cohort.public_id,
         "content_hash": version.content_hash,
         "token": "no-such-token",
+        "code": "IMSA-0000-0000-0",
+        "action": "suspend",
+        "label": version.label,
+        "list_number": 1,
     }
     return people, params
 

@@ -77,3 +77,17 @@ if (editor) {
   });
   window.addEventListener("online", () => schedule(0));
 }
+
+// "Copy link" buttons: the link is also shown as text, so this is only a shortcut.
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const status = document.getElementById(button.getAttribute("aria-describedby"));
+    try {
+      await navigator.clipboard.writeText(button.dataset.copy);
+      status.textContent = "Link copied.";
+    } catch {
+      status.textContent = "Could not copy: select the link and copy it instead.";
+    }
+  });
+}

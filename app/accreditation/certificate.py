@@ -1,0 +1,215 @@
+"""The PDF certificate: a printable A4 page that carries the signed credential inside it.
+
+``render_certificate`` lays out ``certificates/template.html`` with WeasyPrint: the holder's name, the
+award, a QR code linking to the public verification page, and the signed credential (compact JWS)
+embedded as the attached file ``imsa-credential.jwt``. ``embedded_credential`` reads that attachment
+back from an uploaded PDF, so a verifier can check a certificate without typing its code.
+
+Rendering never touches the network: the URL fetcher given to WeasyPrint only opens ``data:`` URLs and
+files inside the ``certificates/`` folder, and any other fetch stops the rendering.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import segno
+import weasyprint
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+from pypdf import PdfReader
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from app.config import PROJECT_ROOT
+
+CERTIFICATES_DIR = (PROJECT_ROOT / "certificates").resolve()
+ATTACHMENT_NAME = "imsa-credential.jwt"
+ATTACHMENT_MEDIA_TYPE = "application/jwt"  # RFC 7519
+MAX_JWS_BYTES = 64 * 1024
+SHORT_HASH_LENGTH = 12
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_JWS_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_AFTER_PATH_SLASH = re.compile(r"(?<=[^/]/)(?!/)")  # after each "/" of the path, not inside "https://"
+
+
+def breakable_url(url: str) -> Markup:
+    """The URL, escaped, to break across lines only after a "/" of its path (never inside "https://").
+
+    Each part is kept whole when it is of a sensible length; a very long part may break anywhere.
+    """
+    parts = []
+    for part in _AFTER_PATH_SLASH.split(url):
+        css_class = "url-part" if len(part) <= 40 else "url-part-long"
+        parts.append(Markup('<span class="{}">{}</span>').format(css_class, part))
+    return Markup("<wbr>").join(parts)
+
+
+_environment = Environment(
+    loader=FileSystemLoader(CERTIFICATES_DIR),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_environment.filters["breakable_url"] = breakable_url
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """What the certificate shows; every field is printed, none is trusted as markup."""
+
+    holder_name: str
+    achievement_name: str  # e.g. "Accredited Independent Modern Slavery Advocate®"
+    curriculum_version: str  # e.g. "2025.3"
+    curriculum_hash: str  # full sha256 hex of the curriculum content; the page prints the first 12
+    awarded_on: date
+    valid_until: date
+    code: str  # e.g. "IMSA-7K4Q-9D2M-X"
+    issuer_name: str  # e.g. "IMSA® Model Hub"
+    issuer_id: str  # e.g. "did:web:imsa.example.org"
+    verify_url: str  # e.g. "https://imsa.example.org/verify/IMSA-7K4Q-9D2M-X"
+
+
+class CertificateReadError(ValueError):
+    """An uploaded file is not a certificate we can read; the message says why in plain words."""
+
+
+class RefusedURLError(ValueError):
+    """The certificate tried to load something from outside ``certificates/`` (or from the network)."""
+
+
+class CertificateURLFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that opens only ``data:`` URLs and files inside ``certificates/``.
+
+    ``fail_on_errors`` is on, so a refused or missing resource stops the rendering rather than
+    producing a certificate with a hole in it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                raise RefusedURLError(f"Refused to fetch a file from another host: {url}")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not path.is_relative_to(CERTIFICATES_DIR):
+                raise RefusedURLError(f"Refused to fetch a file outside the certificates folder: {url}")
+            return super().fetch(path.as_uri(), headers)
+        raise RefusedURLError(f"Refused to fetch {url!r}: certificates never load anything from the network")
+
+
+def _is_compact_jws(text: str) -> bool:
+    return len(text) < MAX_JWS_BYTES and _JWS_SHAPE.fullmatch(text) is not None
+
+
+def uk_long_date(day: date) -> str:
+    """``30 November 2026``: day without a leading zero, English month name whatever the locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+# Sizes for the holder's name, largest first. The first guess goes by length; a name that still does not
+# fit on the page (very wide letters, say) is set one size smaller until it does.
+_NAME_SIZES = ("name-l", "name-m", "name-s", "name-xs", "name-xxs")
+_NAME_SIZE_LIMITS = (26, 40, 70, 150)  # the longest name given each size, by character count
+_PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}  # tagged PDF 1.7 with UA metadata; see the module notes
+
+
+def _first_name_size(name: str) -> int:
+    """Index into _NAME_SIZES of the largest size a name of this length is likely to fit at."""
+    return bisect_left(_NAME_SIZE_LIMITS, len(name))
+
+
+def _qr_data_uri(url: str) -> str:
+    qr = segno.make(url, error="m")
+    return qr.svg_data_uri(scale=1, border=0, dark="#000", light=None, omitsize=True)
+
+
+def render_certificate(data: CertificateData, credential_jws: str) -> bytes:
+    """The certificate as PDF bytes: A4 landscape, with a QR code (segno, SVG) linking to data.verify_url and
+    the signed credential (compact JWS text) embedded as the attached file ATTACHMENT_NAME."""
+    if not _is_compact_jws(credential_jws):
+        raise ValueError("credential_jws is not a compact JWS (three base64url parts separated by dots)")
+    template = _environment.get_template("template.html")
+    context = {
+        "c": data,
+        "title": f"IMSA® accreditation certificate — {data.holder_name}",
+        "short_hash": data.curriculum_hash[:SHORT_HASH_LENGTH],
+        "awarded": uk_long_date(data.awarded_on),
+        "valid_until": uk_long_date(data.valid_until),
+        "qr_uri": _qr_data_uri(data.verify_url),
+    }
+    try:
+        return _render(template, context, data, credential_jws)
+    except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it an ordinary error
+        raise RuntimeError(f"The certificate template needs a resource it may not load: {error}") from error
+
+
+def _render(template, context: dict, data: CertificateData, credential_jws: str) -> bytes:
+    fetcher = CertificateURLFetcher()
+    base_url = CERTIFICATES_DIR.as_uri() + "/"
+    for name_size in _NAME_SIZES[_first_name_size(data.holder_name) :]:
+        html = template.render(context, name_size=name_size)
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**_PDF_OPTIONS)
+        if len(document.pages) == 1:
+            break
+    else:
+        raise ValueError("The certificate does not fit on one page, even with the holder's name set small")
+    # Fixed dates keep the output a pure function of the input: the same award renders the same bytes.
+    stamp = datetime.combine(data.awarded_on, time(), tzinfo=UTC)
+    attachment = weasyprint.Attachment(
+        url=f"data:{ATTACHMENT_MEDIA_TYPE},{credential_jws}",  # a data: URL carries the media type
+        name=ATTACHMENT_NAME,
+        description="Signed digital credential (Open Badges 3.0, compact JWS)",
+        created=stamp,
+        modified=stamp,
+        url_fetcher=fetcher,
+    )
+    return document.write_pdf(attachments=[attachment], **_PDF_OPTIONS)
+
+
+def embedded_credential(pdf: bytes) -> str:
+    """The compact JWS embedded in a certificate PDF. Raises CertificateReadError (not a PDF, damaged, no
+    attached credential, attachment not a compact JWS shape) — never any other exception for bad input."""
+    if not pdf:
+        raise CertificateReadError("The file is empty.")
+    if b"%PDF-" not in bytes(pdf[:1024]):  # the header may follow a little junk, as readers allow
+        raise CertificateReadError("The file is not a PDF.")
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        if reader.is_encrypted:
+            raise CertificateReadError("The PDF is password-protected, so its credential cannot be read.")
+        contents = reader.attachments.get(ATTACHMENT_NAME)
+    except CertificateReadError:
+        raise
+    except Exception as error:  # pypdf raises many kinds of error for damaged files
+        raise CertificateReadError("The PDF is damaged or incomplete, so it cannot be read.") from error
+    if not contents:
+        raise CertificateReadError("The PDF does not carry an IMSA digital credential.")
+    content = bytes(contents[0])
+    if len(content) >= MAX_JWS_BYTES:
+        raise CertificateReadError("The credential attached to the PDF is too large to be genuine.")
+    try:
+        text = content.decode("ascii").strip()
+    except UnicodeDecodeError as error:
+        raise CertificateReadError(
+            "The credential attached to the PDF is not in the expected form."
+        ) from error
+    if not _is_compact_jws(text):
+        raise CertificateReadError("The credential attached to the PDF is not in the expected form.")
+    return text

@@ -1,0 +1,142 @@
+"""``imsa keys``, ``imsa credential`` and ``imsa ledger``: accreditation for scripts and operators.
+
+Commands act with the server's own authority (actor None), and are recorded as "cli" in the ledger.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import sqlalchemy as sa
+
+from app.accreditation import codes, ledger, services
+from app.accreditation.keys import SigningKeyMissing, keystore
+from app.accreditation.models import Credential
+from app.accreditation.verification import verify_token
+from app.auth.models import User
+from app.cohorts.models import Enrolment
+from app.database import db
+
+keys_cli = click.Group("keys", help="The issuer's signing keys (ES256): make, rotate, list.")
+credential_cli = click.Group("credential", help="Issue, list, show, export and revoke credentials.")
+ledger_cli = click.Group("ledger", help="The hash-chained credential ledger.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@keys_cli.command("init")
+def keys_init():
+    """Make the first signing key (does nothing if one exists)."""
+    made = keystore().init()
+    click.echo(f"created key {made}" if made else f"a signing key already exists in {keystore().folder}")
+
+
+@keys_cli.command("rotate")
+@click.confirmation_option(prompt="Retire the active key and sign with a new one from now on?")
+def keys_rotate():
+    """Sign with a new key from now on; the old public key stays published, so old credentials verify."""
+    try:
+        old, new = keystore().rotate()
+    except SigningKeyMissing as error:
+        _fail(str(error))
+    click.echo(f"retired {old} (public key still published); now signing with {new}")
+
+
+@keys_cli.command("list")
+def keys_list():
+    """Every published key: the active one first."""
+    store = keystore()
+    keys = store.public_keys()
+    if not keys:
+        _fail(f"no keys in {store.folder}: run `imsa keys init`")
+    for key in keys:
+        state = "active " if key.active else "retired"
+        click.echo(f"{state}  {key.created_at:%Y-%m-%d}  {store.kid(key.thumbprint)}")
+
+
+def _credential(code: str) -> Credential:
+    canonical = codes.normalise(code)
+    found = services.by_code(canonical) if canonical else None
+    if found is None:
+        _fail(f"no credential with code {code!r}")
+    return found
+
+
+@credential_cli.command("issue")
+@click.argument("who")
+@click.option("--note", default="Approved from the command line.", help="The approval note.")
+def credential_issue(who, note):
+    """Approve and issue for an enrolment (its public id, or the trainee's email if they have one)."""
+    enrolments = list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .join(User, User.id == Enrolment.user_id)
+            .where(sa.or_(Enrolment.public_id == who, sa.func.lower(User.email) == who.strip().lower()))
+        )
+    )
+    if len(enrolments) != 1:
+        _fail(f"{who!r} matches {len(enrolments)} enrolments: give the enrolment's public id")
+    try:
+        credential = services.approve(enrolments[0], note, actor=None)
+    except (services.AccreditationError, SigningKeyMissing) as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(credential.code)
+
+
+@credential_cli.command("list")
+def credential_list():
+    """Every credential, newest first, with its recorded state."""
+    for credential in db.session.scalars(sa.select(Credential).order_by(Credential.valid_from.desc())):
+        until = f"{credential.valid_until:%Y-%m-%d}"
+        click.echo(
+            f"{credential.code}  {credential.recorded_state:<9}  until {until}  {credential.holder.name}"
+        )
+
+
+@credential_cli.command("show")
+@click.argument("code")
+def credential_show(code):
+    """Verify a credential as an outsider would, and print the verdict and its decoded payload."""
+    result = verify_token(_credential(code).jws)
+    click.echo(f"{result.verdict.label}")
+    for check in result.checks:
+        click.echo(f"  {'ok ' if check.passed else 'NO '} {check.name}: {check.detail}")
+    click.echo(json.dumps(result.credential, indent=2, ensure_ascii=False))
+
+
+@credential_cli.command("export")
+@click.argument("code")
+def credential_export(code):
+    """Print the signed credential (compact JWS), e.g. to check it with other tools."""
+    click.echo(_credential(code).jws)
+
+
+@credential_cli.command("revoke")
+@click.argument("code")
+@click.option("--reason", required=True, help="Shown to anyone who checks the credential.")
+@click.confirmation_option(prompt="Revoking cannot be undone. Revoke?")
+def credential_revoke(code, reason):
+    """Revoke a credential, with the reason anyone checking it will see."""
+    credential = _credential(code)
+    try:
+        services.revoke(credential, reason, actor=None)
+    except services.AccreditationError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"revoked {credential.code}")
+
+
+@ledger_cli.command("verify")
+def ledger_verify():
+    """Recompute the hash chain from the first event; name the first broken link."""
+    report = ledger.verify()
+    if report.intact:
+        click.echo(f"ledger intact: {report.events} events")
+        return
+    _fail(f"ledger broken at event {report.broken_at}: {report.reason}")

@@ -1,0 +1,28 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import EmailField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Credential code",
+        validators=[DataRequired("Enter the code printed on the certificate"), Length(max=40)],
+    )
+
+
+class UploadForm(FlaskForm):
+    certificate = FileField(
+        "Certificate PDF",
+        validators=[
+            FileRequired("Choose the certificate PDF to check"),
+            FileAllowed(["pdf"], "The file must be a PDF certificate"),
+        ],
+    )
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        "Candidate's email address",
+        validators=[DataRequired("Enter the email address to check"), Length(max=254)],
+    )

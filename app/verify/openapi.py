@@ -1,0 +1,119 @@
+"""The OpenAPI 3.1 description of the verification API, served at ``/api/v1/openapi.json``."""
+
+from __future__ import annotations
+
+from app.accreditation.verification import Verdict
+
+
+def openapi_document(base_url: str) -> dict:
+    result = {
+        "type": "object",
+        "required": ["verdict", "status", "checks"],
+        "properties": {
+            "verdict": {"type": "string", "enum": [v.value for v in Verdict]},
+            "status": {"type": "string", "description": "The verdict in words, as the web page shows it."},
+            "checks": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "passed", "detail"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "passed": {"type": "boolean"},
+                        "detail": {"type": "string"},
+                    },
+                },
+            },
+            "credential": {
+                "type": "object",
+                "description": "Present once the signature checks out.",
+                "properties": {
+                    key: {"type": "string"}
+                    for key in (
+                        "code",
+                        "holder",
+                        "achievement",
+                        "curriculumVersion",
+                        "issuer",
+                        "issuerId",
+                        "awardedDate",
+                        "validFrom",
+                        "validUntil",
+                    )
+                },
+            },
+            "revoked": {"$ref": "#/components/schemas/StatusChange"},
+            "suspended": {"$ref": "#/components/schemas/StatusChange"},
+        },
+    }
+    answer = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Result"}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "IMSA® credential verification",
+            "version": "1.0.0",
+            "description": (
+                "Check an IMSA® accreditation. The verdict is computed by verifying the ES256 signature "
+                "against the keys at /.well-known/jwks.json, the validity dates, and the signed status "
+                "lists at /status/1 (revocation) and /status/2 (suspension). No account is needed; "
+                "requests are rate-limited per address."
+            ),
+        },
+        "servers": [{"url": base_url.rstrip("/")}],
+        "paths": {
+            "/api/v1/verify/{code}": {
+                "get": {
+                    "summary": "Verify a credential by its code",
+                    "parameters": [
+                        {
+                            "name": "code",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "example": "IMSA-7K4Q-9D2M-X"},
+                            "description": "Case, spaces and confusable letters (O/0, I/L/1) are tolerated.",
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The verdict and the credential's public facts", **answer},
+                        "404": {"description": "No credential has this code (verdict not_found)", **answer},
+                        "429": {"description": "Too many lookups from this address; try again later"},
+                    },
+                }
+            },
+            "/api/v1/verify": {
+                "post": {
+                    "summary": "Verify a signed credential (compact JWS)",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/jwt": {"schema": {"type": "string"}},
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["credential"],
+                                    "properties": {"credential": {"type": "string"}},
+                                }
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "The verdict", **answer},
+                        "400": {"description": "No credential in the request"},
+                        "429": {"description": "Too many lookups from this address; try again later"},
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Result": result,
+                "StatusChange": {
+                    "type": "object",
+                    "properties": {
+                        "at": {"type": "string", "format": "date-time"},
+                        "reason": {"type": "string"},
+                    },
+                },
+            }
+        },
+    }

@@ -1,0 +1,230 @@
+"""Public verification (no account): by code, by QR link, by uploaded PDF, and by machine.
+
+Every verdict comes from ``accreditation.verification``, which checks the signed credential against the
+published keys and status lists. Lookups are rate-limited per address; only counts are kept.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from app.accreditation import codes, credentials, services, status, verification
+from app.accreditation.certificate import CertificateReadError, embedded_credential
+from app.accreditation.keys import keystore
+from app.auth.access import public
+from app.extensions import csrf, limiter
+from app.verify.forms import CodeForm, EmailForm, UploadForm
+from app.verify.openapi import openapi_document
+
+bp = Blueprint("verify", __name__, template_folder="templates")
+
+
+def _limit() -> str:
+    return current_app.config["IMSA_VERIFY_LIMIT"]
+
+
+def _render(result: verification.Result, method: str, email_form=None, email_checked=None, status_code=200):
+    verification.count(method, result.verdict)
+    code = result.code or (result.record.code if result.record else None)
+    return render_template(
+        "verify/result.html",
+        result=result,
+        code=code,
+        email_form=email_form or EmailForm(formdata=None),
+        email_checked=email_checked,
+        method=method,
+        title=f"{result.verdict.label}: credential check",
+    ), status_code
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+@limiter.limit(_limit, methods=["POST"])
+def start():
+    """Enter a code, or upload a certificate PDF (the two forms post here with a ``form`` field)."""
+    code_form, upload_form = CodeForm(prefix="code"), UploadForm(prefix="upload")
+    if request.method == "POST" and request.form.get("form") == "upload":
+        code_form = CodeForm(prefix="code", formdata=None)
+        if upload_form.validate_on_submit():
+            try:
+                token = embedded_credential(upload_form.certificate.data.read())
+            except CertificateReadError as error:
+                upload_form.certificate.errors = [str(error)]
+            else:
+                return _render(verification.verify_token(token), "pdf")
+    elif request.method == "POST":
+        upload_form = UploadForm(prefix="upload", formdata=None)
+        if code_form.validate_on_submit():
+            canonical = codes.normalise(code_form.code.data)
+            if canonical is None:
+                code_form.code.errors = [
+                    "This is not a valid credential code: check each character (codes look like "
+                    "IMSA-7K4Q-9D2M-X, and the last character catches most typing mistakes)"
+                ]
+            else:
+                return redirect(url_for("verify.by_code", code=canonical, via="code"))
+    status_code = 400 if code_form.errors or upload_form.errors else 200
+    return render_template(
+        "verify/start.html",
+        code_form=code_form,
+        upload_form=upload_form,
+        form=code_form if code_form.errors else upload_form,
+        title="Check an IMSA® accreditation",
+    ), status_code
+
+
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@public
+@limiter.limit(_limit)
+def by_code(code):
+    """The QR code and shared links land here; POST checks an email address against the salted hash."""
+    canonical = codes.normalise(code)
+    if canonical and canonical != code:
+        return redirect(url_for("verify.by_code", code=canonical), 301)
+    result = verification.verify_code(canonical)
+    method = "code" if request.args.get("via") == "code" else "qr"
+    email_form, email_checked = EmailForm(), None
+    if request.method == "POST" and email_form.validate_on_submit():
+        email_checked = verification.email_matches(result, email_form.email.data)
+        method = "email"
+    status_code = 404 if result.verdict is verification.Verdict.NOT_FOUND else 200
+    return _render(result, method, email_form, email_checked, status_code)
+
+
+def _record_or_404(code: str):
+    found = services.by_code(codes.normalise(code) or "")
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/verify/<code>/credential.jwt")
+@public
+def credential_jwt(code):
+    found = _record_or_404(code)
+    return Response(
+        found.jws,
+        mimetype="application/vc+jwt",
+        headers={"Content-Disposition": f'attachment; filename="{found.code}.jwt"'},
+    )
+
+
+@bp.route("/verify/<code>/credential.json")
+@public
+def credential_json(code):
+    found = _record_or_404(code)
+    body = json.dumps(credentials.unverified_payload(found.jws), indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{found.code}.json"'},
+    )
+
+
+@bp.route("/verify/<code>/certificate.pdf")
+@public
+def certificate(code):
+    found = _record_or_404(code)
+    return Response(
+        services.certificate_pdf(found),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="IMSA-certificate-{found.code}.pdf"'},
+    )
+
+
+@bp.route("/verify/how")
+@public
+def how():
+    return render_template("verify/how.html", did=keystore().did, title="How to verify independently")
+
+
+@bp.route("/api/v1/verify/<code>")
+@public
+@limiter.limit(_limit)
+def api_by_code(code):
+    result = verification.verify_code(codes.normalise(code))
+    verification.count("api", result.verdict)
+    return jsonify(result.as_json()), 404 if result.verdict is verification.Verdict.NOT_FOUND else 200
+
+
+@bp.route("/api/v1/verify", methods=["POST"])
+@public
+@csrf.exempt
+@limiter.limit(_limit)
+def api_verify_token():
+    """POST a compact JWS, as the body (``application/jwt``) or as ``{"credential": "<jws>"}``."""
+    if request.is_json:
+        token = (request.get_json(silent=True) or {}).get("credential")
+    else:
+        token = request.get_data(as_text=True)
+    if not isinstance(token, str) or not token.strip():
+        return jsonify({"error": 'send a compact JWS as the body, or JSON {"credential": "..."}'}), 400
+    result = verification.verify_token(token)
+    verification.count("jws", result.verdict)
+    return jsonify(result.as_json())
+
+
+@bp.route("/api/v1/openapi.json")
+@public
+def openapi():
+    return jsonify(openapi_document(current_app.config["IMSA_BASE_URL"]))
+
+
+@bp.route("/.well-known/did.json")
+@public
+def did_document():
+    response = jsonify(keystore().did_document(current_app.config["IMSA_BASE_URL"].rstrip("/")))
+    response.mimetype = "application/did+json"
+    return _public_cache(response)
+
+
+@bp.route("/.well-known/jwks.json")
+@public
+def jwks():
+    return _public_cache(jsonify(keystore().jwks()))
+
+
+@bp.route("/status/<int:list_number>")
+@public
+def status_list(list_number):
+    """A signed status list credential (compact JWS); ``?format=json`` shows its decoded payload."""
+    try:
+        token = status.signed_list(list_number)
+    except LookupError:
+        abort(404)
+    if request.args.get("format") == "json":
+        return jsonify(credentials.unverified_payload(token))
+    return _public_cache(Response(token, mimetype="application/vc+jwt"), seconds=60)
+
+
+@bp.route("/achievements/<label>")
+@public
+def achievement(label):
+    """What the award means for one curriculum version: the criteria and the modules (alignment targets)."""
+    version = services.published_version(label)
+    if version is None:
+        abort(404)
+    return render_template(
+        "verify/achievement.html",
+        version=version,
+        criteria=services.criteria_narrative(version),
+        title=f"IMSA® accreditation, curriculum {version.label}",
+    )
+
+
+def _public_cache(response: Response, seconds: int = 300) -> Response:
+    response.headers["Cache-Control"] = f"public, max-age={seconds}"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers run in other people's pages
+    return response

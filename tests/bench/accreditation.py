@@ -1,0 +1,323 @@
+"""Accreditation benchmarks: they print figures and ratios, and assert nothing.
+
+- signing: ES256-signing one realistic Open Badges 3.0 credential (the shipped curriculum's 11 modules);
+- verification: the full check of a stored credential (signature, issuer, both signed status lists,
+  dates) by token and by code, on a real database of issued credentials;
+- certificates: rendering the PDF with WeasyPrint once warm, and serving it from the instance cache;
+- verify page: ``GET /verify/<code>`` under gunicorn, as a ratio to a minimal Flask page served the same way.
+
+Run alone with ``.venv/bin/python -m tests.bench.accreditation``; ``make bench`` runs it with the others.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from app import create_app
+from app.config import PROJECT_ROOT, TestConfig
+from app.database import db, utcnow
+from tests.factories import make_cohort, make_enrolment, make_user, make_version
+
+BASE_URL = "https://imsa.example.org"
+CREDENTIALS = 10  # issued to as many trainees; one of them is then revoked, so the revocation list has a bit
+WORKERS = ["-w", "2", "--threads", "1", "-k", "sync"]  # the same for the real app and the minimal one
+CLIENT_THREADS = 8
+LOAD_SECONDS = 5.0
+WARM_SECONDS = 1.0
+
+
+def per_second(function, seconds: float = 2.0, at_least: int = 3) -> float:
+    """Calls per second of ``function``, run back to back for about ``seconds`` (and at least ``at_least``)."""
+    calls = 0
+    start = time.perf_counter()
+    while True:
+        function()
+        calls += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds and calls >= at_least:
+            return calls / elapsed
+
+
+def _app(tmp: Path):
+    config = TestConfig(f"sqlite:///{tmp / 'accreditation.sqlite3'}")
+    config.IMSA_BASE_URL = BASE_URL
+    config.IMSA_SIGNING_KEY_DIR = str(tmp / "instance" / "keys")
+    app = create_app(config)
+    app.instance_path = str(tmp / "instance")
+    return app
+
+
+def _issue(count: int) -> list:
+    """``count`` credentials, issued the real way: training completed, then approved by the Hub."""
+    from app.accreditation import services
+    from app.accreditation.keys import keystore
+    from app.auth.models import Role
+    from app.demo import complete_training
+
+    version = make_version()  # the shipped curriculum, as a real award names it
+    cohort = make_cohort(version)
+    reviewer = make_user(Role.TRAINER)
+    keystore().init()
+    issued = []
+    for _ in range(count):
+        enrolment = make_enrolment(cohort)
+        complete_training(enrolment, reviewer)
+        issued.append(services.approve(enrolment, "bench", actor=None))
+        db.session.commit()
+    services.revoke(issued.pop(), "Revoked for the bench", actor=None)
+    db.session.commit()
+    return issued
+
+
+def bench_signing(tmp: Path, credential) -> None:
+    from app.accreditation import credentials, services
+    from app.accreditation.keys import KeyStore
+
+    store = KeyStore(tmp / "signing-keys", BASE_URL)
+    store.init()
+    kid, key = store.signing_key()
+    version = credential.curriculum_version
+    now = utcnow().replace(microsecond=0)
+    award = credentials.Award(
+        base_url=BASE_URL,
+        issuer_id=store.did,
+        issuer_name="IMSA® Model Hub",
+        credential_uuid=str(uuid.uuid4()),
+        subject_uuid=str(uuid.uuid4()),
+        code=credential.code,
+        holder_name="Alex Exampleworth",
+        email_salt=secrets.token_hex(16),
+        email="alex.exampleworth@example.org",
+        award_name=version.accreditation_rule.get("award", "IMSA® accreditation"),
+        criteria=services.criteria_narrative(version),
+        curriculum_label=version.label,
+        curriculum_hash=version.content_hash,
+        modules=[(m.code, m.title) for m in version.modules],
+        awarded=now,
+        valid_from=now,
+        valid_until=now + timedelta(days=3 * 365),
+        status_index=12345,
+    )
+    payload = credentials.build(award)
+    token = credentials.sign(payload, kid, key)
+    rate = per_second(lambda: credentials.sign(payload, kid, key))
+    print(f"  (one {len(version.modules)}-module credential: a {len(token):,}-character compact JWS)")
+    print(f"credentials signed           {rate:8.0f} /s")
+
+
+def bench_verification(issued: list) -> None:
+    from joserfc import jws
+
+    from app.accreditation import verification
+    from app.accreditation.keys import keystore
+
+    tokens = [c.jws for c in issued]
+    codes = [c.code for c in issued]
+    verdicts = [verification.verify_token(t).verdict for t in tokens]  # warms the status-list cache
+    if any(v is not verification.Verdict.VALID for v in verdicts):
+        print(f"  (unexpected verdicts: {sorted({v.value for v in verdicts})})")
+    turn = iter(range(10**9))
+    by_token = per_second(lambda: verification.verify_token(tokens[next(turn) % len(tokens)]))
+    by_code = per_second(lambda: verification.verify_code(codes[next(turn) % len(codes)]))
+    key_set = keystore().key_set()
+    signature = per_second(lambda: jws.deserialize_compact(tokens[0], key_set, algorithms=["ES256"]))
+    print("  (full check: signature, issuer, both signed status lists, dates; the lists cached per ledger head)")
+    print(f"verifications (token)        {by_token:8.0f} /s")
+    print(f"verifications (by code)      {by_code:8.0f} /s  ({by_code / by_token:.2f}x by token)")
+    print(
+        f"  one ES256 signature check  {signature:8.0f} /s  "
+        f"(a full verification costs {signature / by_token:.1f} of them)"
+    )
+
+
+def bench_certificates(credential) -> None:
+    from app.accreditation import services
+    from app.accreditation.certificate import render_certificate
+
+    data = services.certificate_data(credential)
+    start = time.perf_counter()
+    render_certificate(data, credential.jws)
+    first = time.perf_counter() - start
+    warm = per_second(lambda: render_certificate(data, credential.jws), seconds=3.0)
+    start = time.perf_counter()
+    services.certificate_pdf(credential)  # renders and writes instance/certificates/<code>.pdf
+    cold = time.perf_counter() - start
+    cached = per_second(lambda: services.certificate_pdf(credential), seconds=1.0)
+    print(f"  (WeasyPrint, one A4 page with QR code and embedded credential; first render {first:.2f} s)")
+    print(f"PDF renders (warm)           {warm:8.1f} /s  ({1000 / warm:.0f} ms each)")
+    print(f"PDF from the cache           {cached:8.0f} /s  ({cached / warm:.0f}x; filling it took {cold:.2f} s)")
+
+
+# --- Under a real server -------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(port: int, path: str, timeout: float = 5.0) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def _serve(target: str, env: dict, log: Path, check_path: str) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn on a free port and wait until ``check_path`` answers 200."""
+    port = _free_port()
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        *WORKERS,
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(PROJECT_ROOT),
+        target,
+    ]
+    with log.open("wb") as handle:
+        server = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            if _get(port, check_path) == 200:
+                return server, port
+        except OSError:
+            pass
+        time.sleep(0.1)
+    _stop(server)
+    tail = log.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"gunicorn did not serve {target} on port {port}:\n{tail}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _load(port: int, paths: list[str], seconds: float) -> tuple[float, int]:
+    """(successful requests per second, failures) from CLIENT_THREADS threads, each on its own connection
+    (kept alive when the server allows it; gunicorn's sync workers close it after every response)."""
+    done, failed = [0] * CLIENT_THREADS, [0] * CLIENT_THREADS
+    start_line = threading.Barrier(CLIENT_THREADS + 1)
+    stop_at = [0.0]
+
+    def client(number: int) -> None:
+        connection = None
+        start_line.wait()
+        turn = number
+        while time.perf_counter() < stop_at[0]:
+            if connection is None:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                connection.request("GET", paths[turn % len(paths)])
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                failed[number] += 1
+                connection.close()
+                connection = None
+                continue
+            turn += 1
+            if response.status == 200:
+                done[number] += 1
+            else:
+                failed[number] += 1
+            if response.will_close:
+                connection.close()
+                connection = None
+        if connection is not None:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENT_THREADS)]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter()
+    stop_at[0] = start + seconds
+    start_line.wait()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - start), sum(failed)
+
+
+def _throughput(target: str, env: dict, log: Path, paths: list[str]) -> tuple[float, int]:
+    server, port = _serve(target, env, log, paths[0])
+    try:
+        _load(port, paths, WARM_SECONDS)  # every worker imports, connects and fills its caches first
+        return _load(port, paths, LOAD_SECONDS)
+    finally:
+        _stop(server)
+
+
+def bench_verify_page(tmp: Path, codes: list[str]) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'accreditation.sqlite3'}",
+        "IMSA_BASE_URL": BASE_URL,
+        "IMSA_SIGNING_KEY_DIR": str(tmp / "instance" / "keys"),
+        "IMSA_RATELIMIT_ENABLED": "0",  # the verify pages are limited per address; the bench is one address
+        "IMSA_LOG_JSON": "0",
+        "IMSA_SECRET_KEY": "bench-secret-key-not-for-production",
+        "IMSA_BENCH_INSTANCE": str(tmp / "instance"),
+    }
+    verify, verify_failed = _throughput(
+        "tests.bench.wsgi_targets:accreditation_app()", env, tmp / "gunicorn-app.log", [f"/verify/{c}" for c in codes]
+    )
+    minimal, minimal_failed = _throughput(
+        "tests.bench.wsgi_targets:minimal_app()", env, tmp / "gunicorn-minimal.log", ["/"]
+    )
+    failures = f", {verify_failed} + {minimal_failed} failed" if verify_failed or minimal_failed else ""
+    print(
+        f"  (gunicorn {' '.join(WORKERS)}, {CLIENT_THREADS} client threads for {LOAD_SECONDS:.0f} s each, "
+        f"on {os.cpu_count()} CPUs shared with the client{failures})"
+    )
+    print(f"minimal Flask page           {minimal:8.0f} req/s")
+    print(f"GET /verify/<code>           {verify:8.0f} req/s  ({verify / minimal:.2f}x the minimal page)")
+
+
+def bench_accreditation(tmp: Path) -> None:
+    app = _app(tmp)
+    with app.app_context():
+        db.create_all()
+        issued = _issue(CREDENTIALS)
+        bench_signing(tmp, issued[0])
+        bench_verification(issued)
+        bench_certificates(issued[0])
+        codes = [c.code for c in issued]
+        db.session.remove()
+        db.engine.dispose()
+    bench_verify_page(tmp, codes)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        bench_accreditation(Path(folder))
+
+
+if __name__ == "__main__":
+    main()
