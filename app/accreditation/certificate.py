@@ -7,6 +7,10 @@ back from an uploaded PDF, so a verifier can check a certificate without typing 
 
 Rendering never touches the network: the URL fetcher given to WeasyPrint only opens ``data:`` URLs and
 files inside the ``certificates/`` folder, and any other fetch stops the rendering.
+
+The PDF is WeasyPrint's ``pdf/ua-1`` variant: PDF 1.7, tagged (headings, table, the QR code as a figure
+with alternative text, decoration as artifacts), with the document title shown and the language set. It
+is not checked against PDF/UA with a validator, so call it tagged and accessible-minded, not certified.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from urllib.request import url2pathname
 
 import segno
 import weasyprint
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 from pypdf import PdfReader
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -34,6 +38,7 @@ ATTACHMENT_NAME = "imsa-credential.jwt"
 ATTACHMENT_MEDIA_TYPE = "application/jwt"  # RFC 7519
 MAX_JWS_BYTES = 64 * 1024
 SHORT_HASH_LENGTH = 12
+MAX_NAME_LENGTH = 300  # characters; far beyond any real name, and still fits (and renders fast) at 11pt
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -127,7 +132,7 @@ def uk_long_date(day: date) -> str:
 # fit on the page (very wide letters, say) is set one size smaller until it does.
 _NAME_SIZES = ("name-l", "name-m", "name-s", "name-xs", "name-xxs")
 _NAME_SIZE_LIMITS = (26, 40, 70, 150)  # the longest name given each size, by character count
-_PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}  # tagged PDF 1.7 with UA metadata; see the module notes
+_PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}  # tagged PDF 1.7 with UA metadata: see the module docstring
 
 
 def _first_name_size(name: str) -> int:
@@ -142,9 +147,15 @@ def _qr_data_uri(url: str) -> str:
 
 def render_certificate(data: CertificateData, credential_jws: str) -> bytes:
     """The certificate as PDF bytes: A4 landscape, with a QR code (segno, SVG) linking to data.verify_url and
-    the signed credential (compact JWS text) embedded as the attached file ATTACHMENT_NAME."""
+    the signed credential (compact JWS text) embedded as the attached file ATTACHMENT_NAME.
+
+    Always exactly one page: a long name is set smaller. Raises ValueError if credential_jws is not a compact
+    JWS, if the holder's name is longer than MAX_NAME_LENGTH, or if even so nothing fits on one page.
+    """
     if not _is_compact_jws(credential_jws):
         raise ValueError("credential_jws is not a compact JWS (three base64url parts separated by dots)")
+    if len(data.holder_name) > MAX_NAME_LENGTH:
+        raise ValueError(f"The holder's name is longer than {MAX_NAME_LENGTH} characters: too long to print")
     template = _environment.get_template("template.html")
     context = {
         "c": data,
@@ -160,7 +171,9 @@ def render_certificate(data: CertificateData, credential_jws: str) -> bytes:
         raise RuntimeError(f"The certificate template needs a resource it may not load: {error}") from error
 
 
-def _render(template, context: dict, data: CertificateData, credential_jws: str) -> bytes:
+def _render(
+    template: Template, context: dict[str, object], data: CertificateData, credential_jws: str
+) -> bytes:
     fetcher = CertificateURLFetcher()
     base_url = CERTIFICATES_DIR.as_uri() + "/"
     for name_size in _NAME_SIZES[_first_name_size(data.holder_name) :]:

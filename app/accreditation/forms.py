@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -48,7 +49,7 @@ class DeclarationsForm(FlaskForm):
 class CpdForm(FlaskForm):
     kind = RadioField(
         "What kind of activity was it?",
-        choices=[(k.value, k.label) for k in CpdKind],
+        choices=[SelectChoice(k.value, k.label) for k in CpdKind],
         validators=[InputRequired("Choose what kind of activity this was")],
     )
     title = StringField(

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.accreditation import codes, credentials, ledger, services
 from app.accreditation.eligibility import DECLARATIONS, evaluate
@@ -175,6 +176,10 @@ def linkedin_url(credential) -> str:
     return "https://www.linkedin.com/profile/add?" + urlencode(query)
 
 
+def _declaration_choices(keys: list[str]) -> list[SelectChoice]:
+    return [SelectChoice(key, DECLARATIONS.get(key, key)) for key in keys]
+
+
 def _mine(declarations_form=None, cpd_form=None, status=200):
     enrolment = current_enrolment(current_user)
     held = services.for_holder(current_user)
@@ -185,7 +190,7 @@ def _mine(declarations_form=None, cpd_form=None, status=200):
             "declarations", []
         )
     declarations_form = declarations_form or DeclarationsForm(prefix="declare", formdata=None)
-    declarations_form.declarations.choices = [(key, DECLARATIONS.get(key, key)) for key in wanted]
+    declarations_form.declarations.choices = _declaration_choices(wanted)
     return render_template(
         "accreditation/mine.html",
         enrolment=enrolment,
@@ -217,7 +222,7 @@ def declare():
     wanted = enrolment.cohort.curriculum_version.accreditation_rule.get("requires", {}).get(
         "declarations", []
     )
-    form.declarations.choices = [(key, DECLARATIONS.get(key, key)) for key in wanted]
+    form.declarations.choices = _declaration_choices(wanted)
     if not form.validate_on_submit() or not form.declarations.data:
         form.declarations.errors = ["Tick each declaration you can make"]
         return _mine(declarations_form=form, status=400)

@@ -305,7 +305,7 @@ def log_cpd(credential: Credential, draft: CpdDraft, actor) -> CpdEntry:
         hours = Decimal(draft.hours.strip() or "0")
     except InvalidOperation:
         raise AccreditationError("hours: give the hours as a number, like 1.5") from None
-    if not Decimal(0) <= hours <= Decimal(100) or hours != hours.quantize(Decimal("0.25")):
+    if not Decimal(0) <= hours <= Decimal(100) or (hours * 4) % 1:
         raise AccreditationError("hours: give hours between 0 and 100, in quarter hours (like 1.5)")
     entry = CpdEntry(
         credential_id=credential.id,

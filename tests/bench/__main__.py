@@ -3,7 +3,8 @@
 - loading: validating and rendering the shipped curriculum, and a tree ten times its size;
 - dashboard: a trainee's dashboard with 2 modules and with 22 (its cost should not grow per module);
 - quiz marking: marking one 25-question attempt of the shipped M02 quiz;
-- quiz burst: 100 trainees each submitting an M02 attempt through the app, one after another.
+- quiz burst: 100 trainees each submitting an M02 attempt through the app, one after another;
+- accreditation: signing, verifying, certificate PDFs and the verify page under gunicorn (accreditation.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from app import create_app
 from app.config import PROJECT_ROOT, TestConfig
 from app.curriculum.loader import load_tree
 from app.database import db
+from tests.bench.accreditation import bench_accreditation
 from tests.conftest import Client, csrf_token, sign_in
 from tests.factories import make_cohort, make_enrolment, make_version, write_curriculum
 
@@ -114,3 +116,4 @@ if __name__ == "__main__":
         bench_loading(Path(folder))
         bench_dashboard(Path(folder))
         bench_quiz(Path(folder))
+        bench_accreditation(Path(folder))

@@ -12,6 +12,7 @@ Run alone with ``.venv/bin/python -m tests.bench.accreditation``; ``make bench``
 from __future__ import annotations
 
 import http.client
+import itertools
 import os
 import secrets
 import socket
@@ -24,9 +25,16 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+from joserfc import jws
+
 from app import create_app
+from app.accreditation import credentials, services, verification
+from app.accreditation.certificate import render_certificate
+from app.accreditation.keys import KeyStore, keystore
+from app.auth.models import Role
 from app.config import PROJECT_ROOT, TestConfig
 from app.database import db, utcnow
+from app.demo import complete_training
 from tests.factories import make_cohort, make_enrolment, make_user, make_version
 
 BASE_URL = "https://imsa.example.org"
@@ -38,7 +46,7 @@ WARM_SECONDS = 1.0
 
 
 def per_second(function, seconds: float = 2.0, at_least: int = 3) -> float:
-    """Calls per second of ``function``, run back to back for about ``seconds`` (and at least ``at_least``)."""
+    """Calls per second of ``function``, run back to back for ``seconds`` (at least ``at_least`` times)."""
     calls = 0
     start = time.perf_counter()
     while True:
@@ -60,11 +68,6 @@ def _app(tmp: Path):
 
 def _issue(count: int) -> list:
     """``count`` credentials, issued the real way: training completed, then approved by the Hub."""
-    from app.accreditation import services
-    from app.accreditation.keys import keystore
-    from app.auth.models import Role
-    from app.demo import complete_training
-
     version = make_version()  # the shipped curriculum, as a real award names it
     cohort = make_cohort(version)
     reviewer = make_user(Role.TRAINER)
@@ -81,9 +84,6 @@ def _issue(count: int) -> list:
 
 
 def bench_signing(tmp: Path, credential) -> None:
-    from app.accreditation import credentials, services
-    from app.accreditation.keys import KeyStore
-
     store = KeyStore(tmp / "signing-keys", BASE_URL)
     store.init()
     kid, key = store.signing_key()
@@ -117,22 +117,17 @@ def bench_signing(tmp: Path, credential) -> None:
 
 
 def bench_verification(issued: list) -> None:
-    from joserfc import jws
-
-    from app.accreditation import verification
-    from app.accreditation.keys import keystore
-
     tokens = [c.jws for c in issued]
     codes = [c.code for c in issued]
     verdicts = [verification.verify_token(t).verdict for t in tokens]  # warms the status-list cache
     if any(v is not verification.Verdict.VALID for v in verdicts):
         print(f"  (unexpected verdicts: {sorted({v.value for v in verdicts})})")
-    turn = iter(range(10**9))
+    turn = itertools.count()
     by_token = per_second(lambda: verification.verify_token(tokens[next(turn) % len(tokens)]))
     by_code = per_second(lambda: verification.verify_code(codes[next(turn) % len(codes)]))
     key_set = keystore().key_set()
     signature = per_second(lambda: jws.deserialize_compact(tokens[0], key_set, algorithms=["ES256"]))
-    print("  (full check: signature, issuer, both signed status lists, dates; the lists cached per ledger head)")
+    print("  (full check: signature, issuer, both signed status lists, dates; lists cached per ledger head)")
     print(f"verifications (token)        {by_token:8.0f} /s")
     print(f"verifications (by code)      {by_code:8.0f} /s  ({by_code / by_token:.2f}x by token)")
     print(
@@ -142,9 +137,6 @@ def bench_verification(issued: list) -> None:
 
 
 def bench_certificates(credential) -> None:
-    from app.accreditation import services
-    from app.accreditation.certificate import render_certificate
-
     data = services.certificate_data(credential)
     start = time.perf_counter()
     render_certificate(data, credential.jws)
@@ -156,7 +148,7 @@ def bench_certificates(credential) -> None:
     cached = per_second(lambda: services.certificate_pdf(credential), seconds=1.0)
     print(f"  (WeasyPrint, one A4 page with QR code and embedded credential; first render {first:.2f} s)")
     print(f"PDF renders (warm)           {warm:8.1f} /s  ({1000 / warm:.0f} ms each)")
-    print(f"PDF from the cache           {cached:8.0f} /s  ({cached / warm:.0f}x; filling it took {cold:.2f} s)")
+    print(f"PDF from the cache           {cached:8.0f} /s  ({cached / warm:.0f}x; filling it: {cold:.2f} s)")
 
 
 # --- Under a real server -------------------------------------------------------------------------------
@@ -285,8 +277,9 @@ def bench_verify_page(tmp: Path, codes: list[str]) -> None:
         "IMSA_SECRET_KEY": "bench-secret-key-not-for-production",
         "IMSA_BENCH_INSTANCE": str(tmp / "instance"),
     }
+    pages = [f"/verify/{code}" for code in codes]  # canonical codes: no redirect to follow
     verify, verify_failed = _throughput(
-        "tests.bench.wsgi_targets:accreditation_app()", env, tmp / "gunicorn-app.log", [f"/verify/{c}" for c in codes]
+        "tests.bench.wsgi_targets:accreditation_app()", env, tmp / "gunicorn-app.log", pages
     )
     minimal, minimal_failed = _throughput(
         "tests.bench.wsgi_targets:minimal_app()", env, tmp / "gunicorn-minimal.log", ["/"]

@@ -17,7 +17,7 @@ CHARACTERS = BODY_LENGTH + 1
 def _bodies(count: int) -> list[str]:
     generator = random.Random(20261130)
     bodies = ["".join(generator.choice(ALPHABET) for _ in range(BODY_LENGTH)) for _ in range(count)]
-    return bodies + ["0" * BODY_LENGTH, ALPHABET[-1] * BODY_LENGTH, ALPHABET[:BODY_LENGTH]]
+    return [*bodies, "0" * BODY_LENGTH, ALPHABET[-1] * BODY_LENGTH, ALPHABET[:BODY_LENGTH]]
 
 
 def test_every_single_character_typo_is_caught():

@@ -1,0 +1,238 @@
+"""The public verification pages and API, and the Hub's and holder's accreditation pages."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from app.accreditation import services
+from app.accreditation.certificate import embedded_credential, render_certificate
+from app.accreditation.models import Credential, VerificationCount
+from app.auth.models import Role
+from app.database import db
+from app.demo import complete_training
+from tests.conftest import csrf_token, post_form, sign_in
+from tests.factories import (
+    make_accreditation_version,
+    make_cohort,
+    make_credential,
+    make_enrolment,
+    make_user,
+)
+
+
+@pytest.fixture
+def credential(app, tmp_path):
+    return make_credential(tmp_path)
+
+
+def _page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_typed_codes_are_forgiven_and_land_on_the_canonical_page(client, credential):
+    """Lower case, spaces and O-for-0 style slips redirect to the credential's own page."""
+    typed = credential.code.lower().replace("-", " ").replace("0", "o")
+    response = post_form(client, "/verify", {"form": "code", "code-code": typed})
+    assert response.status_code == 302 and response.location.endswith(f"/verify/{credential.code}?via=code")
+    page = _page(client.get(response.location))
+    assert "Valid" in page and credential.holder.name in page and credential.holder.email not in page
+    assert client.get(f"/verify/{credential.code.lower()}").status_code == 301
+
+
+def test_a_mistyped_code_says_what_to_fix_and_keeps_what_was_typed(client, credential):
+    """A wrong check character is caught on the form, with the typed text kept."""
+    wrong = credential.code[:-1] + ("A" if credential.code[-1] != "A" else "B")
+    response = post_form(client, "/verify", {"form": "code", "code-code": wrong})
+    page = _page(response)
+    assert response.status_code == 400 and "not a valid credential code" in page and wrong in page
+
+
+def test_an_unknown_code_is_not_found(client, credential):
+    """A well-formed code nobody holds says Not found (404), with no details."""
+    response = client.get("/verify/IMSA-0000-0000-0")
+    assert response.status_code == 404 and "Not found" in _page(response)
+
+
+def test_the_page_shows_the_verdict_details_and_downloads(client, credential):
+    """Name, achievement, version, dates, issuer, the checks, and the .jwt / JSON / PDF downloads."""
+    page = _page(client.get(f"/verify/{credential.code}"))
+    for text in (
+        "Accredited Independent Modern Slavery Advocate",
+        credential.curriculum_version.label,
+        "Signature",
+        "Revocation",
+        "Validity dates",
+        "did:web:",
+    ):
+        assert text in page
+    assert client.get(f"/verify/{credential.code}/credential.jwt").get_data(as_text=True) == credential.jws
+    decoded = json.loads(client.get(f"/verify/{credential.code}/credential.json").get_data(as_text=True))
+    assert decoded["credentialSubject"]["licenseNumber"] == credential.code
+    pdf = client.get(f"/verify/{credential.code}/certificate.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+
+
+def test_the_email_box_checks_the_salted_hash(client, credential):
+    """The right address (any case) matches; another does not; nothing is stored."""
+    url = f"/verify/{credential.code}"
+    assert "Match:" in _page(post_form(client, url, {"email": credential.holder.email.upper()}))
+    assert "No match:" in _page(post_form(client, url, {"email": "someone.else@example.org"}))
+
+
+def test_an_uploaded_certificate_is_checked_by_its_embedded_credential(client, credential):
+    """The real PDF verifies; a PDF whose embedded credential was swapped for a forged one does not."""
+    pdf = client.get(f"/verify/{credential.code}/certificate.pdf").data
+
+    def upload(data: bytes, name: str = "certificate.pdf"):
+        return client.post(
+            "/verify",
+            data={
+                "csrf_token": csrf_token(client),
+                "form": "upload",
+                "upload-certificate": (io.BytesIO(data), name),
+            },
+            content_type="multipart/form-data",
+        )
+
+    assert "This IMSA® accreditation is genuine and current" in _page(upload(pdf))
+    header, body, signature = credential.jws.split(".")
+    forged = f"{header}.{body}.{signature[::-1]}"
+    assert embedded_credential(pdf) == credential.jws
+    forged_pdf = render_certificate(services.certificate_data(credential), forged)
+    assert "Signature invalid" in _page(upload(forged_pdf))
+    refused = upload(b"not a pdf at all")
+    assert refused.status_code == 400 and "There is a problem" in _page(refused)
+
+
+def test_the_json_api_gives_the_same_verdict(client, credential):
+    """GET by code and POST of the JWS (raw or JSON) agree with the page; OpenAPI describes them."""
+    by_code = client.get(f"/api/v1/verify/{credential.code}").get_json()
+    assert by_code["verdict"] == "valid" and by_code["credential"]["code"] == credential.code
+    raw = client.post("/api/v1/verify", data=credential.jws, content_type="application/jwt").get_json()
+    wrapped = client.post("/api/v1/verify", json={"credential": credential.jws}).get_json()
+    assert raw == wrapped == by_code
+    assert client.post("/api/v1/verify", data="").status_code == 400
+    assert client.get("/api/v1/verify/IMSA-0000-0000-0").get_json()["verdict"] == "not_found"
+    services.revoke(credential, "Issued in error.", make_user(Role.HUB_ADMIN))
+    db.session.commit()
+    revoked = client.get(f"/api/v1/verify/{credential.code}").get_json()
+    assert revoked["verdict"] == "revoked" and revoked["revoked"]["reason"] == "Issued in error."
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.") and set(document["paths"]) == {
+        "/api/v1/verify/{code}",
+        "/api/v1/verify",
+    }
+
+
+def test_verification_events_are_counted_without_addresses(client, credential):
+    """Each check adds to a per-day tally by way in and verdict; the table has no address column."""
+    client.get(f"/verify/{credential.code}")
+    client.get(f"/api/v1/verify/{credential.code}")
+    client.get("/api/v1/verify/IMSA-0000-0000-0")
+    tallies = {(c.method, c.verdict): c.count for c in db.session.scalars(sa.select(VerificationCount))}
+    assert tallies == {("qr", "valid"): 1, ("api", "valid"): 1, ("api", "not_found"): 1}
+    assert not {"ip", "address", "remote_addr"} & set(VerificationCount.__table__.columns.keys())
+
+
+def test_lookups_are_rate_limited(make_app, tmp_path):
+    """Past the limit an address gets 429 instead of another lookup."""
+    app = make_app(IMSA_VERIFY_LIMIT="3 per minute", RATELIMIT_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        statuses = [client.get("/api/v1/verify/IMSA-0000-0000-0").status_code for _ in range(4)]
+        db.session.remove()
+    assert statuses == [404, 404, 404, 429]
+
+
+def test_hub_approves_through_the_page_after_confirming(client, app, tmp_path):
+    """Without the confirmation box nothing is issued and the note is kept; with it, a credential."""
+    version = make_accreditation_version(tmp_path)
+    trainer = make_user(Role.TRAINER)
+    enrolment = make_enrolment(make_cohort(version, [trainer]))
+    complete_training(enrolment, trainer)
+    from app.accreditation.keys import keystore
+
+    keystore().init()
+    db.session.commit()
+    sign_in(client, make_user(Role.HUB_ADMIN))
+    assert enrolment.user.name in _page(client.get("/accreditation/"))
+    url = f"/accreditation/enrolments/{enrolment.public_id}"
+    response = post_form(client, url, {"note": "Panel of 3 March"})
+    assert response.status_code == 200 and "Confirm that you have checked" in _page(response)
+    assert "Panel of 3 March" in _page(response)
+    assert db.session.scalar(sa.select(sa.func.count(Credential.id))) == 0
+    response = post_form(client, url, {"note": "Panel of 3 March", "confirm": "y"})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(Credential.id))) == 1
+
+
+def test_hub_revokes_only_with_a_reason_and_confirmation(client, credential):
+    """The revoke form says what is missing and keeps the reason; confirmed, the verdict flips."""
+    sign_in(client, make_user(Role.HUB_ADMIN))
+    url = f"/accreditation/credentials/{credential.code}/revoke"
+    response = post_form(client, url, {"revoke-reason": "Issued in error."})
+    assert response.status_code == 400 and "Confirm that you mean to revoke" in _page(response)
+    assert "Issued in error." in _page(response) and credential.revoked_at is None
+    response = post_form(client, url, {"revoke-reason": "Issued in error.", "revoke-confirm": "y"})
+    assert response.status_code == 302
+    assert "Revoked" in _page(client.get(f"/verify/{credential.code}"))
+
+
+def test_the_holder_page_offers_the_downloads_share_link_and_linkedin(client, credential):
+    """The holder sees their code, PDF and badge downloads, a share link and an Add to LinkedIn link."""
+    sign_in(client, credential.holder)
+    page = _page(client.get("/accreditation/mine"))
+    assert credential.code in page and f"/verify/{credential.code}/certificate.pdf" in page
+    assert f"/verify/{credential.code}/credential.jwt" in page
+    assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in page
+    assert f"http://localhost/verify/{credential.code}" in page
+
+
+def test_cpd_form_keeps_what_was_typed_and_is_only_for_the_holder(client, credential):
+    """A bad hours value is explained next to the field and the title kept; others get 404."""
+    sign_in(client, credential.holder)
+    url = f"/accreditation/mine/{credential.code}/cpd"
+    data = {
+        "cpd-kind": "cpd",
+        "cpd-title": "Reading the updated statutory guidance",
+        "cpd-completed_on": "2026-11-01",
+        "cpd-hours": "1.3",
+    }
+    response = post_form(client, url, data)
+    assert response.status_code == 400
+    assert "quarter hours" in _page(response) and "Reading the updated statutory guidance" in _page(response)
+    assert post_form(client, url, {**data, "cpd-hours": "1.5"}).status_code == 302
+    other = make_user(Role.TRAINEE)
+    client.post("/sign-out", data={"csrf_token": csrf_token(client)})
+    sign_in(client, other)
+    assert post_form(client, url, {**data, "cpd-hours": "2"}).status_code == 404
+
+
+def test_declarations_are_made_by_the_trainee(client, app, tmp_path):
+    """The trainee sees what is outstanding and confirms declarations; they count at once."""
+    version = make_accreditation_version(tmp_path)
+    enrolment = make_enrolment(make_cohort(version))
+    sign_in(client, enrolment.user)
+    page = _page(client.get("/accreditation/mine"))
+    assert "Your progress towards accreditation" in page and "code of conduct" in page
+    assert post_form(client, "/accreditation/mine/declarations", {}).status_code == 400
+    response = post_form(
+        client, "/accreditation/mine/declarations", {"declare-declarations": "code_of_conduct"}
+    )
+    assert response.status_code == 302
+    assert services.confirmed_declarations(enrolment) == {"code_of_conduct"}
+
+
+def test_public_key_documents(client, credential):
+    """did.json lists every key under assertionMethod; jwks.json mirrors it; both are cacheable."""
+    did = client.get("/.well-known/did.json")
+    jwks = client.get("/.well-known/jwks.json").get_json()
+    assert did.get_json()["id"].startswith("did:web:localhost")
+    assert [m["id"] for m in did.get_json()["verificationMethod"]] == [k["kid"] for k in jwks["keys"]]
+    assert "public" in did.headers["Cache-Control"]
+    assert client.get("/status/3").status_code == 404
+    assert client.get(f"/achievements/{credential.curriculum_version.label}").status_code == 200
