@@ -16,7 +16,7 @@ from app.accreditation.keys import SigningKeyMissing, keystore
 from app.accreditation.models import Credential
 from app.accreditation.verification import verify_token
 from app.auth.models import User
-from app.cohorts.models import Enrolment
+from app.cohorts.models import Cohort, Enrolment
 from app.database import db
 
 keys_cli = click.Group("keys", help="The issuer's signing keys (ES256): make, rotate, list.")
@@ -68,10 +68,21 @@ def _credential(code: str) -> Credential:
 
 
 @credential_cli.command("issue")
-@click.argument("who")
+@click.argument("who", required=False)
+@click.option(
+    "--cohort", "cohort_name", help="Approve everyone eligible in this cohort (by name), with progress."
+)
 @click.option("--note", default="Approved from the command line.", help="The approval note.")
-def credential_issue(who, note):
-    """Approve and issue for an enrolment (its public id, or the trainee's email if they have one)."""
+def credential_issue(who, cohort_name, note):
+    """Approve and issue for one enrolment (its public id, or the trainee's email), or a whole cohort.
+
+    For a cohort, each award is committed on its own and its certificate PDF is rendered straight away.
+    """
+    if cohort_name:
+        _issue_cohort(cohort_name, note)
+        return
+    if not who:
+        _fail("give an enrolment (public id or email) or --cohort NAME")
     enrolments = list(
         db.session.scalars(
             sa.select(Enrolment)
@@ -87,6 +98,32 @@ def credential_issue(who, note):
         _fail(str(error))
     db.session.commit()
     click.echo(credential.code)
+
+
+def _issue_cohort(name: str, note: str) -> None:
+    cohort = db.session.scalar(sa.select(Cohort).where(sa.func.lower(Cohort.name) == name.strip().lower()))
+    if cohort is None:
+        _fail(f"no cohort called {name!r}")
+    eligible = [e for e, _check in services.approval_queue() if e.cohort_id == cohort.id]
+    if not eligible:
+        click.echo(f"nobody in {cohort.name} is waiting for approval")
+        return
+    try:
+        keystore().signing_key()
+    except SigningKeyMissing as error:
+        _fail(str(error))
+    with click.progressbar(length=len(eligible), label=f"Issuing for {cohort.name}") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.update(1)
+
+        issued = services.approve_all(cohort, note, None, progress=progress)
+    with click.progressbar(issued, label="Rendering certificates") as bar:
+        for credential in bar:
+            services.certificate_pdf(credential)
+    click.echo(f"issued {len(issued)} of {len(eligible)}")
+    for credential in issued:
+        click.echo(f"{credential.code}  {credential.holder.name}")
 
 
 @credential_cli.command("list")

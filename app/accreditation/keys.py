@@ -37,6 +37,7 @@ def did_for(base_url: str) -> str:
 class KeyStore:
     def __init__(self, folder: Path, base_url: str):
         self.folder = folder
+        self.base_url = base_url
         self.did = did_for(base_url)
         self._cache: tuple[int | None, list[PublicKey]] | None = None
 

@@ -4,6 +4,8 @@ ledger in the caller's transaction; the caller commits."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.accreditation import codes, credentials, ledger, status
-from app.accreditation.certificate import CertificateData, render_certificate
+from app.accreditation.certificate import CERTIFICATES_DIR, CertificateData, render_certificate
 from app.accreditation.eligibility import DECLARATIONS, Eligibility, Requirement, evaluate
 from app.accreditation.keys import keystore
 from app.accreditation.models import (
@@ -413,8 +415,12 @@ def for_holder(user) -> list[Credential]:
 def certificate_data(credential: Credential) -> CertificateData:
     issued = credentials.unverified_payload(credential.jws)
     base = current_app.config["IMSA_BASE_URL"].rstrip("/")
+    # The name as signed, so the printed name and the embedded credential can never disagree.
+    name = next(
+        i["identityHash"] for i in issued["credentialSubject"]["identifier"] if i["identityType"] == "name"
+    )
     return CertificateData(
-        holder_name=credential.holder.name,
+        holder_name=name,
         achievement_name=issued["credentialSubject"]["achievement"]["name"],
         curriculum_version=credential.curriculum_version.label,
         curriculum_hash=credential.curriculum_version.content_hash,
@@ -427,13 +433,23 @@ def certificate_data(credential: Credential) -> CertificateData:
     )
 
 
-def certificate_pdf(credential: Credential) -> bytes:
-    """The certificate PDF, rendered once per credential and kept in the instance folder.
+@functools.cache
+def design_fingerprint() -> str:
+    """A short hash of the certificate design's files, read once per process."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in CERTIFICATES_DIR.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(CERTIFICATES_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
-    Its content never changes after issue (status is checked online), so the cache needs no expiry.
+
+def certificate_pdf(credential: Credential) -> bytes:
+    """The certificate PDF, rendered once per credential and design, and kept in the instance folder.
+
+    What it states never changes after issue (status is checked online), so only a change to the
+    design in ``certificates/`` makes a new file.
     """
     folder = Path(current_app.instance_path) / "certificates"
-    path = folder / f"{credential.code}.pdf"
+    path = folder / f"{credential.code}-{design_fingerprint()}.pdf"
     if path.exists():
         return path.read_bytes()
     pdf = render_certificate(certificate_data(credential), credential.jws)

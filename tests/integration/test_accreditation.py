@@ -405,3 +405,22 @@ def test_the_private_key_never_reaches_the_database_or_the_published_documents(a
     private = next(p for p in keystore().folder.glob("*.pem") if not p.name.endswith(".pub.pem"))
     assert private.stat().st_mode & 0o777 == 0o600
     assert Path(app.instance_path) in private.parents
+
+
+def test_bulk_issue_for_a_cohort_shows_progress_and_renders_certificates(app, tmp_path):
+    """`imsa credential issue --cohort` awards everyone eligible (not the others) and makes their PDFs."""
+    version = make_accreditation_version(tmp_path)
+    trainer = make_user(Role.TRAINER)
+    cohort = make_cohort(version, [trainer], name="Cohort 5 — bulk")
+    ready = [make_enrolment(cohort) for _ in range(2)]
+    waiting = make_enrolment(cohort)
+    for enrolment in ready:
+        complete_training(enrolment, trainer)
+    db.session.commit()
+    keystore().init()
+    result = app.test_cli_runner().invoke(args=["credential", "issue", "--cohort", "cohort 5 — BULK"])
+    assert result.exit_code == 0, result.output
+    assert "Issuing for Cohort 5 — bulk" in result.output and "issued 2 of 2" in result.output
+    holders = set(db.session.scalars(sa.select(Credential.holder_id)))
+    assert holders == {e.user_id for e in ready} and waiting.user_id not in holders
+    assert len(list((Path(app.instance_path) / "certificates").glob("IMSA-*.pdf"))) == 2
