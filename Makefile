@@ -8,15 +8,17 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-# Debian packages the tests need: a real Chromium for end-to-end tests, poppler for PDF checks, fonts.
-DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core
+# Debian packages: WeasyPrint needs Pango and a font to draw certificates; the tests also need a real
+# Chromium for end-to-end tests and poppler to turn PDFs into images.
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+DEBIAN_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils
 
-.PHONY: run setup test lint bench assets system-deps clean
+.PHONY: run setup test lint bench assets system-deps runtime-deps clean
 
 run: setup
 	$(BIN)/imsa run --host 127.0.0.1 --port 5000
 
-setup: $(VENV)/.installed assets
+setup: runtime-deps $(VENV)/.installed assets
 	$(BIN)/imsa init
 	$(BIN)/imsa curriculum load --publish
 	$(BIN)/imsa demo
@@ -50,6 +52,9 @@ app/static/build/.built: $(ASSET_SOURCES)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 	touch $@
+
+runtime-deps:
+	@$(MAKE) --no-print-directory system-deps DEBIAN_PACKAGES="$(RUNTIME_PACKAGES)"
 
 system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -29,6 +29,14 @@ class PublicKey:
     active: bool
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    stamp: int | None
+    active: str | None
+    keys: list[PublicKey]
+    key_set: KeySet
+
+
 def did_for(base_url: str) -> str:
     """``did:web`` for the platform's host (a port is percent-encoded, as did:web requires)."""
     return "did:web:" + quote(urlsplit(base_url).netloc, safe="")
@@ -39,7 +47,7 @@ class KeyStore:
         self.folder = folder
         self.base_url = base_url
         self.did = did_for(base_url)
-        self._cache: tuple[int | None, list[PublicKey]] | None = None
+        self._cache: _Snapshot | None = None
 
     def kid(self, thumbprint: str) -> str:
         """The key id in JWS headers, the DID document and the JWKS: a DID URL naming one key."""
@@ -59,13 +67,14 @@ class KeyStore:
         _write(self.folder / f"{old}.pub.pem", public, mode=0o644)
         new = self._generate()
         private.unlink()
+        self._cache = None
         return old, new
 
     def active_thumbprint(self) -> str:
-        marker = self.folder / "active"
-        if not marker.exists():
+        active = self._snapshot().active
+        if active is None:
             raise SigningKeyMissing(f"no signing key in {self.folder}: run `imsa keys init`")
-        return marker.read_text().strip()
+        return active
 
     def signing_key(self) -> tuple[str, ECKey]:
         """(kid, private key) of the active key."""
@@ -76,14 +85,21 @@ class KeyStore:
         return self.kid(thumbprint), ECKey.import_key(path.read_bytes())
 
     def public_keys(self) -> list[PublicKey]:
-        """Every key ever used to sign, the active one first (cached until the folder changes)."""
-        stamp = self.folder.stat().st_mtime_ns if self.folder.exists() else None
-        if self._cache is None or self._cache[0] != stamp:
-            self._cache = (stamp, self._read_public_keys())
-        return self._cache[1]
+        """Every key ever used to sign, the active one first."""
+        return self._snapshot().keys
 
-    def _read_public_keys(self) -> list[PublicKey]:
-        active = self.active_thumbprint() if (self.folder / "active").exists() else None
+    def _snapshot(self) -> _Snapshot:
+        """The folder as last read; read again whenever it changes (a rotation adds and removes files)."""
+        stamp = self.folder.stat().st_mtime_ns if self.folder.exists() else None
+        if self._cache is None or self._cache.stamp != stamp:
+            marker = self.folder / "active"
+            active = marker.read_text().strip() if marker.exists() else None
+            keys = self._read_public_keys(active)
+            key_set = KeySet.import_key_set(self._jwks(keys))
+            self._cache = _Snapshot(stamp, active, keys, key_set)
+        return self._cache
+
+    def _read_public_keys(self, active: str | None) -> list[PublicKey]:
         found = []
         for path in self.folder.glob("*.pem") if self.folder.exists() else ():
             thumbprint = path.name.split(".")[0]
@@ -93,15 +109,18 @@ class KeyStore:
         return sorted(found, key=lambda k: (not k.active, -k.created_at.timestamp()))
 
     def jwks(self) -> dict:
+        return self._jwks(self.public_keys())
+
+    def _jwks(self, keys: list[PublicKey]) -> dict:
         return {
             "keys": [
                 {**k.key.as_dict(private=False), "kid": self.kid(k.thumbprint), "alg": "ES256", "use": "sig"}
-                for k in self.public_keys()
+                for k in keys
             ]
         }
 
     def key_set(self) -> KeySet:
-        return KeySet.import_key_set(self.jwks())
+        return self._snapshot().key_set
 
     def did_document(self, base_url: str) -> dict:
         methods = [
@@ -125,6 +144,7 @@ class KeyStore:
         }
 
     def _generate(self) -> str:
+        self._cache = None
         self.folder.mkdir(parents=True, exist_ok=True)
         os.chmod(self.folder, 0o700)
         key = ECKey.generate_key("P-256", private=True)

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from joserfc import jws
 from joserfc.errors import JoseError
+from sqlalchemy.orm import lazyload
 
 from app.accreditation import credentials, status
 from app.accreditation.keys import keystore
@@ -126,13 +128,25 @@ def _decode(token: str, key_set) -> tuple[dict, dict]:
 
 
 def _status_bits(list_number: int, key_set) -> bytes:
-    """The bitstring of a published status list, after checking the list's own signature."""
-    _header, document = _decode(status.signed_list(list_number), key_set)
-    return status.decode(document["credentialSubject"]["encodedList"])
+    """The bitstring of the published status list, after checking the list's own signature (once for
+    each version of the list: keys are never withdrawn, so a list that verified once still does)."""
+    token = status.signed_list(list_number)
+    checked = current_app.extensions.setdefault("imsa_checked_status_lists", {})
+    if token not in checked:
+        _header, document = _decode(token, key_set)
+        if len(checked) > 8:
+            checked.clear()
+        checked[token] = status.decode(document["credentialSubject"]["encodedList"])
+    return checked[token]
 
 
-def verify_token(token: str, now: datetime | None = None) -> Result:
-    """The full check of one compact JWS."""
+def _record(condition) -> Credential | None:
+    # Only the credential's own columns are shown; its holder and curriculum are not needed here.
+    return db.session.scalar(sa.select(Credential).where(condition).options(lazyload("*")))
+
+
+def verify_token(token: str, now: datetime | None = None, record: Credential | None = None) -> Result:
+    """The full check of one compact JWS (``record``: its row, when the caller has already found it)."""
     now = now or datetime.now(UTC)
     store = keystore()
     key_set = store.key_set()
@@ -149,9 +163,9 @@ def verify_token(token: str, now: datetime | None = None) -> Result:
         checks.append(Check("Issuer and claims", False, problems))
         return Result(Verdict.SIGNATURE_INVALID, checks, jws=token)
     checks.append(Check("Issuer", True, f"issued by {payload['issuer'].get('name')} ({store.did})"))
-    record = db.session.scalar(
-        sa.select(Credential).where(Credential.uuid == payload["id"].removeprefix("urn:uuid:"))
-    )
+    uuid = payload["id"].removeprefix("urn:uuid:")
+    if record is None or record.uuid != uuid:
+        record = _record(Credential.uuid == uuid)
     result = Result(Verdict.VALID, checks, credential=payload, jws=token, record=record)
 
     index = int(payload["credentialStatus"]["statusListIndex"])
@@ -201,10 +215,10 @@ def _consistency(header: dict, payload: dict, did: str) -> str:
 
 def verify_code(code: str | None, now: datetime | None = None) -> Result:
     """Find the credential by its (normalised) code and verify its signed form."""
-    record = db.session.scalar(sa.select(Credential).where(Credential.code == code)) if code else None
+    record = _record(Credential.code == code) if code else None
     if record is None:
         return Result(Verdict.NOT_FOUND, [Check("Code", False, "no credential has this code")])
-    result = verify_token(record.jws, now)
+    result = verify_token(record.jws, now, record)
     if result.record is None:
         result.record = record
     return result

@@ -119,6 +119,7 @@ def test_award_download_verify_and_revoke(page: Page, browser: Browser, cast, tm
     # The Hub revokes, with the reason and a confirmation.
     sign_in(page, hub.email)
     page.goto(f"/accreditation/credentials/{code}")
+    assert_accessible(page)
     page.get_by_text("Revoke (permanent)").click()
     page.get_by_label("Reason for revocation").fill(REASON)
     page.get_by_label("I understand revoking cannot be undone").check()
