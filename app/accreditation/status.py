@@ -67,12 +67,17 @@ def _set_indices(list_number: int) -> set[int]:
     return set(db.session.scalars(sa.select(Credential.status_index).where(condition)))
 
 
-def signed_list(list_number: int) -> str:
+def ledger_head() -> int:
+    """The newest ledger event's number: every status change adds one, so it versions the lists."""
+    return db.session.scalar(sa.select(sa.func.max(LedgerEvent.sequence))) or 0
+
+
+def signed_list(list_number: int, head: int | None = None) -> str:
     """The published status list credential (compact JWS), re-signed only when the ledger has moved on."""
     if list_number not in PURPOSES:
         raise LookupError(list_number)
     store = keystore()
-    head = db.session.scalar(sa.select(sa.func.max(LedgerEvent.sequence))) or 0
+    head = ledger_head() if head is None else head
     cache = current_app.extensions.setdefault("imsa_status_lists", {})
     key = (list_number, head, store.active_thumbprint())
     if key not in cache:

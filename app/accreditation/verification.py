@@ -127,10 +127,10 @@ def _decode(token: str, key_set) -> tuple[dict, dict]:
     return header, json.loads(found.payload)
 
 
-def _status_bits(list_number: int, key_set) -> bytes:
+def _status_bits(list_number: int, key_set, head: int) -> bytes:
     """The bitstring of the published status list, after checking the list's own signature (once for
     each version of the list: keys are never withdrawn, so a list that verified once still does)."""
-    token = status.signed_list(list_number)
+    token = status.signed_list(list_number, head)
     checked = current_app.extensions.setdefault("imsa_checked_status_lists", {})
     if token not in checked:
         _header, document = _decode(token, key_set)
@@ -169,8 +169,9 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
     result = Result(Verdict.VALID, checks, credential=payload, jws=token, record=record)
 
     index = int(payload["credentialStatus"]["statusListIndex"])
-    revoked = status.bit(_status_bits(credentials.REVOCATION_LIST, key_set), index)
-    suspended = status.bit(_status_bits(credentials.SUSPENSION_LIST, key_set), index)
+    head = status.ledger_head()
+    revoked = status.bit(_status_bits(credentials.REVOCATION_LIST, key_set, head), index)
+    suspended = status.bit(_status_bits(credentials.SUSPENSION_LIST, key_set, head), index)
     checks.append(Check("Revocation", not revoked, "revoked by the issuer" if revoked else "not revoked"))
     checks.append(
         Check("Suspension", not suspended, "suspended by the issuer" if suspended else "not suspended")
