@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.accreditation import codes, credentials, ledger, services
+from app.accreditation import credentials, ledger, services
 from app.accreditation.eligibility import DECLARATIONS, evaluate
 from app.accreditation.forms import (
     ApproveForm,
@@ -39,7 +39,7 @@ def _enrolment_or_404(public_id: str) -> Enrolment:
 
 
 def _credential_or_404(code: str):
-    credential = services.by_code(codes.normalise(code) or "")
+    credential = services.by_typed_code(code)
     if credential is None:
         abort(404)
     return credential

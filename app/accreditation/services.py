@@ -399,6 +399,12 @@ def by_code(code: str) -> Credential | None:
     return db.session.scalar(sa.select(Credential).where(Credential.code == code))
 
 
+def by_typed_code(typed: str) -> Credential | None:
+    """The credential for a code as someone typed or linked it (see ``codes.normalise``)."""
+    canonical = codes.normalise(typed)
+    return by_code(canonical) if canonical else None
+
+
 def for_holder(user) -> list[Credential]:
     return list(
         db.session.scalars(

@@ -103,45 +103,47 @@ def by_code(code):
     return _render(result, method, email_form, email_checked, status_code)
 
 
-def _record_or_404(code: str):
-    found = services.by_code(codes.normalise(code) or "")
+def _download(code: str, kind: str) -> Response:
+    """The signed credential, its decoded JSON or the certificate PDF, as a file to save."""
+    found = services.by_typed_code(code)
     if found is None:
         abort(404)
-    return found
+    if kind == "jwt":
+        body, mimetype, name = found.jws, "application/vc+jwt", f"{found.code}.jwt"
+    elif kind == "json":
+        payload = credentials.unverified_payload(found.jws)
+        body, mimetype, name = (
+            json.dumps(payload, indent=2, ensure_ascii=False),
+            "application/json",
+            f"{found.code}.json",
+        )
+    else:
+        body, mimetype, name = (
+            services.certificate_pdf(found),
+            "application/pdf",
+            f"IMSA-certificate-{found.code}.pdf",
+        )
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @bp.route("/verify/<code>/credential.jwt")
 @public
 def credential_jwt(code):
-    found = _record_or_404(code)
-    return Response(
-        found.jws,
-        mimetype="application/vc+jwt",
-        headers={"Content-Disposition": f'attachment; filename="{found.code}.jwt"'},
-    )
+    return _download(code, "jwt")
 
 
 @bp.route("/verify/<code>/credential.json")
 @public
 def credential_json(code):
-    found = _record_or_404(code)
-    body = json.dumps(credentials.unverified_payload(found.jws), indent=2, ensure_ascii=False)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{found.code}.json"'},
-    )
+    return _download(code, "json")
 
 
 @bp.route("/verify/<code>/certificate.pdf")
 @public
 def certificate(code):
-    found = _record_or_404(code)
-    return Response(
-        services.certificate_pdf(found),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="IMSA-certificate-{found.code}.pdf"'},
-    )
+    return _download(code, "pdf")
 
 
 @bp.route("/verify/how")
