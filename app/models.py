@@ -2,7 +2,7 @@
 
 from app.audit.models import AuditEvent
 from app.auth.models import Invitation, PasswordReset, User, UserRole
-from app.cohorts.models import Cohort, Enrolment, cohort_trainer
+from app.cohorts.models import Cohort, ContactNote, Enrolment, ModuleSchedule, cohort_trainer
 from app.curriculum.models import CurriculumVersion, Lesson, Module
 from app.learning.models import (
     LessonProgress,
@@ -14,6 +14,7 @@ from app.organisations.models import Organisation
 __all__ = [
     "AuditEvent",
     "Cohort",
+    "ContactNote",
     "CurriculumVersion",
     "Enrolment",
     "Invitation",
@@ -21,6 +22,7 @@ __all__ = [
     "LessonProgress",
     "Mark",
     "Module",
+    "ModuleSchedule",
     "Organisation",
     "OutboxMessage",
     "PasswordReset",
