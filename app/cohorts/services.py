@@ -11,9 +11,9 @@ from app.audit.services import record
 from app.auth import services as auth
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Role, User
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus, ModuleSchedule
+from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus, ModuleSchedule
 from app.curriculum.models import CurriculumVersion
-from app.database import db
+from app.database import db, utcnow
 from app.organisations.models import Nation, Organisation
 
 
@@ -249,4 +249,115 @@ def enrolments_of_organisation(organisation_id: int) -> list[Enrolment]:
 def trainers() -> list[User]:
     return list(
         db.session.scalars(db.select(User).where(User.role_grants.any(role=Role.TRAINER)).order_by(User.name))
+    )
+
+
+# --- one trainee's place: withdraw, defer, resume, transfer (nothing is deleted; history is kept)
+
+STATUS_MOVES = {
+    "withdraw": ({EnrolmentStatus.ACTIVE, EnrolmentStatus.DEFERRED}, EnrolmentStatus.WITHDRAWN),
+    "defer": ({EnrolmentStatus.ACTIVE}, EnrolmentStatus.DEFERRED),
+    "resume": ({EnrolmentStatus.DEFERRED, EnrolmentStatus.WITHDRAWN}, EnrolmentStatus.ACTIVE),
+}
+
+
+def change_status(enrolment: Enrolment, move: str, reason: str, actor) -> Enrolment:
+    """Withdraw, defer or resume an enrolment. The trainee's work stays with the enrolment."""
+    require_role(actor, Role.HUB_ADMIN)
+    if move not in STATUS_MOVES:
+        raise CohortError("Choose what to do")
+    allowed, new_status = STATUS_MOVES[move]
+    if enrolment.status not in allowed:
+        raise CohortError(
+            f"This enrolment is {enrolment.status.label.lower()}, so it cannot be changed that way"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise CohortError("Give a reason (it is kept in the trainee's history)")
+    previous = enrolment.status
+    enrolment.status, enrolment.status_changed_at = new_status, utcnow()
+    record(
+        actor,
+        f"enrolment.{new_status.value}" if move != "resume" else "enrolment.resumed",
+        enrolment,
+        previous=previous.value,
+        reason=reason,
+    )
+    return enrolment
+
+
+def transfer(enrolment: Enrolment, target: Cohort, reason: str, actor) -> Enrolment:
+    """Move a trainee to another cohort: this enrolment ends as transferred and keeps everything done
+    under it (attempts, submissions, marks and portfolio belong to the cohort's curriculum version); a new
+    enrolment in ``target`` links back to it. Returns the new enrolment."""
+    require_role(actor, Role.HUB_ADMIN)
+    if enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.DEFERRED):
+        raise CohortError(f"This enrolment is {enrolment.status.label.lower()}, so it cannot be transferred")
+    if target.id == enrolment.cohort_id:
+        raise CohortError("Choose a different cohort")
+    reason = reason.strip()
+    if not reason:
+        raise CohortError("Give a reason (it is kept in the trainee's history)")
+    if db.session.scalar(
+        db.select(Enrolment.id).where(
+            Enrolment.cohort_id == target.id, Enrolment.user_id == enrolment.user_id
+        )
+    ):
+        raise CohortError(f"{enrolment.user.name} already has a place in {target.name}")
+    previous = enrolment.status
+    enrolment.status, enrolment.status_changed_at = EnrolmentStatus.TRANSFERRED, utcnow()
+    new = enrol(
+        target,
+        enrolment.user,
+        enrolment.organisation,
+        actor,
+        nation=enrolment.nation,
+        transferred_from=enrolment,
+    )
+    record(
+        actor,
+        "enrolment.transferred",
+        enrolment,
+        previous=previous.value,
+        to_cohort=target.public_id,
+        to_enrolment=new.public_id,
+        reason=reason,
+    )
+    return new
+
+
+def add_contact_note(enrolment: Enrolment, contacted_on: date, agreed: str, actor) -> ContactNote:
+    """A trainer records contact with a trainee: who (the actor), when, and what was agreed."""
+    if not (actor is None or actor.has_role(Role.HUB_ADMIN) or actor in enrolment.cohort.trainers):
+        raise PermissionDenied("only this cohort's trainers and Hub admins record contact")
+    agreed = agreed.strip()
+    if not agreed:
+        raise CohortError("Say what was agreed")
+    if len(agreed) > 2000:
+        raise CohortError("Keep the note to 2,000 characters")
+    if contacted_on > utcnow().date() + timedelta(days=1):
+        raise CohortError("The date of contact must be today or in the past")
+    note = ContactNote(
+        enrolment_id=enrolment.id,
+        author_id=getattr(actor, "id", None),
+        contacted_on=contacted_on,
+        agreed=agreed,
+    )
+    db.session.add(note)
+    record(actor, "enrolment.contact_noted", enrolment, contacted_on=contacted_on.isoformat())
+    return note
+
+
+def enrolment_by_public_id(public_id: str) -> Enrolment | None:
+    return db.session.scalar(db.select(Enrolment).where(Enrolment.public_id == public_id))
+
+
+def can_see_enrolment(enrolment: Enrolment, user: User) -> bool:
+    """Hub admins; the cohort's trainers; managers of the trainee's host organisation."""
+    if user.has_role(Role.HUB_ADMIN) or user in enrolment.cohort.trainers:
+        return True
+    return (
+        user.has_role(Role.ORG_MANAGER)
+        and user.organisation_id is not None
+        and user.organisation_id == enrolment.organisation_id
     )
