@@ -9,6 +9,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import InvitePersonForm
@@ -49,9 +50,9 @@ class StatusForm(FlaskForm):
     move = RadioField(
         "What do you want to do?",
         choices=[
-            ("defer", "Defer: pause their place, to resume later"),
-            ("withdraw", "Withdraw: end their place"),
-            ("resume", "Resume: make their place active again"),
+            SelectChoice("defer", "Defer: pause their place, to resume later"),
+            SelectChoice("withdraw", "Withdraw: end their place"),
+            SelectChoice("resume", "Resume: make their place active again"),
         ],
         validators=[DataRequired("Choose what to do")],
     )

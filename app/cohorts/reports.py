@@ -83,9 +83,10 @@ def _days(later, earlier) -> float:
     return (later - earlier).total_seconds() / 86400
 
 
-def scope_for(viewer: User) -> list:
-    """Which enrolments the viewer's report covers: all for a Hub admin, their organisation's otherwise."""
-    if viewer.has_role(Role.HUB_ADMIN):
+def scope_for(viewer: User | None) -> list:
+    """Which enrolments the viewer's report covers: all for a Hub admin (or the command line, ``None``),
+    only their own organisation's for anyone else (an organisation manager)."""
+    if viewer is None or viewer.has_role(Role.HUB_ADMIN):
         return []
     return [Enrolment.organisation_id == (viewer.organisation_id or -1)]
 
@@ -101,7 +102,7 @@ def cohorts_in(where: list) -> list[Cohort]:
 
 
 def build(
-    viewer: User,
+    viewer: User | None,
     today: date,
     cohort: str | None = None,
     kind: str | None = None,
@@ -137,7 +138,7 @@ def build(
         ),
         _turnaround(where),
     ]
-    organisation = None if viewer.has_role(Role.HUB_ADMIN) else viewer.organisation
+    organisation = None if not base else viewer.organisation
     return Report(tables, len(counted), cohorts, organisation)
 
 
