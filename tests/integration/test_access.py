@@ -57,6 +57,14 @@ ACCESS = {
     "cohorts.new": ("GET", {HUB}),
     "cohorts.detail": ("GET", {HUB, TRAINER}),
     "cohorts.invite": ("GET", {HUB}),
+    "cohorts.progress_matrix": ("GET", {HUB, TRAINER}),
+    "cohorts.schedule": ("GET", {HUB}),
+    "cohorts.import_trainees": ("GET", {HUB}),
+    "cohorts.trainee": ("GET", {HUB, TRAINER, ORG}),  # the manager of the trainee's own organisation
+    "cohorts.contact_note": ("POST", {HUB, TRAINER}),
+    "cohorts.enrolment_status": ("GET", {HUB}),
+    "cohorts.transfer": ("GET", {HUB}),
+    "reports.index": ("GET", {HUB, ORG}),
     "organisations.index": ("GET", {HUB}),
     "organisations.new": ("GET", {HUB}),
     "organisations.mine": ("GET", {ORG}),
@@ -104,6 +112,7 @@ def world(app, tmp_path):
         "module_slug": module.slug,
         "lesson_slug": module.lessons[0].slug,
         "public_id": cohort.public_id,
+        "enrolment_id": enrolment.public_id,
         "content_hash": version.content_hash,
         "token": "no-such-token",
     }
