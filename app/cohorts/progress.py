@@ -9,11 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload, lazyload
+from markupsafe import Markup
 
 from app.auth.models import User
 from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus
@@ -34,6 +35,10 @@ STATUS_FILTERS = {
     **{s.value: s.label for s in EnrolmentStatus},
 }
 CELL = {state: (state.value, state.label) for state in ModuleState}
+CELL_HTML = {
+    state: Markup(f'<td class="govuk-table__cell imsa-cell imsa-cell--{state.value}">{state.label}</td>')
+    for state in ModuleState
+}
 SORTS = {
     "name": "Name",
     "organisation": "Organisation",
@@ -83,7 +88,7 @@ class Row:
     last_contact: date | None
 
     @property
-    def enrolment(self) -> Enrolment:
+    def enrolment(self) -> EnrolmentRow:
         return self.progress.enrolment
 
     @property
@@ -92,17 +97,37 @@ class Row:
         found = self.progress.assessments
         return [CELL[found[m.id].state] for m in self.progress.modules]
 
+    @property
+    def cells_html(self) -> Markup:
+        """The row's module cells as HTML, built once per row (11,000 cells through Jinja are slow)."""
+        found = self.progress.assessments
+        return Markup("").join(CELL_HTML[found[m.id].state] for m in self.progress.modules)
+
     def has_state(self, state: ModuleState) -> bool:
         return any(a.state is state for a in self.progress.assessments.values())
+
+
+PER_PAGE = 100
 
 
 @dataclass
 class Matrix:
     cohort: Cohort
     modules: list[Module]
-    rows: list[Row]
+    rows: list[Row]  # every row the filters let through, sorted (pass rates and CSV use them all)
     total_enrolled: int
     organisations: list[Organisation] = field(default_factory=list)
+    page: int = 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.rows) // PER_PAGE))
+
+    @property
+    def page_rows(self) -> list[Row]:
+        """The rows shown on this page of the table."""
+        start = (self.page - 1) * PER_PAGE
+        return self.rows[start : start + PER_PAGE]
 
     def pass_rate(self, module: Module) -> tuple[int, int]:
         """(passed, trainees shown) for one module's column."""
@@ -114,21 +139,67 @@ class Matrix:
         return sum(1 for r in self.rows if r.risks)
 
 
-def enrolments_for_progress(where) -> list[Enrolment]:
-    """Enrolments with their person, organisation and cohort, in one query (roles not loaded)."""
-    return list(
-        db.session.scalars(
-            sa.select(Enrolment)
-            .join(User, User.id == Enrolment.user_id)
-            .where(*where)
-            .options(
-                joinedload(Enrolment.user).lazyload(User.role_grants),
-                joinedload(Enrolment.user).lazyload(User.organisation),
-                lazyload(Enrolment.transferred_from),
-            )
-            .order_by(User.name, Enrolment.id)
-        ).unique()
-    )
+@dataclass(slots=True)
+class EnrolmentRow:
+    """What the progress pages read of an enrolment, loaded as plain rows: a thousand ORM objects with
+    their people would cost more than all the aggregate queries together."""
+
+    id: int
+    public_id: str
+    cohort_id: int
+    organisation_id: int
+    candidate_number: str
+    status: EnrolmentStatus
+    nation: Nation
+    enrolled_at: datetime
+    user: SimpleNamespace
+    cohort: Cohort
+    organisation: Organisation
+
+
+def enrolments_for_progress(where) -> list[EnrolmentRow]:
+    """The enrolments matching ``where`` with their person's name, cohort and organisation: 3 queries."""
+    rows = db.session.execute(
+        sa.select(
+            Enrolment.id,
+            Enrolment.public_id,
+            Enrolment.cohort_id,
+            Enrolment.organisation_id,
+            Enrolment.candidate_number,
+            Enrolment.status,
+            Enrolment.nation,
+            Enrolment.enrolled_at,
+            User.name,
+            User.email,
+            User.public_id.label("user_public_id"),
+        )
+        .join(User, User.id == Enrolment.user_id)
+        .where(*where)
+        .order_by(User.name, Enrolment.id)
+    ).all()
+    cohort_ids = {r.cohort_id for r in rows}
+    organisation_ids = {r.organisation_id for r in rows}
+    cohorts = {c.id: c for c in db.session.scalars(sa.select(Cohort).where(Cohort.id.in_(cohort_ids)))}
+    organisations = {
+        o.id: o
+        for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(organisation_ids)))
+    }
+    return [
+        EnrolmentRow(
+            r.id,
+            r.public_id,
+            r.cohort_id,
+            r.organisation_id,
+            r.candidate_number,
+            r.status,
+            r.nation,
+            r.enrolled_at,
+            SimpleNamespace(name=r.name, email=r.email, public_id=r.user_public_id),
+            cohorts[r.cohort_id],
+            organisations[r.organisation_id],
+        )
+        for r in rows
+    ]
 
 
 def last_contacts(enrolment_ids: list[int], scope) -> dict[int, date]:
@@ -151,6 +222,7 @@ def matrix(
     status: str | None = None,
     sort: str = "name",
     organisation_id: int | None = None,
+    page: int = 1,
 ) -> Matrix:
     """The cohort's matrix, filtered (organisation public id, nation, ``STATUS_FILTERS`` key) and sorted."""
     where = [Enrolment.cohort_id == cohort.id]
@@ -175,7 +247,7 @@ def matrix(
     if status in {s.value for s in EnrolmentStatus}:
         where.append(Enrolment.status == EnrolmentStatus(status))
     enrolments = enrolments_for_progress(where)
-    found = collect(enrolments, today)
+    found = collect(enrolments, today, timings=False)
     scope = sa.select(Enrolment.id).where(*where)
     contacts = last_contacts([e.id for e in enrolments], scope)
     after = inactive_days()
@@ -186,7 +258,8 @@ def matrix(
         rows = [r for r in rows if r.has_state(ModuleState(status))]
     rows = sort_rows(rows, sort)
     modules = next(iter(found.values())).modules if found else _modules(cohort)
-    return Matrix(cohort, modules, rows, total, organisations)
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    return Matrix(cohort, modules, rows, total, organisations, page=min(max(page, 1), pages))
 
 
 def _modules(cohort: Cohort) -> list[Module]:

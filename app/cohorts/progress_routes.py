@@ -45,6 +45,7 @@ def progress_matrix(public_id: str):
         nation=args.get("nation") or None,
         status=args.get("status") or None,
         sort=sort,
+        page=args.get("page", 1, type=int),
     )
     if args.get("format") == "csv":
         return Response(
@@ -63,6 +64,7 @@ def progress_matrix(public_id: str):
         statuses=progress.STATUS_FILTERS,
         nations=list(Nation),
         csv_url=url_for(".progress_matrix", public_id=public_id, format="csv", sort=sort, **filters),
+        page_url=lambda n: url_for(".progress_matrix", public_id=public_id, sort=sort, page=n, **filters),
         title=f"Progress: {cohort.name}",
     )
 

@@ -258,7 +258,7 @@ def _outcomes_by(counted, key: str, title: str, group) -> Table:
 
 def _turnaround(where: list) -> Table:
     """Submission to first mark, and to release, by module code, against the 15-working-day target."""
-    pieces = db.session.execute(
+    pieces = db.session.connection().execute(
         sa.select(Module.code, Submission.submitted_at, Submission.marked_at, Submission.released_at)
         .join(Assignment, Assignment.id == Submission.assignment_id)
         .join(Module, Module.id == Assignment.module_id)
@@ -266,12 +266,16 @@ def _turnaround(where: list) -> Table:
         .where(*where, Submission.status != SubmissionStatus.DRAFT, Submission.submitted_at.is_not(None))
     ).all()
     by_code: dict[str, dict] = defaultdict(lambda: {"pieces": 0, "marked": [], "released": [], "on_time": 0})
+    targets: dict[date, date] = {}  # the target date per submission day, worked out once per day
     for code, submitted, marked, released in pieces:
         row = by_code[code]
         row["pieces"] += 1
         if marked:
             row["marked"].append(_days(marked, submitted))
-            target = working_days_after(submitted.astimezone(LONDON).date(), TURNAROUND_WORKING_DAYS)
+            day = submitted.astimezone(LONDON).date()
+            if day not in targets:
+                targets[day] = working_days_after(day, TURNAROUND_WORKING_DAYS)
+            target = targets[day]
             if marked.astimezone(LONDON).date() <= target:
                 row["on_time"] += 1
         if released:

@@ -12,12 +12,12 @@ always agree.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
@@ -25,7 +25,7 @@ from sqlalchemy.orm import defer, selectinload
 from app.cohorts.models import Enrolment, ModuleSchedule
 from app.cohorts.services import default_schedule
 from app.curriculum.models import Assignment, Lesson, Module, Quiz
-from app.database import db
+from app.database import UTCDateTime, db
 from app.learning.models import (
     EvidenceStatus,
     Extension,
@@ -68,7 +68,7 @@ class PieceFacts:
     released_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ModuleFacts:
     """What is known about one trainee in one module."""
 
@@ -217,21 +217,44 @@ def modules_of(version_ids: set[int]) -> dict[int, list[Module]]:
     return dict(result)
 
 
-def collect(enrolments: list[Enrolment], today: date) -> dict[int, TraineeProgress]:
+@dataclass(frozen=True)
+class _Requirement:
+    title: str
+    unit: str
+    minimum: int
+    kinds: tuple[str, ...]
+
+
+def _shape(module: Module) -> SimpleNamespace:
+    """What ``assess`` reads of a module, as plain attributes: read 11,000 times for a large cohort, the
+    ORM's instrumented attributes would cost more than the rules themselves."""
+    return SimpleNamespace(
+        quiz=SimpleNamespace(attempts=module.quiz.attempts) if module.quiz else None,
+        assignment=bool(module.assignment),
+        portfolio_requirements=[
+            _Requirement(r.title, r.unit, r.minimum, tuple(r.kinds)) for r in module.portfolio_requirements
+        ],
+    )
+
+
+def collect(enrolments: list[Enrolment], today: date, timings: bool = True) -> dict[int, TraineeProgress]:
     """Progress of every enrolment given, in a fixed number of queries however many there are.
 
-    Enrolments must have their cohort loaded (``Enrolment.cohort`` is joined by default).
+    Enrolments must have their cohort loaded. ``timings=False`` skips what only the reports need (when each
+    module was first touched and passed), keeping just the last activity.
     """
     if not enrolments:
         return {}
     ids = [e.id for e in enrolments]
+    # Core execution: these are plain aggregate rows, so the ORM's per-row bookkeeping is not needed.
+    connection = db.session.connection()
     # One subquery names the enrolments, so a thousand ids are not sent again with every query.
     scope = sa.select(Enrolment.id).where(Enrolment.id.in_(ids)).scalar_subquery()
     versions = {e.cohort.curriculum_version_id for e in enrolments}
     modules = modules_of(versions)
 
     lesson_totals = dict(
-        db.session.execute(
+        connection.execute(
             sa.select(Lesson.module_id, sa.func.count(Lesson.id))
             .join(Module, Module.id == Lesson.module_id)
             .where(Module.version_id.in_(versions))
@@ -239,15 +262,21 @@ def collect(enrolments: list[Enrolment], today: date) -> dict[int, TraineeProgre
         ).all()
     )
     facts: dict[tuple[int, int], dict] = defaultdict(dict)
-    for enrolment_id, module_id, opened, done, first, last_opened, last_done in db.session.execute(
+    for enrolment_id, module_id, opened, done, first, last_opened, last_done in connection.execute(
         sa.select(
             LessonProgress.enrolment_id,
             Lesson.module_id,
             sa.func.count(LessonProgress.id),
             sa.func.count(LessonProgress.completed_at),
-            sa.func.min(LessonProgress.first_opened_at),
-            sa.func.max(LessonProgress.first_opened_at),
-            sa.func.max(LessonProgress.completed_at),
+            *(
+                (
+                    sa.func.min(LessonProgress.first_opened_at),
+                    sa.func.max(LessonProgress.first_opened_at),
+                    sa.func.max(LessonProgress.completed_at),
+                )
+                if timings
+                else (sa.null(), sa.null(), sa.null())
+            ),
         )
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(LessonProgress.enrolment_id.in_(scope))
@@ -270,16 +299,22 @@ def collect(enrolments: list[Enrolment], today: date) -> dict[int, TraineeProgre
         last_start,
         last_submit,
         passed_at,
-    ) in db.session.execute(
+    ) in connection.execute(
         sa.select(
             QuizAttempt.enrolment_id,
             Quiz.module_id,
             sa.func.count(QuizAttempt.id),
             sa.func.sum(passed_case),
             sa.func.count(QuizAttempt.submitted_at),
-            sa.func.max(QuizAttempt.started_at),
-            sa.func.max(QuizAttempt.submitted_at),
-            sa.func.min(sa.case((QuizAttempt.passed.is_(True), QuizAttempt.submitted_at))),
+            *(
+                (
+                    sa.func.max(QuizAttempt.started_at),
+                    sa.func.max(QuizAttempt.submitted_at),
+                    sa.func.min(sa.case((QuizAttempt.passed.is_(True), QuizAttempt.submitted_at))),
+                )
+                if timings
+                else (sa.null(), sa.null(), sa.null())
+            ),
         )
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(QuizAttempt.enrolment_id.in_(scope))
@@ -306,16 +341,16 @@ def collect(enrolments: list[Enrolment], today: date) -> dict[int, TraineeProgre
         .group_by(Submission.enrolment_id, Submission.assignment_id)
         .subquery()
     )
-    for row in db.session.execute(
+    for row in connection.execute(
         sa.select(
             Submission.enrolment_id,
             Assignment.module_id,
             Submission.status,
             Submission.result_band,
             Submission.result_total,
-            Submission.submitted_at,
-            Submission.released_at,
-            Submission.draft_saved_at,
+            Submission.submitted_at if timings else sa.null().label("submitted_at"),
+            Submission.released_at if timings else sa.null().label("released_at"),
+            Submission.draft_saved_at if timings else sa.null().label("draft_saved_at"),
             latest.c.resubmission_due_on,
         )
         .join(
@@ -335,7 +370,7 @@ def collect(enrolments: list[Enrolment], today: date) -> dict[int, TraineeProgre
         f["resubmission_due_on"] = row.resubmission_due_on
         f["last_activity"] = _later(f.get("last_activity"), row.draft_saved_at, row.submitted_at)
 
-    for enrolment_id, module_id, kind, status, items, hours, logged, reviewed in db.session.execute(
+    for enrolment_id, module_id, kind, status, items, hours, logged, reviewed in connection.execute(
         sa.select(
             PortfolioEntry.enrolment_id,
             PortfolioEntry.module_id,
@@ -343,8 +378,8 @@ def collect(enrolments: list[Enrolment], today: date) -> dict[int, TraineeProgre
             PortfolioEntry.status,
             sa.func.count(PortfolioEntry.id),
             sa.func.sum(PortfolioEntry.hours),
-            sa.func.max(PortfolioEntry.created_at),
-            sa.func.max(PortfolioEntry.reviewed_at),
+            sa.func.max(PortfolioEntry.created_at) if timings else sa.null(),
+            sa.func.max(PortfolioEntry.reviewed_at) if timings else sa.null(),
         )
         .where(PortfolioEntry.enrolment_id.in_(scope))
         .group_by(
@@ -357,9 +392,11 @@ def collect(enrolments: list[Enrolment], today: date) -> dict[int, TraineeProgre
         if status == EvidenceStatus.VERIFIED:
             f["verified_at"] = _later(f.get("verified_at"), reviewed)
 
+    # Without timings, only each trainee's last activity: one date per trainee, not one per module.
+    last_activity = {} if timings else _last_activity(connection, scope)
     extensions = {
         (enrolment_id, module_id): due
-        for enrolment_id, module_id, due in db.session.execute(
+        for enrolment_id, module_id, due in connection.execute(
             sa.select(Extension.enrolment_id, Assignment.module_id, sa.func.max(Extension.due_on))
             .join(Assignment, Assignment.id == Extension.assignment_id)
             .where(Extension.enrolment_id.in_(scope))
@@ -368,7 +405,7 @@ def collect(enrolments: list[Enrolment], today: date) -> dict[int, TraineeProgre
     }
     cohorts = {e.cohort_id: e.cohort for e in enrolments}
     schedules: dict[int, dict[int, date]] = defaultdict(dict)
-    for cohort_id, module_id, due in db.session.execute(
+    for cohort_id, module_id, due in connection.execute(
         sa.select(ModuleSchedule.cohort_id, ModuleSchedule.module_id, ModuleSchedule.due_on).where(
             ModuleSchedule.cohort_id.in_(list(cohorts))
         )
@@ -378,48 +415,109 @@ def collect(enrolments: list[Enrolment], today: date) -> dict[int, TraineeProgre
         if not schedules[cohort_id]:  # made before schedules and not migrated: the default
             schedules[cohort_id] = {m: due for m, (_o, due) in default_schedule(cohort).items()}
 
+    # Plain values per version, read once: the loop below runs trainees x modules times.
+    plans = {
+        version: [(m.id, _shape(m), lesson_totals.get(m.id, 0)) for m in version_modules]
+        for version, version_modules in modules.items()
+    }
+    no_facts: dict = {}
+    seen: dict[tuple, Assessment] = {}
     result = {}
     for enrolment in enrolments:
-        version_modules = modules.get(enrolment.cohort.curriculum_version_id, [])
+        eid, version = enrolment.id, enrolment.cohort.curriculum_version_id
+        schedule = schedules[enrolment.cohort_id]
         module_facts, assessments, last = {}, {}, None
-        for module in version_modules:
-            raw = facts.get((enrolment.id, module.id), {})
-            due = (
-                extensions.get((enrolment.id, module.id))
-                or raw.get("resubmission_due_on")
-                or schedules[enrolment.cohort_id].get(module.id)
+        for module_id, shape, lessons_total in plans.get(version, []):
+            raw = facts.get((eid, module_id), no_facts)
+            if raw:
+                fact = ModuleFacts(
+                    lessons_total,
+                    raw.get("lessons_opened", 0),
+                    raw.get("lessons_completed", 0),
+                    raw.get("quiz_attempts", 0),
+                    raw.get("quiz_passed", False),
+                    raw.get("quiz_open", False),
+                    raw.get("piece"),
+                    raw.get("evidence", no_facts),
+                    extensions.get((eid, module_id))
+                    or raw.get("resubmission_due_on")
+                    or schedule.get(module_id),
+                    raw.get("first_activity"),
+                    raw.get("last_activity"),
+                )
+            else:
+                fact = ModuleFacts(
+                    lessons_total, due_on=extensions.get((eid, module_id)) or schedule.get(module_id)
+                )
+            # Many trainees stand in exactly the same place: the rules are worked out once per place.
+            piece = fact.piece
+            key = (
+                module_id,
+                fact.lessons_opened > 0,
+                fact.lessons_completed,
+                fact.quiz_attempts,
+                fact.quiz_passed,
+                fact.quiz_open,
+                piece.status if piece else None,
+                piece.band if piece else None,
+                tuple(sorted(fact.evidence.items())) if fact.evidence else (),
+                fact.due_on is not None and fact.due_on < today,
             )
-            fact = ModuleFacts(
-                lessons_total=lesson_totals.get(module.id, 0),
-                lessons_opened=raw.get("lessons_opened", 0),
-                lessons_completed=raw.get("lessons_completed", 0),
-                quiz_attempts=raw.get("quiz_attempts", 0),
-                quiz_passed=raw.get("quiz_passed", False),
-                quiz_open=raw.get("quiz_open", False),
-                piece=raw.get("piece"),
-                evidence=raw.get("evidence", {}),
-                due_on=due,
-                first_activity=raw.get("first_activity"),
-                last_activity=raw.get("last_activity"),
-            )
-            assessment = assess(module, fact, today)
-            if assessment.state is ModuleState.PASSED:
-                fact = _with_passed_at(fact, raw)
-            module_facts[module.id], assessments[module.id] = fact, assessment
-            last = _later(last, fact.last_activity)
-        result[enrolment.id] = TraineeProgress(enrolment, version_modules, module_facts, assessments, last)
+            assessment = seen.get(key)
+            if assessment is None:
+                assessment = seen[key] = assess(shape, fact, today)
+            if timings and assessment.state is ModuleState.PASSED:
+                fact.passed_at = _passed_at(fact, raw)
+            module_facts[module_id], assessments[module_id] = fact, assessment
+            if fact.last_activity is not None and (last is None or fact.last_activity > last):
+                last = fact.last_activity
+        if not timings:
+            last = last_activity.get(eid)
+        result[eid] = TraineeProgress(enrolment, modules.get(version, []), module_facts, assessments, last)
     return result
 
 
-def _with_passed_at(fact: ModuleFacts, raw: dict) -> ModuleFacts:
+def _last_activity(connection, scope) -> dict[int, datetime]:
+    """The latest thing each trainee did: a lesson, a quiz attempt, written work or portfolio evidence."""
+    sources = sa.union_all(
+        sa.select(
+            LessonProgress.enrolment_id.label("enrolment_id"),
+            sa.func.max(sa.func.coalesce(LessonProgress.completed_at, LessonProgress.first_opened_at)).label(
+                "at"
+            ),
+        )
+        .where(LessonProgress.enrolment_id.in_(scope))
+        .group_by(LessonProgress.enrolment_id),
+        sa.select(
+            QuizAttempt.enrolment_id,
+            sa.func.max(sa.func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at)),
+        )
+        .where(QuizAttempt.enrolment_id.in_(scope))
+        .group_by(QuizAttempt.enrolment_id),
+        sa.select(
+            Submission.enrolment_id,
+            sa.func.max(sa.func.coalesce(Submission.submitted_at, Submission.draft_saved_at)),
+        )
+        .where(Submission.enrolment_id.in_(scope))
+        .group_by(Submission.enrolment_id),
+        sa.select(PortfolioEntry.enrolment_id, sa.func.max(PortfolioEntry.created_at))
+        .where(PortfolioEntry.enrolment_id.in_(scope))
+        .group_by(PortfolioEntry.enrolment_id),
+    ).subquery()
+    at = sa.type_coerce(sa.func.max(sources.c.at), UTCDateTime)
+    return dict(
+        connection.execute(sa.select(sources.c.enrolment_id, at).group_by(sources.c.enrolment_id)).all()
+    )
+
+
+def _passed_at(fact: ModuleFacts, raw: dict) -> datetime | None:
     """When a passed module's last requirement was met: its last lesson, quiz pass, release or review."""
-    passed_at = _later(
+    return _later(
         raw.get("lessons_done_at"),
         raw.get("quiz_passed_at"),
         fact.piece.released_at if fact.piece else None,
         raw.get("verified_at"),
     )
-    return dataclasses.replace(fact, passed_at=passed_at)
 
 
 def outcomes(enrolment: Enrolment, overview: Overview, today: date | None = None) -> list[ModuleOutcome]:

@@ -3,7 +3,8 @@
 - loading: validating and rendering the shipped curriculum, and a tree ten times its size;
 - dashboard: a trainee's dashboard with 2 modules and with 22 (its cost should not grow per module);
 - quiz marking: marking one 25-question attempt of the shipped M02 quiz;
-- quiz burst: 100 trainees each submitting an M02 attempt through the app, one after another.
+- quiz burst: 100 trainees each submitting an M02 attempt through the app, one after another;
+- progress: the progress matrix and the Hub report with 1,000 trainees x 11 modules (tests/bench/progress.py).
 """
 
 from __future__ import annotations
@@ -114,3 +115,6 @@ if __name__ == "__main__":
         bench_loading(Path(folder))
         bench_dashboard(Path(folder))
         bench_quiz(Path(folder))
+        from tests.bench.progress import bench_progress
+
+        bench_progress(Path(folder), _app, timed)

@@ -319,7 +319,7 @@ def test_inactivity_flags_after_the_configured_days(world, app):
     assert risks(_progress(w.ada), date(2026, 6, 1), 14) == ["No activity for 14 days (last on 18 May 2026)"]
     assert risks(_progress(w.ada), date(2026, 6, 1), 30) == []
     app.config["IMSA_INACTIVE_DAYS"] = 3  # the page reads N from the configuration
-    row = next(r for r in matrix(w.cohort, date(2026, 5, 22)).rows if r.enrolment == w.ada)
+    row = next(r for r in matrix(w.cohort, date(2026, 5, 22)).rows if r.enrolment.id == w.ada.id)
     assert row.risks == ["No activity for 4 days (last on 18 May 2026)"]
 
 
@@ -618,7 +618,7 @@ def count_queries(client, url: str) -> tuple[int, str]:
     return len(statements), response.get_data(as_text=True)
 
 
-MATRIX_QUERY_BOUND = 20
+MATRIX_QUERY_BOUND = 24
 
 
 def test_the_matrix_takes_the_same_bounded_number_of_queries_at_10_and_1000_trainees(app, tmp_path):
@@ -634,5 +634,8 @@ def test_the_matrix_takes_the_same_bounded_number_of_queries_at_10_and_1000_trai
         _bulk_trainees(cohort, version, organisation, size, start)
         count, body = count_queries(client, f"/cohorts/{cohort.public_id}/progress")
         counts.append(count)
-    assert "Showing 1000 of 1000 trainees" in body and "Bulk Trainee 0999" in body
+    assert "Showing 1000 of 1000 trainees (1 to 100 on this page)" in body and "Bulk Trainee 0099" in body
+    print("matrix queries", counts)
     assert counts[0] == counts[1] <= MATRIX_QUERY_BOUND, counts
+    last = client.get(f"/cohorts/{cohort.public_id}/progress?page=10").get_data(as_text=True)
+    assert "Bulk Trainee 0999" in last and "Bulk Trainee 0899" not in last
