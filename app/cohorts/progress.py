@@ -49,7 +49,7 @@ SORTS = {
 
 
 def inactive_days() -> int:
-    return int(current_app.config.get("IMSA_INACTIVE_DAYS", DEFAULT_INACTIVE_DAYS))
+    return int(current_app.config.get("IMSA_INACTIVE_DAYS") or DEFAULT_INACTIVE_DAYS)
 
 
 def risks(progress: TraineeProgress, today: date, inactive_after: int) -> list[str]:

@@ -258,13 +258,17 @@ def _outcomes_by(counted, key: str, title: str, group) -> Table:
 
 def _turnaround(where: list) -> Table:
     """Submission to first mark, and to release, by module code, against the 15-working-day target."""
-    pieces = db.session.connection().execute(
-        sa.select(Module.code, Submission.submitted_at, Submission.marked_at, Submission.released_at)
-        .join(Assignment, Assignment.id == Submission.assignment_id)
-        .join(Module, Module.id == Assignment.module_id)
-        .join(Enrolment, Enrolment.id == Submission.enrolment_id)
-        .where(*where, Submission.status != SubmissionStatus.DRAFT, Submission.submitted_at.is_not(None))
-    ).all()
+    pieces = (
+        db.session.connection()
+        .execute(
+            sa.select(Module.code, Submission.submitted_at, Submission.marked_at, Submission.released_at)
+            .join(Assignment, Assignment.id == Submission.assignment_id)
+            .join(Module, Module.id == Assignment.module_id)
+            .join(Enrolment, Enrolment.id == Submission.enrolment_id)
+            .where(*where, Submission.status != SubmissionStatus.DRAFT, Submission.submitted_at.is_not(None))
+        )
+        .all()
+    )
     by_code: dict[str, dict] = defaultdict(lambda: {"pieces": 0, "marked": [], "released": [], "on_time": 0})
     targets: dict[date, date] = {}  # the target date per submission day, worked out once per day
     for code, submitted, marked, released in pieces:

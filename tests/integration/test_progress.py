@@ -635,7 +635,6 @@ def test_the_matrix_takes_the_same_bounded_number_of_queries_at_10_and_1000_trai
         count, body = count_queries(client, f"/cohorts/{cohort.public_id}/progress")
         counts.append(count)
     assert "Showing 1000 of 1000 trainees (1 to 100 on this page)" in body and "Bulk Trainee 0099" in body
-    print("matrix queries", counts)
     assert counts[0] == counts[1] <= MATRIX_QUERY_BOUND, counts
     last = client.get(f"/cohorts/{cohort.public_id}/progress?page=10").get_data(as_text=True)
     assert "Bulk Trainee 0999" in last and "Bulk Trainee 0899" not in last

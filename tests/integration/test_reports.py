@@ -153,5 +153,4 @@ def test_the_report_takes_the_same_bounded_number_of_queries_at_10_and_1000_trai
         count, body = count_queries(client, "/reports/")
         counts.append(count)
     assert "1000 trainees in these figures" in body
-    print("report queries", counts)
     assert counts[0] == counts[1] <= REPORT_QUERY_BOUND, counts
