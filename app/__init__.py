@@ -83,6 +83,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accreditation.routes import bp as accreditation_bp
     from app.auth.routes import bp as auth_bp
+    from app.cohorts.report_routes import bp as reports_bp
     from app.cohorts.routes import bp as cohorts_bp
     from app.curriculum.routes import bp as curriculum_bp
     from app.learning.routes import bp as learning_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         learning_bp,
         marking_bp,
         cohorts_bp,
+        reports_bp,
         organisations_bp,
         curriculum_bp,
         mail_bp,

@@ -1,6 +1,6 @@
 """The ``imsa`` command: everything ``flask`` offers (``run``, ``db``, ``shell``) plus the platform's
-own groups. Commands are grouped by domain: ``curriculum``, ``user``, ``keys``, ``credential``, ``ledger``
-(the last three in ``app/accreditation/cli.py``), and ``init`` / ``demo`` to set up.
+own groups. Commands are grouped by domain: ``curriculum``, ``user``, ``cohort``, ``keys``, ``credential``,
+``ledger`` (the last three in ``app/accreditation/cli.py``), and ``init`` / ``demo`` to set up.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def _dirs(content_dir: Path | None, assessments_dir: Path | None) -> tuple[Path,
 
 curriculum_cli = click.Group("curriculum", help="Validate, load, publish and compare curriculum versions.")
 user_cli = click.Group("user", help="Accounts from the command line (for the first Hub admin).")
+cohort_cli = click.Group("cohort", help="Create cohorts, enrol trainees from a CSV file, print reports.")
 
 
 @curriculum_cli.command("validate")
@@ -191,6 +192,136 @@ def user_invite(email, name, roles):
     click.echo(outbox(limit=1)[0].body)
 
 
+def _find_cohort(name_or_id: str):
+    from app.cohorts.models import Cohort
+
+    found = db.session.scalar(
+        db.select(Cohort).where(
+            db.or_(db.func.lower(Cohort.name) == name_or_id.strip().lower(), Cohort.public_id == name_or_id)
+        )
+    )
+    if found is None:
+        click.echo(f"error: no cohort called {name_or_id!r}", err=True)
+        sys.exit(1)
+    return found
+
+
+@cohort_cli.command("create")
+@click.argument("name")
+@click.option("--starts", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Start date, YYYY-MM-DD.")
+@click.option(
+    "--ends", type=click.DateTime(["%Y-%m-%d"]), help="End date (default: two years after the start)."
+)
+@click.option(
+    "--version", "version_label", required=True, help="A published curriculum version (label or hash)."
+)
+@click.option("--trainer", "trainer_emails", multiple=True, help="A trainer's email (repeat for more).")
+@click.option("--named-marking", is_flag=True, help="Markers see names (default: candidate numbers).")
+def cohort_create(name, starts, ends, version_label, trainer_emails, named_marking):
+    """Create cohort NAME following a published curriculum version, with its default module schedule."""
+    from datetime import timedelta
+
+    from app.auth.services import user_by_email
+    from app.cohorts import services
+    from app.curriculum.services import find_version
+
+    version = find_version(version_label)
+    if version is None:
+        click.echo(f"error: no curriculum version matches {version_label!r}", err=True)
+        sys.exit(1)
+    trainers = []
+    for email in trainer_emails:
+        trainer = user_by_email(email)
+        if trainer is None:
+            click.echo(f"error: no one has the email {email}", err=True)
+            sys.exit(1)
+        trainers.append(trainer)
+    starts_on = starts.date()
+    ends_on = ends.date() if ends else starts_on + timedelta(days=730)
+    try:
+        cohort = services.create_cohort(
+            name, version, starts_on, ends_on, trainers, actor=None, anonymous_marking=not named_marking
+        )
+    except services.CohortError as problem:
+        db.session.rollback()
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(
+        f"created: {cohort.name} ({cohort.public_id}), curriculum {version.label}, {starts_on} to {ends_on}"
+    )
+
+
+@cohort_cli.command("import")
+@click.argument("cohort")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only check the file; write nothing.")
+def cohort_import(cohort, file, dry_run):
+    """Enrol trainees from FILE (CSV: name,email,organisation,nation) into COHORT and invite them.
+
+    Every bad row is reported as FILE:LINE: reason, and then nothing is written at all.
+    """
+    from app.cohorts import importing
+
+    found = _find_cohort(cohort)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        click.echo(f"error: {file}: the file is not UTF-8 text", err=True)
+        sys.exit(1)
+    checked = importing.preview(found, text)
+    for problem in checked.problems:
+        click.echo(f"error: {file}:{problem.line}: {problem.message}", err=True)
+    if checked.problems:
+        click.echo(f"{len(checked.problems)} bad row(s); nothing was imported.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(
+            f"ok: {len(checked.rows)} trainee(s) would be enrolled in {found.name} (dry run: nothing written)"
+        )
+        return
+    try:
+        with click.progressbar(length=len(checked.rows), label="Enrolling", file=sys.stderr) as bar:
+            enrolled = importing.import_trainees(found, text, actor=None, on_row=lambda _row: bar.update(1))
+        db.session.commit()
+    except importing.ImportRefused as refused:
+        db.session.rollback()
+        for problem in refused.problems:
+            click.echo(f"error: {file}:{problem.line}: {problem.message}", err=True)
+        sys.exit(1)
+    except Exception:
+        db.session.rollback()
+        click.echo("error: the import failed part way; nothing was written", err=True)
+        raise
+    click.echo(f"enrolled: {len(enrolled)} trainee(s) in {found.name}; invitations sent")
+
+
+@cohort_cli.command("report")
+@click.option("--cohort", "cohort_name", help="Only this cohort (name or id).")
+@click.option(
+    "--table",
+    default="modules",
+    show_default=True,
+    type=click.Choice(["nation", "kind", "modules", "outcomes_nation", "outcomes_kind", "turnaround"]),
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
+def cohort_report(cohort_name, table, fmt):
+    """Print a Hub report table (the same figures as the Reports page)."""
+    from app.cohorts import reports
+    from app.templating import today_in_london
+
+    cohort = _find_cohort(cohort_name).public_id if cohort_name else None
+    data = reports.build(None, today_in_london(), cohort=cohort).table(table)
+    if fmt == "csv":
+        click.echo(data.csv(), nl=False)
+        return
+    rows = [data.columns] + [["–" if v is None else str(v) for v in row] for row in data.rows]
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(data.columns))]
+    click.echo(data.title)
+    for row in rows:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
 @click.command("init")
 def init_command():
     """Create or upgrade the database to the newest schema and make the signing key (safe to run again)."""
@@ -231,6 +362,7 @@ def register_commands(app: Flask) -> None:
     for command in (
         curriculum_cli,
         user_cli,
+        cohort_cli,
         init_command,
         demo_command,
         keys_cli,

@@ -61,6 +61,7 @@ class Config:
         self.IMSA_RESET_HOURS = int(env.get("IMSA_RESET_HOURS", "2"))
         self.IMSA_BEHIND_PROXY = _bool("IMSA_BEHIND_PROXY")
         self.IMSA_LOG_JSON = _bool("IMSA_LOG_JSON", True)
+        self.IMSA_INACTIVE_DAYS = int(env.get("IMSA_INACTIVE_DAYS", "14"))
         self.RATELIMIT_STORAGE_URI = env.get("IMSA_RATELIMIT_STORAGE_URL", "memory://")
         self.RATELIMIT_ENABLED = _bool("IMSA_RATELIMIT_ENABLED", True)
         self.IMSA_SIGN_IN_LIMIT = env.get("IMSA_SIGN_IN_LIMIT", "5 per minute;30 per hour")  # per account

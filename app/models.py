@@ -10,7 +10,7 @@ from app.accreditation.models import (
 )
 from app.audit.models import AuditEvent
 from app.auth.models import Invitation, PasswordReset, User, UserRole
-from app.cohorts.models import Cohort, Enrolment, cohort_trainer
+from app.cohorts.models import Cohort, ContactNote, Enrolment, ModuleSchedule, cohort_trainer
 from app.curriculum.models import CurriculumVersion, Lesson, Module
 from app.learning.models import (
     LessonProgress,
@@ -23,6 +23,7 @@ __all__ = [
     "Approval",
     "AuditEvent",
     "Cohort",
+    "ContactNote",
     "CpdEntry",
     "Credential",
     "CurriculumVersion",
@@ -34,6 +35,7 @@ __all__ = [
     "LessonProgress",
     "Mark",
     "Module",
+    "ModuleSchedule",
     "Organisation",
     "OutboxMessage",
     "PasswordReset",

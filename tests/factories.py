@@ -312,3 +312,92 @@ def make_credential(root: Path, holder=None, version=None):
     credential = accreditation.approve(enrolment, "Approved in a test.", make_user(Role.HUB_ADMIN))
     db.session.commit()
     return credential
+# --- progress rows written directly, for tests (and benchmarks) of what is derived from them
+
+
+def add_lessons(enrolment, module, opened: int | None = None, completed: int = 0, when=None):
+    """Open the first ``opened`` lessons of ``module`` (default: as many as completed) and complete
+    the first ``completed``."""
+    from app.database import utcnow
+    from app.learning.models import LessonProgress
+
+    when = when or utcnow()
+    opened = completed if opened is None else opened
+    for n, lesson in enumerate(module.lessons[: max(opened, completed)]):
+        db.session.add(
+            LessonProgress(
+                enrolment_id=enrolment.id,
+                lesson_id=lesson.id,
+                first_opened_at=when,
+                completed_at=when if n < completed else None,
+            )
+        )
+    db.session.commit()
+
+
+def add_quiz_attempt(enrolment, quiz, passed: bool | None, number: int = 1, when=None):
+    """A marked attempt (``passed`` True/False) or one still open (``passed`` None)."""
+    from app.database import utcnow
+    from app.learning.models import QuizAttempt
+
+    when = when or utcnow()
+    attempt = QuizAttempt(
+        enrolment_id=enrolment.id,
+        quiz_id=quiz.id,
+        number=number,
+        seed=number,
+        layout=[],
+        started_at=when,
+        submitted_at=None if passed is None else when,
+        score=None if passed is None else (90.0 if passed else 40.0),
+        passed=passed,
+    )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def add_piece(enrolment, assignment, status, band: str | None = None, attempt: int = 1, when=None, **extra):
+    """A piece of written work in ``status`` (a SubmissionStatus); released pieces get ``band``."""
+    from app.database import utcnow
+    from app.learning.models import Submission, SubmissionStatus
+
+    when = when or utcnow()
+    released = status in (SubmissionStatus.RELEASED, SubmissionStatus.REFERRED)
+    piece = Submission(
+        enrolment_id=enrolment.id,
+        assignment_id=assignment.id,
+        attempt=attempt,
+        status=status,
+        text="Work.",
+        word_count=1,
+        revision=1,
+        submitted_at=None if status is SubmissionStatus.DRAFT else when,
+        marked_at=when if released or band else None,
+        released_at=when if released else None,
+        result_band=band,
+        result_total={"fail": 35.0, "pass": 55.0, "merit": 65.0, "distinction": 75.0}.get(band),
+        **extra,
+    )
+    db.session.add(piece)
+    db.session.commit()
+    return piece
+
+
+def add_evidence(enrolment, module, kind: str, status, hours=None, when=None):
+    from app.database import utcnow
+    from app.learning.models import PortfolioEntry
+
+    entry = PortfolioEntry(
+        enrolment_id=enrolment.id,
+        module_id=module.id,
+        kind=kind,
+        occurred_on=date(2026, 1, 5),
+        hours=hours,
+        description="Evidence described in general terms.",
+        status=status,
+        created_at=when or utcnow(),
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry

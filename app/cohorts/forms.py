@@ -1,5 +1,15 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import InvitePersonForm
@@ -23,3 +33,43 @@ class CohortForm(FlaskForm):
 
 class InviteTraineeForm(InvitePersonForm):
     organisation = SelectField("Host organisation", validators=[DataRequired("Choose the host organisation")])
+
+
+class ContactNoteForm(FlaskForm):
+    contacted_on = DateField("Date of contact", validators=[DataRequired("Enter the date you were in touch")])
+    agreed = TextAreaField(
+        "What was agreed",
+        validators=[
+            DataRequired("Say what was agreed"),
+            Length(max=2000, message="Keep it to 2,000 characters"),
+        ],
+    )
+
+
+class StatusForm(FlaskForm):
+    move = RadioField(
+        "What do you want to do?",
+        choices=[
+            SelectChoice("defer", "Defer: pause their place, to resume later"),
+            SelectChoice("withdraw", "Withdraw: end their place"),
+            SelectChoice("resume", "Resume: make their place active again"),
+        ],
+        validators=[DataRequired("Choose what to do")],
+    )
+    reason = TextAreaField(
+        "Reason",
+        validators=[DataRequired("Give a reason (it is kept in the trainee's history)"), Length(max=1000)],
+    )
+
+
+class TransferForm(FlaskForm):
+    cohort = SelectField("Move to cohort", validators=[DataRequired("Choose the cohort to move them to")])
+    reason = TextAreaField(
+        "Reason",
+        validators=[DataRequired("Give a reason (it is kept in the trainee's history)"), Length(max=1000)],
+    )
+
+
+class ImportForm(FlaskForm):
+    upload = FileField("CSV file")
+    rows = TextAreaField("Or paste or edit the rows here")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.curriculum.models import CurriculumVersion
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
-from app.organisations.models import Organisation
+from app.organisations.models import Nation, Organisation
 
 cohort_trainer = sa.Table(
     "cohort_trainer",
@@ -42,8 +42,12 @@ class Cohort(db.Model):
 
 
 class EnrolmentStatus(enum.StrEnum):
+    """Where a trainee's place stands. Nothing is deleted when it changes: the history is kept."""
+
     ACTIVE = "active"
+    DEFERRED = "deferred"  # paused; may be resumed in the same cohort
     WITHDRAWN = "withdrawn"
+    TRANSFERRED = "transferred"  # moved to another cohort: see ``Enrolment.transferred_to``
 
     @property
     def label(self) -> str:
@@ -67,7 +71,65 @@ class Enrolment(db.Model):
     candidate_number: Mapped[str] = mapped_column(sa.String(16), unique=True)
     status: Mapped[EnrolmentStatus] = mapped_column(str_enum(EnrolmentStatus), default=EnrolmentStatus.ACTIVE)
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The UK nation the trainee works in (an organisation may work in several), for Hub reports.
+    nation: Mapped[Nation] = mapped_column(str_enum(Nation))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A transfer ends this enrolment and starts one in the other cohort; the two are linked both ways.
+    transferred_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enrolment.id"))
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments", lazy="joined")
     user: Mapped[User] = relationship(lazy="joined")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+    transferred_from: Mapped[Enrolment | None] = relationship(
+        remote_side=[id], foreign_keys=[transferred_from_id], back_populates="transferred_to"
+    )
+    transferred_to: Mapped[Enrolment | None] = relationship(
+        foreign_keys=[transferred_from_id], back_populates="transferred_from", uselist=False
+    )
+
+
+class ModuleSchedule(db.Model):
+    """When one module opens for a cohort and when its work is due. Made with defaults when the cohort
+    is created (see ``services.default_schedule``); a Hub admin may change the dates."""
+
+    __tablename__ = "module_schedule"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("module.id"))
+    opens_on: Mapped[date]
+    due_on: Mapped[date]
+
+    cohort: Mapped[Cohort] = relationship()
+
+
+class ContactNote(db.Model):
+    """A trainer's note of contact with a trainee: who made it, when, and what was agreed.
+
+    About the trainee's training only: nothing about survivors or casework belongs here.
+    """
+
+    __tablename__ = "contact_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    contacted_on: Mapped[date]
+    agreed: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+@sa.event.listens_for(Enrolment, "before_insert")
+def _nation_defaults_to_the_organisations(_mapper, connection, enrolment: Enrolment) -> None:
+    """An enrolment made without a nation (by older code or tests) takes its organisation's."""
+    if enrolment.nation is None:
+        if enrolment.organisation is not None:
+            enrolment.nation = enrolment.organisation.nation
+        else:
+            enrolment.nation = connection.scalar(
+                sa.select(Organisation.nation).where(Organisation.id == enrolment.organisation_id)
+            )

@@ -127,3 +127,7 @@ def invite(public_id: str):
         has_organisations=bool(organisations),
         title=f"Invite a trainee to {cohort.name}",
     )
+
+
+# The set-up and progress pages register their views on this blueprint.
+from app.cohorts import progress_routes  # noqa: E402, F401

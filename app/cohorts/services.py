@@ -11,10 +11,10 @@ from app.audit.services import record
 from app.auth import services as auth
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Role, User
-from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus, ModuleSchedule
 from app.curriculum.models import CurriculumVersion
-from app.database import db
-from app.organisations.models import Organisation
+from app.database import db, utcnow
+from app.organisations.models import Nation, Organisation
 
 
 class CohortError(ValueError):
@@ -53,6 +53,8 @@ def create_cohort(
         anonymous_marking=anonymous_marking,
     )
     db.session.add(cohort)
+    for module_id, (opens_on, due) in default_schedule(cohort).items():
+        db.session.add(ModuleSchedule(cohort=cohort, module_id=module_id, opens_on=opens_on, due_on=due))
     record(
         actor,
         "cohort.created",
@@ -74,7 +76,15 @@ def _new_candidate_number(cohort: Cohort) -> str:
             return number
 
 
-def enrol(cohort: Cohort, user: User, organisation: Organisation, actor) -> Enrolment:
+def enrol(
+    cohort: Cohort,
+    user: User,
+    organisation: Organisation,
+    actor,
+    nation: Nation | None = None,
+    transferred_from: Enrolment | None = None,
+) -> Enrolment:
+    """Enrol ``user`` in ``cohort``; ``nation`` (where they work) defaults to the organisation's."""
     require_role(actor, Role.HUB_ADMIN)
     existing = db.session.scalar(
         db.select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
@@ -88,6 +98,8 @@ def enrol(cohort: Cohort, user: User, organisation: Organisation, actor) -> Enro
         organisation=organisation,
         candidate_number=_new_candidate_number(cohort),
         status=EnrolmentStatus.ACTIVE,
+        nation=nation or organisation.nation,
+        transferred_from=transferred_from,
     )
     db.session.add(enrolment)
     record(
@@ -97,12 +109,16 @@ def enrol(cohort: Cohort, user: User, organisation: Organisation, actor) -> Enro
         cohort=cohort.public_id,
         user=user.public_id,
         organisation=organisation.public_id,
+        nation=enrolment.nation.value,
         candidate_number=enrolment.candidate_number,
+        transferred_from=transferred_from.public_id if transferred_from else None,
     )
     return enrolment
 
 
-def invite_trainee(cohort: Cohort, email: str, name: str, organisation: Organisation, actor) -> Enrolment:
+def invite_trainee(
+    cohort: Cohort, email: str, name: str, organisation: Organisation, actor, nation: Nation | None = None
+) -> Enrolment:
     """Invite a person (new or existing) as a trainee and enrol them in ``cohort``."""
     require_role(actor, Role.HUB_ADMIN)
     user = auth.user_by_email(email)
@@ -111,22 +127,68 @@ def invite_trainee(cohort: Cohort, email: str, name: str, organisation: Organisa
     ):
         raise CohortError(f"{auth.normalise_email(email)} is already enrolled in {cohort.name}")
     user = auth.invite(email, name, {Role.TRAINEE}, actor, organisation=organisation)
-    return enrol(cohort, user, organisation, actor)
+    return enrol(cohort, user, organisation, actor, nation=nation)
 
 
 STUDY_HOURS_PER_WEEK = 10
 
 
-def module_opening_dates(cohort: Cohort) -> dict[int, date]:
-    """When each module opens: one after another from the cohort's start, at a steady pace of study.
-
-    (A schedule the Hub can edit per cohort is the cohort-progress capability's; this is its default.)
-    """
-    opens, hours_before = {}, 0
+def default_schedule(cohort: Cohort) -> dict[int, tuple[date, date]]:
+    """Each module's (opens on, due on) by default: modules open one after another from the cohort's
+    start at a steady pace of study; work is due the assignment's ``due_days`` after opening, or (for a
+    module without written work) when the next module opens."""
+    schedule, hours_before = {}, 0
     for module in cohort.curriculum_version.modules:
-        opens[module.id] = cohort.starts_on + timedelta(weeks=hours_before / STUDY_HOURS_PER_WEEK)
+        opens = cohort.starts_on + timedelta(weeks=hours_before / STUDY_HOURS_PER_WEEK)
         hours_before += module.study_hours
-    return opens
+        if module.assignment is not None:
+            due = opens + timedelta(days=module.assignment.due_days)
+        else:
+            due = cohort.starts_on + timedelta(weeks=hours_before / STUDY_HOURS_PER_WEEK)
+        schedule[module.id] = (opens, due)
+    return schedule
+
+
+def schedule(cohort: Cohort) -> dict[int, ModuleSchedule]:
+    """The cohort's module schedule by module id: the one place opening and due dates come from."""
+    rows = db.session.scalars(db.select(ModuleSchedule).where(ModuleSchedule.cohort_id == cohort.id))
+    return {row.module_id: row for row in rows}
+
+
+def module_dates(cohort: Cohort, module_id: int) -> tuple[date, date]:
+    """(opens on, due on) of one module for this cohort."""
+    row = db.session.scalar(
+        db.select(ModuleSchedule).where(
+            ModuleSchedule.cohort_id == cohort.id, ModuleSchedule.module_id == module_id
+        )
+    )
+    if row is None:  # a cohort made before schedules existed and not yet migrated: the default
+        return default_schedule(cohort)[module_id]
+    return row.opens_on, row.due_on
+
+
+def update_schedule(cohort: Cohort, dates: dict[int, tuple[date, date]], actor) -> list[ModuleSchedule]:
+    """Change the schedule; every module's due date must be on or after its opening date."""
+    require_role(actor, Role.HUB_ADMIN)
+    rows = schedule(cohort)
+    modules = {m.id: m for m in cohort.curriculum_version.modules}
+    changed = {}
+    for module_id, (opens_on, due) in dates.items():
+        if module_id not in modules:
+            raise CohortError("That module is not part of this cohort's curriculum")
+        if due < opens_on:
+            raise CohortError(f"{modules[module_id].code}: the due date must be on or after the opening date")
+        row = rows.get(module_id)
+        if row is None:
+            row = ModuleSchedule(cohort_id=cohort.id, module_id=module_id, opens_on=opens_on, due_on=due)
+            db.session.add(row)
+            rows[module_id] = row
+        if (row.opens_on, row.due_on) != (opens_on, due) or row.id is None:
+            changed[modules[module_id].code] = [opens_on.isoformat(), due.isoformat()]
+        row.opens_on, row.due_on = opens_on, due
+    if changed:
+        record(actor, "cohort.schedule_changed", cohort, modules=changed)
+    return list(rows.values())
 
 
 def by_public_id(public_id: str) -> Cohort | None:
@@ -187,4 +249,115 @@ def enrolments_of_organisation(organisation_id: int) -> list[Enrolment]:
 def trainers() -> list[User]:
     return list(
         db.session.scalars(db.select(User).where(User.role_grants.any(role=Role.TRAINER)).order_by(User.name))
+    )
+
+
+# --- one trainee's place: withdraw, defer, resume, transfer (nothing is deleted; history is kept)
+
+STATUS_MOVES = {
+    "withdraw": ({EnrolmentStatus.ACTIVE, EnrolmentStatus.DEFERRED}, EnrolmentStatus.WITHDRAWN),
+    "defer": ({EnrolmentStatus.ACTIVE}, EnrolmentStatus.DEFERRED),
+    "resume": ({EnrolmentStatus.DEFERRED, EnrolmentStatus.WITHDRAWN}, EnrolmentStatus.ACTIVE),
+}
+
+
+def change_status(enrolment: Enrolment, move: str, reason: str, actor) -> Enrolment:
+    """Withdraw, defer or resume an enrolment. The trainee's work stays with the enrolment."""
+    require_role(actor, Role.HUB_ADMIN)
+    if move not in STATUS_MOVES:
+        raise CohortError("Choose what to do")
+    allowed, new_status = STATUS_MOVES[move]
+    if enrolment.status not in allowed:
+        raise CohortError(
+            f"This enrolment is {enrolment.status.label.lower()}, so it cannot be changed that way"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise CohortError("Give a reason (it is kept in the trainee's history)")
+    previous = enrolment.status
+    enrolment.status, enrolment.status_changed_at = new_status, utcnow()
+    record(
+        actor,
+        f"enrolment.{new_status.value}" if move != "resume" else "enrolment.resumed",
+        enrolment,
+        previous=previous.value,
+        reason=reason,
+    )
+    return enrolment
+
+
+def transfer(enrolment: Enrolment, target: Cohort, reason: str, actor) -> Enrolment:
+    """Move a trainee to another cohort: this enrolment ends as transferred and keeps everything done
+    under it (attempts, submissions, marks and portfolio belong to the cohort's curriculum version); a new
+    enrolment in ``target`` links back to it. Returns the new enrolment."""
+    require_role(actor, Role.HUB_ADMIN)
+    if enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.DEFERRED):
+        raise CohortError(f"This enrolment is {enrolment.status.label.lower()}, so it cannot be transferred")
+    if target.id == enrolment.cohort_id:
+        raise CohortError("Choose a different cohort")
+    reason = reason.strip()
+    if not reason:
+        raise CohortError("Give a reason (it is kept in the trainee's history)")
+    if db.session.scalar(
+        db.select(Enrolment.id).where(
+            Enrolment.cohort_id == target.id, Enrolment.user_id == enrolment.user_id
+        )
+    ):
+        raise CohortError(f"{enrolment.user.name} already has a place in {target.name}")
+    previous = enrolment.status
+    enrolment.status, enrolment.status_changed_at = EnrolmentStatus.TRANSFERRED, utcnow()
+    new = enrol(
+        target,
+        enrolment.user,
+        enrolment.organisation,
+        actor,
+        nation=enrolment.nation,
+        transferred_from=enrolment,
+    )
+    record(
+        actor,
+        "enrolment.transferred",
+        enrolment,
+        previous=previous.value,
+        to_cohort=target.public_id,
+        to_enrolment=new.public_id,
+        reason=reason,
+    )
+    return new
+
+
+def add_contact_note(enrolment: Enrolment, contacted_on: date, agreed: str, actor) -> ContactNote:
+    """A trainer records contact with a trainee: who (the actor), when, and what was agreed."""
+    if not (actor is None or actor.has_role(Role.HUB_ADMIN) or actor in enrolment.cohort.trainers):
+        raise PermissionDenied("only this cohort's trainers and Hub admins record contact")
+    agreed = agreed.strip()
+    if not agreed:
+        raise CohortError("Say what was agreed")
+    if len(agreed) > 2000:
+        raise CohortError("Keep the note to 2,000 characters")
+    if contacted_on > utcnow().date() + timedelta(days=1):
+        raise CohortError("The date of contact must be today or in the past")
+    note = ContactNote(
+        enrolment_id=enrolment.id,
+        author_id=getattr(actor, "id", None),
+        contacted_on=contacted_on,
+        agreed=agreed,
+    )
+    db.session.add(note)
+    record(actor, "enrolment.contact_noted", enrolment, contacted_on=contacted_on.isoformat())
+    return note
+
+
+def enrolment_by_public_id(public_id: str) -> Enrolment | None:
+    return db.session.scalar(db.select(Enrolment).where(Enrolment.public_id == public_id))
+
+
+def can_see_enrolment(enrolment: Enrolment, user: User) -> bool:
+    """Hub admins; the cohort's trainers; managers of the trainee's host organisation."""
+    if user.has_role(Role.HUB_ADMIN) or user in enrolment.cohort.trainers:
+        return True
+    return (
+        user.has_role(Role.ORG_MANAGER)
+        and user.organisation_id is not None
+        and user.organisation_id == enrolment.organisation_id
     )

@@ -17,7 +17,7 @@ from app.audit.services import record
 from app.auth.access import PermissionDenied
 from app.auth.models import Role
 from app.cohorts.models import Enrolment
-from app.cohorts.services import module_opening_dates
+from app.cohorts.services import module_dates
 from app.curriculum.models import Assignment
 from app.database import db, utcnow
 from app.learning.models import Extension, Submission, SubmissionStatus
@@ -65,7 +65,7 @@ def due_on(enrolment: Enrolment, assignment: Assignment) -> date:
     )
     if referred:
         return referred
-    return module_opening_dates(enrolment.cohort)[assignment.module_id] + timedelta(days=assignment.due_days)
+    return module_dates(enrolment.cohort, assignment.module_id)[1]
 
 
 def is_late(submitted_at: datetime, due: date) -> bool:

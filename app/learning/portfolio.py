@@ -151,16 +151,35 @@ class Total:
         return self.verified >= self.requirement.minimum
 
 
-def totals(module: Module, logged: list[PortfolioEntry]) -> list[Total]:
-    """Each requirement's verified and waiting totals (hours, or a count of items)."""
+# What was logged for one module, summed: {(kind, status): (items, hours)}.
+EvidenceSums = dict[tuple[str, EvidenceStatus], tuple[int, Decimal]]
+
+
+def sums_of(logged: list[PortfolioEntry]) -> EvidenceSums:
+    sums: EvidenceSums = {}
+    for entry in logged:
+        items, hours = sums.get((entry.kind, entry.status), (0, Decimal(0)))
+        sums[(entry.kind, entry.status)] = (items + 1, hours + (entry.hours or Decimal(0)))
+    return sums
+
+
+def totals_from_sums(module: Module, sums: EvidenceSums) -> list[Total]:
+    """Each requirement's verified and waiting totals (hours, or a count of items), from summed evidence
+    (so a whole cohort's totals can come from one GROUP BY query)."""
     result = []
     for requirement in module.portfolio_requirements:
-        sums = {EvidenceStatus.VERIFIED: Decimal(0), EvidenceStatus.SUBMITTED: Decimal(0)}
-        for entry in logged:
-            if entry.kind in requirement.kinds and entry.status in sums:
-                sums[entry.status] += (entry.hours or Decimal(0)) if requirement.unit == "hours" else 1
-        result.append(Total(requirement, sums[EvidenceStatus.VERIFIED], sums[EvidenceStatus.SUBMITTED]))
+        found = {EvidenceStatus.VERIFIED: Decimal(0), EvidenceStatus.SUBMITTED: Decimal(0)}
+        for kind in requirement.kinds:
+            for status in found:
+                items, hours = sums.get((kind, status), (0, Decimal(0)))
+                found[status] += Decimal(str(hours or 0)) if requirement.unit == "hours" else items
+        result.append(Total(requirement, found[EvidenceStatus.VERIFIED], found[EvidenceStatus.SUBMITTED]))
     return result
+
+
+def totals(module: Module, logged: list[PortfolioEntry]) -> list[Total]:
+    """Each requirement's verified and waiting totals (hours, or a count of items)."""
+    return totals_from_sums(module, sums_of(logged))
 
 
 def waiting_for_review(reviewer, cohort_ids: list[int]) -> list[PortfolioEntry]:

@@ -31,6 +31,7 @@ NAVIGATION = [
     ("People", "auth.people", {Role.HUB_ADMIN}, ("auth.people", "auth.invite_staff")),
     ("Organisations", "organisations.index", {Role.HUB_ADMIN}, ("organisations.index", "organisations.new")),
     ("My organisation", "organisations.mine", {Role.ORG_MANAGER}, ("organisations.mine",)),
+    ("Reports", "reports.index", {Role.HUB_ADMIN, Role.ORG_MANAGER}, ("reports.",)),
     ("Curriculum", "curriculum.index", {Role.HUB_ADMIN}, ("curriculum.",)),
     ("Outbox", "mail.outbox", {Role.HUB_ADMIN}, ("mail.",)),
     ("Account", "auth.account", set(Role), ("auth.account",)),

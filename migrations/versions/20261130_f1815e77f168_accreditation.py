@@ -1,7 +1,7 @@
 """accreditation: approvals, credentials, the hash-chained ledger, declarations, CPD, verification counts
 
 Revision ID: f1815e77f168
-Revises: f890ea682442
+Revises: c0h0a7e5e7a6
 Create Date: 2026-11-30 08:30:23.151870
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f1815e77f168'
-down_revision = 'f890ea682442'
+down_revision = 'c0h0a7e5e7a6'
 branch_labels = None
 depends_on = None
 

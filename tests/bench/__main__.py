@@ -5,6 +5,7 @@
 - quiz marking: marking one 25-question attempt of the shipped M02 quiz;
 - quiz burst: 100 trainees each submitting an M02 attempt through the app, one after another;
 - accreditation: signing, verifying, certificate PDFs and the verify page under gunicorn (accreditation.py).
+- progress: the progress matrix and the Hub report with 1,000 trainees x 11 modules (tests/bench/progress.py).
 """
 
 from __future__ import annotations
@@ -117,3 +118,6 @@ if __name__ == "__main__":
         bench_dashboard(Path(folder))
         bench_quiz(Path(folder))
         bench_accreditation(Path(folder))
+        from tests.bench.progress import bench_progress
+
+        bench_progress(Path(folder), _app, timed)

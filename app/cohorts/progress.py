@@ -1,0 +1,336 @@
+"""The progress matrix (trainees x modules) and at-risk flags, for one cohort.
+
+Computed by a fixed number of aggregate queries (``learning.outcomes.collect``) however many trainees the
+cohort has, then assembled here; the rules for each cell are the same ones the trainee's own pages use.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from flask import current_app
+from markupsafe import Markup
+
+from app.auth.models import User
+from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus
+from app.curriculum.models import Module
+from app.database import db
+from app.learning.outcomes import ModuleState, TraineeProgress, collect
+from app.organisations.models import Nation, Organisation
+from app.templating import LONDON
+
+DEFAULT_INACTIVE_DAYS = 14
+
+# The matrix's status filter: a module state somewhere in the row, at risk, or the enrolment's status.
+STATUS_FILTERS = {
+    "at_risk": "At risk",
+    "overdue": "Has an overdue module",
+    "referred": "Has a referred module",
+    "awaiting_marking": "Has work awaiting marking",
+    **{s.value: s.label for s in EnrolmentStatus},
+}
+CELL = {state: (state.value, state.label) for state in ModuleState}
+CELL_HTML = {
+    state: Markup(f'<td class="govuk-table__cell imsa-cell imsa-cell--{state.value}">{state.label}</td>')
+    for state in ModuleState
+}
+SORTS = {
+    "name": "Name",
+    "organisation": "Organisation",
+    "passed": "Modules passed (most first)",
+    "risk": "At risk first",
+    "activity": "Last activity (longest ago first)",
+}
+
+
+def inactive_days() -> int:
+    return int(current_app.config.get("IMSA_INACTIVE_DAYS") or DEFAULT_INACTIVE_DAYS)
+
+
+def risks(progress: TraineeProgress, today: date, inactive_after: int) -> list[str]:
+    """Why this trainee needs a trainer's attention (empty when they do not). Only active enrolments."""
+    enrolment = progress.enrolment
+    if enrolment.status is not EnrolmentStatus.ACTIVE or today < enrolment.cohort.starts_on:
+        return []
+    reasons = []
+    codes = {m.id: m.code for m in progress.modules}
+    if progress.last_activity is not None:
+        last = progress.last_activity.astimezone(LONDON).date()
+        idle = (today - last).days
+        if idle >= inactive_after:
+            reasons.append(f"No activity for {idle} days (last on {last.day} {last:%B %Y})")
+    else:
+        since = max(enrolment.enrolled_at.astimezone(LONDON).date(), enrolment.cohort.starts_on)
+        idle = (today - since).days
+        if idle >= inactive_after:
+            reasons.append(f"No activity since the course started for them, {idle} days ago")
+    overdue = [codes[m] for m, a in progress.assessments.items() if a.state is ModuleState.OVERDUE]
+    if overdue:
+        reasons.append(f"Behind the cohort schedule: {', '.join(overdue)} overdue")
+    exhausted = [codes[m] for m, a in progress.assessments.items() if a.quiz_exhausted]
+    if exhausted:
+        reasons.append(f"Failed the final quiz attempt: {', '.join(exhausted)}")
+    referred = [codes[m] for m, a in progress.assessments.items() if a.state is ModuleState.REFERRED]
+    if referred:
+        reasons.append(f"Written assignment referred or not passed: {', '.join(referred)}")
+    return reasons
+
+
+@dataclass
+class Row:
+    progress: TraineeProgress
+    risks: list[str]
+    last_contact: date | None
+
+    @property
+    def enrolment(self) -> EnrolmentRow:
+        return self.progress.enrolment
+
+    @property
+    def cells(self) -> list[tuple[str, str]]:
+        """(state value, label) for each module, in order: what the matrix row shows."""
+        found = self.progress.assessments
+        return [CELL[found[m.id].state] for m in self.progress.modules]
+
+    @property
+    def cells_html(self) -> Markup:
+        """The row's module cells as HTML, built once per row (11,000 cells through Jinja are slow)."""
+        found = self.progress.assessments
+        return Markup("").join(CELL_HTML[found[m.id].state] for m in self.progress.modules)
+
+    def has_state(self, state: ModuleState) -> bool:
+        return any(a.state is state for a in self.progress.assessments.values())
+
+
+PER_PAGE = 100
+
+
+@dataclass
+class Matrix:
+    cohort: Cohort
+    modules: list[Module]
+    rows: list[Row]  # every row the filters let through, sorted (pass rates and CSV use them all)
+    total_enrolled: int
+    organisations: list[Organisation] = field(default_factory=list)
+    page: int = 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.rows) // PER_PAGE))
+
+    @property
+    def page_rows(self) -> list[Row]:
+        """The rows shown on this page of the table."""
+        start = (self.page - 1) * PER_PAGE
+        return self.rows[start : start + PER_PAGE]
+
+    def pass_rate(self, module: Module) -> tuple[int, int]:
+        """(passed, trainees shown) for one module's column."""
+        passed = sum(1 for r in self.rows if r.progress.state(module.id) is ModuleState.PASSED)
+        return passed, len(self.rows)
+
+    @property
+    def at_risk(self) -> int:
+        return sum(1 for r in self.rows if r.risks)
+
+
+@dataclass(slots=True)
+class EnrolmentRow:
+    """What the progress pages read of an enrolment, loaded as plain rows: a thousand ORM objects with
+    their people would cost more than all the aggregate queries together."""
+
+    id: int
+    public_id: str
+    cohort_id: int
+    organisation_id: int
+    candidate_number: str
+    status: EnrolmentStatus
+    nation: Nation
+    enrolled_at: datetime
+    user: SimpleNamespace
+    cohort: Cohort
+    organisation: Organisation
+
+
+def enrolments_for_progress(where) -> list[EnrolmentRow]:
+    """The enrolments matching ``where`` with their person's name, cohort and organisation: 3 queries."""
+    rows = db.session.execute(
+        sa.select(
+            Enrolment.id,
+            Enrolment.public_id,
+            Enrolment.cohort_id,
+            Enrolment.organisation_id,
+            Enrolment.candidate_number,
+            Enrolment.status,
+            Enrolment.nation,
+            Enrolment.enrolled_at,
+            User.name,
+            User.email,
+            User.public_id.label("user_public_id"),
+        )
+        .join(User, User.id == Enrolment.user_id)
+        .where(*where)
+        .order_by(User.name, Enrolment.id)
+    ).all()
+    cohort_ids = {r.cohort_id for r in rows}
+    organisation_ids = {r.organisation_id for r in rows}
+    cohorts = {c.id: c for c in db.session.scalars(sa.select(Cohort).where(Cohort.id.in_(cohort_ids)))}
+    organisations = {
+        o.id: o
+        for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(organisation_ids)))
+    }
+    return [
+        EnrolmentRow(
+            r.id,
+            r.public_id,
+            r.cohort_id,
+            r.organisation_id,
+            r.candidate_number,
+            r.status,
+            r.nation,
+            r.enrolled_at,
+            SimpleNamespace(name=r.name, email=r.email, public_id=r.user_public_id),
+            cohorts[r.cohort_id],
+            organisations[r.organisation_id],
+        )
+        for r in rows
+    ]
+
+
+def last_contacts(enrolment_ids: list[int], scope) -> dict[int, date]:
+    if not enrolment_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(ContactNote.enrolment_id, sa.func.max(ContactNote.contacted_on))
+            .where(ContactNote.enrolment_id.in_(scope))
+            .group_by(ContactNote.enrolment_id)
+        ).all()
+    )
+
+
+def matrix(
+    cohort: Cohort,
+    today: date,
+    organisation: str | None = None,
+    nation: str | None = None,
+    status: str | None = None,
+    sort: str = "name",
+    organisation_id: int | None = None,
+    page: int = 1,
+) -> Matrix:
+    """The cohort's matrix, filtered (organisation public id, nation, ``STATUS_FILTERS`` key) and sorted."""
+    where = [Enrolment.cohort_id == cohort.id]
+    total = db.session.scalar(sa.select(sa.func.count(Enrolment.id)).where(*where))
+    organisations = list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.id.in_(sa.select(Enrolment.organisation_id).where(*where)))
+            .order_by(Organisation.name)
+        )
+    )
+    if organisation_id is not None:
+        where.append(Enrolment.organisation_id == organisation_id)
+    if organisation:
+        where.append(
+            Enrolment.organisation_id.in_(
+                sa.select(Organisation.id).where(Organisation.public_id == organisation)
+            )
+        )
+    if nation in {n.value for n in Nation}:
+        where.append(Enrolment.nation == Nation(nation))
+    if status in {s.value for s in EnrolmentStatus}:
+        where.append(Enrolment.status == EnrolmentStatus(status))
+    enrolments = enrolments_for_progress(where)
+    found = collect(enrolments, today, timings=False)
+    scope = sa.select(Enrolment.id).where(*where)
+    contacts = last_contacts([e.id for e in enrolments], scope)
+    after = inactive_days()
+    rows = [Row(found[e.id], risks(found[e.id], today, after), contacts.get(e.id)) for e in enrolments]
+    if status == "at_risk":
+        rows = [r for r in rows if r.risks]
+    elif status in {"overdue", "referred", "awaiting_marking"}:
+        rows = [r for r in rows if r.has_state(ModuleState(status))]
+    rows = sort_rows(rows, sort)
+    modules = next(iter(found.values())).modules if found else _modules(cohort)
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    return Matrix(cohort, modules, rows, total, organisations, page=min(max(page, 1), pages))
+
+
+def _modules(cohort: Cohort) -> list[Module]:
+    from app.learning.outcomes import modules_of
+
+    return modules_of({cohort.curriculum_version_id}).get(cohort.curriculum_version_id, [])
+
+
+def sort_rows(rows: list[Row], sort: str) -> list[Row]:
+    if sort == "organisation":
+        return sorted(
+            rows, key=lambda r: (r.enrolment.organisation.name.lower(), r.enrolment.user.name.lower())
+        )
+    if sort == "passed":
+        return sorted(rows, key=lambda r: (-r.progress.passed, r.enrolment.user.name.lower()))
+    if sort == "risk":
+        return sorted(rows, key=lambda r: (-len(r.risks), r.enrolment.user.name.lower()))
+    if sort == "activity":
+        oldest = date.min.isoformat()
+        return sorted(
+            rows,
+            key=lambda r: (
+                r.progress.last_activity.isoformat() if r.progress.last_activity else oldest,
+                r.enrolment.user.name.lower(),
+            ),
+        )
+    return rows  # by name, as loaded
+
+
+def matrix_csv(data: Matrix) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "name",
+            "candidate_number",
+            "organisation",
+            "nation",
+            "enrolment_status",
+            *[m.code for m in data.modules],
+            "modules_passed",
+            "at_risk",
+            "last_activity",
+        ]
+    )
+    for row in data.rows:
+        e, p = row.enrolment, row.progress
+        writer.writerow(
+            [
+                e.user.name,
+                e.candidate_number,
+                e.organisation.name,
+                e.nation.label,
+                e.status.value,
+                *[p.state(m.id).value for m in data.modules],
+                p.passed,
+                "; ".join(row.risks),
+                p.last_activity.astimezone(LONDON).date().isoformat() if p.last_activity else "",
+            ]
+        )
+    writer.writerow(
+        [
+            "pass rate",
+            "",
+            "",
+            "",
+            "",
+            *[f"{data.pass_rate(m)[0]}/{data.pass_rate(m)[1]}" for m in data.modules],
+            "",
+            "",
+            "",
+        ]
+    )
+    return out.getvalue()

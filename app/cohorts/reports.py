@@ -1,0 +1,313 @@
+"""Hub reports across cohorts: enrolments, module completion and pass rates, time to complete and marking
+turnaround, split by organisation kind and nation. An organisation manager gets the same for their own
+organisation's trainees only.
+
+Everything comes from the same aggregate queries as the progress matrix (``learning.outcomes.collect``)
+plus one for marking turnaround, however many trainees there are. Accreditations issued are not here yet:
+that capability (issue #5) adds its own table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.auth.models import Role, User
+from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from app.cohorts.progress import enrolments_for_progress
+from app.curriculum.models import Assignment, Module
+from app.database import db
+from app.learning.models import Submission, SubmissionStatus
+from app.learning.outcomes import ModuleState, collect
+from app.marking.queue import TURNAROUND_WORKING_DAYS
+from app.marking.workflow import working_days_after
+from app.organisations.models import Nation, Organisation, OrganisationKind
+from app.templating import LONDON
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    # Which column the bar chart draws (by index), with the label column first; None: no chart.
+    chart: int | None = None
+    chart_unit: str = ""
+    note: str = ""
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(self.columns)
+        writer.writerows(["" if v is None else v for v in row] for row in self.rows)
+        return out.getvalue()
+
+    @property
+    def bars(self) -> list[tuple[str, float]]:
+        return [(str(row[0]), float(row[self.chart] or 0)) for row in self.rows] if self.chart else []
+
+    @property
+    def chart_max(self) -> float:
+        if self.chart_unit == "%":
+            return 100.0
+        return max([value for _label, value in self.bars] + [1.0])
+
+
+@dataclass
+class Report:
+    tables: list[Table]
+    trainees: int
+    cohorts: list[Cohort]
+    organisation: Organisation | None  # set for an organisation manager's report
+
+    def table(self, key: str) -> Table | None:
+        return next((t for t in self.tables if t.key == key), None)
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def _days(later, earlier) -> float:
+    return (later - earlier).total_seconds() / 86400
+
+
+def scope_for(viewer: User | None) -> list:
+    """Which enrolments the viewer's report covers: all for a Hub admin (or the command line, ``None``),
+    only their own organisation's for anyone else (an organisation manager)."""
+    if viewer is None or viewer.has_role(Role.HUB_ADMIN):
+        return []
+    return [Enrolment.organisation_id == (viewer.organisation_id or -1)]
+
+
+def cohorts_in(where: list) -> list[Cohort]:
+    return list(
+        db.session.scalars(
+            sa.select(Cohort)
+            .where(Cohort.id.in_(sa.select(Enrolment.cohort_id).where(*where)))
+            .order_by(Cohort.starts_on.desc(), Cohort.name)
+        )
+    )
+
+
+def build(
+    viewer: User | None,
+    today: date,
+    cohort: str | None = None,
+    kind: str | None = None,
+    nation: str | None = None,
+) -> Report:
+    base = scope_for(viewer)
+    cohorts = cohorts_in(base)
+    where = list(base)
+    if cohort:
+        where.append(Enrolment.cohort_id.in_(sa.select(Cohort.id).where(Cohort.public_id == cohort)))
+    if kind in {k.value for k in OrganisationKind}:
+        where.append(
+            Enrolment.organisation_id.in_(
+                sa.select(Organisation.id).where(Organisation.kind == OrganisationKind(kind))
+            )
+        )
+    if nation in {n.value for n in Nation}:
+        where.append(Enrolment.nation == Nation(nation))
+    enrolments = enrolments_for_progress(where)
+    found = collect(enrolments, today)
+    # A transfer ends one place and starts another: count the person once, in their current place.
+    counted = [p for p in found.values() if p.enrolment.status is not EnrolmentStatus.TRANSFERRED]
+
+    tables = [
+        _enrolments_by(enrolments, "nation", "Enrolments by nation", lambda e: e.nation.label),
+        _enrolments_by(
+            enrolments, "kind", "Enrolments by organisation kind", lambda e: e.organisation.kind.label
+        ),
+        _modules(counted),
+        _outcomes_by(counted, "outcomes_nation", "Outcomes by nation", lambda e: e.nation.label),
+        _outcomes_by(
+            counted, "outcomes_kind", "Outcomes by organisation kind", lambda e: e.organisation.kind.label
+        ),
+        _turnaround(where),
+    ]
+    organisation = None if not base else viewer.organisation
+    return Report(tables, len(counted), cohorts, organisation)
+
+
+STATUS_ORDER = list(EnrolmentStatus)
+
+
+def _enrolments_by(enrolments: list[Enrolment], key: str, title: str, group) -> Table:
+    counts: dict[str, dict[EnrolmentStatus, int]] = defaultdict(lambda: dict.fromkeys(STATUS_ORDER, 0))
+    for e in enrolments:
+        counts[group(e)][e.status] += 1
+    table = Table(
+        key, title, ["Group", *[s.label for s in STATUS_ORDER], "Total"], chart=len(STATUS_ORDER) + 1
+    )
+    for name in sorted(counts):
+        row = counts[name]
+        table.rows.append([name, *[row[s] for s in STATUS_ORDER], sum(row.values())])
+    table.note = "Every place, including withdrawn and transferred ones (a transfer counts in both cohorts)."
+    return table
+
+
+def _modules(counted) -> Table:
+    """Completion (every lesson done) and pass rates by module code, across curriculum versions."""
+    by_code: dict[str, dict] = {}
+    for progress in counted:
+        for module in progress.modules:
+            row = by_code.setdefault(
+                module.code,
+                {"title": module.title, "trainees": 0, "completed": 0, "passed": 0, "days": []},
+            )
+            facts = progress.facts[module.id]
+            row["trainees"] += 1
+            if facts.lessons_total and facts.lessons_completed == facts.lessons_total:
+                row["completed"] += 1
+            if progress.state(module.id) is ModuleState.PASSED:
+                row["passed"] += 1
+                if facts.passed_at and facts.first_activity:
+                    row["days"].append(max(0.0, _days(facts.passed_at, facts.first_activity)))
+    table = Table(
+        "modules",
+        "Completion and pass rates by module",
+        [
+            "Module",
+            "Title",
+            "Trainees",
+            "Lessons all done",
+            "Completion rate (%)",
+            "Passed",
+            "Pass rate (%)",
+            "Median days to pass",
+        ],
+        chart=6,
+        chart_unit="%",
+        note="Days to pass: from the first thing done in the module to its last requirement being met.",
+    )
+    for code in sorted(by_code):
+        r = by_code[code]
+        table.rows.append(
+            [
+                code,
+                r["title"],
+                r["trainees"],
+                r["completed"],
+                _percent(r["completed"], r["trainees"]),
+                r["passed"],
+                _percent(r["passed"], r["trainees"]),
+                _median(r["days"]),
+            ]
+        )
+    return table
+
+
+def _outcomes_by(counted, key: str, title: str, group) -> Table:
+    """Per group: trainees, modules passed, the whole course completed, and time to complete it."""
+    rows: dict[str, dict] = defaultdict(
+        lambda: {"trainees": 0, "cells": 0, "passed": 0, "done": 0, "days": []}
+    )
+    for progress in counted:
+        row = rows[group(progress.enrolment)]
+        row["trainees"] += 1
+        row["cells"] += len(progress.modules)
+        row["passed"] += progress.passed
+        if progress.modules and progress.passed == len(progress.modules):
+            row["done"] += 1
+            last = max((f.passed_at for f in progress.facts.values() if f.passed_at), default=None)
+            if last:
+                row["days"].append(max(0.0, _days(last, progress.enrolment.enrolled_at)))
+    table = Table(
+        key,
+        title,
+        [
+            "Group",
+            "Trainees",
+            "Modules passed",
+            "Module pass rate (%)",
+            "Completed the course",
+            "Median days to complete",
+        ],
+        chart=3,
+        chart_unit="%",
+        note="Module pass rate: modules passed out of every trainee's modules. Days to complete: from "
+        "enrolment to the last module passed, for those who have passed every module.",
+    )
+    for name in sorted(rows):
+        r = rows[name]
+        table.rows.append(
+            [
+                name,
+                r["trainees"],
+                r["passed"],
+                _percent(r["passed"], r["cells"]),
+                r["done"],
+                _median(r["days"]),
+            ]
+        )
+    return table
+
+
+def _turnaround(where: list) -> Table:
+    """Submission to first mark, and to release, by module code, against the 15-working-day target."""
+    pieces = (
+        db.session.connection()
+        .execute(
+            sa.select(Module.code, Submission.submitted_at, Submission.marked_at, Submission.released_at)
+            .join(Assignment, Assignment.id == Submission.assignment_id)
+            .join(Module, Module.id == Assignment.module_id)
+            .join(Enrolment, Enrolment.id == Submission.enrolment_id)
+            .where(*where, Submission.status != SubmissionStatus.DRAFT, Submission.submitted_at.is_not(None))
+        )
+        .all()
+    )
+    by_code: dict[str, dict] = defaultdict(lambda: {"pieces": 0, "marked": [], "released": [], "on_time": 0})
+    targets: dict[date, date] = {}  # the target date per submission day, worked out once per day
+    for code, submitted, marked, released in pieces:
+        row = by_code[code]
+        row["pieces"] += 1
+        if marked:
+            row["marked"].append(_days(marked, submitted))
+            day = submitted.astimezone(LONDON).date()
+            if day not in targets:
+                targets[day] = working_days_after(day, TURNAROUND_WORKING_DAYS)
+            target = targets[day]
+            if marked.astimezone(LONDON).date() <= target:
+                row["on_time"] += 1
+        if released:
+            row["released"].append(_days(released, submitted))
+    table = Table(
+        "turnaround",
+        "Marking turnaround by module",
+        [
+            "Module",
+            "Pieces submitted",
+            "Marked",
+            "Median days to first mark",
+            f"Marked within {TURNAROUND_WORKING_DAYS} working days (%)",
+            "Median days to release",
+        ],
+        chart=3,
+        chart_unit=" days",
+    )
+    for code in sorted(by_code):
+        r = by_code[code]
+        table.rows.append(
+            [
+                code,
+                r["pieces"],
+                len(r["marked"]),
+                _median(r["marked"]),
+                _percent(r["on_time"], len(r["marked"])),
+                _median(r["released"]),
+            ]
+        )
+    return table
