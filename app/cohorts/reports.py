@@ -3,8 +3,7 @@ turnaround, split by organisation kind and nation. An organisation manager gets 
 organisation's trainees only.
 
 Everything comes from the same aggregate queries as the progress matrix (``learning.outcomes.collect``)
-plus one for marking turnaround, however many trainees there are. Accreditations issued are not here yet:
-that capability (issue #5) adds its own table.
+plus one for marking turnaround and one for accreditations issued, however many trainees there are.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.accreditation.models import Credential
 from app.auth.models import Role, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from app.cohorts.progress import enrolments_for_progress
@@ -137,6 +137,7 @@ def build(
             counted, "outcomes_kind", "Outcomes by organisation kind", lambda e: e.organisation.kind.label
         ),
         _turnaround(where),
+        *_accreditations(where, today),
     ]
     organisation = None if not base else viewer.organisation
     return Report(tables, len(counted), cohorts, organisation)
@@ -311,3 +312,55 @@ def _turnaround(where: list) -> Table:
             ]
         )
     return table
+
+
+def _accreditations(where: list, today: date) -> list[Table]:
+    """Credentials issued to the trainees in scope, by nation and by organisation kind, as the Hub
+    recorded them (first awards and renewals; current, suspended, revoked or expired today)."""
+    rows = (
+        db.session.connection()
+        .execute(
+            sa.select(
+                Enrolment.nation,
+                Organisation.kind,
+                Credential.renews_id,
+                Credential.suspended_at,
+                Credential.revoked_at,
+                Credential.valid_until,
+            )
+            .join(Enrolment, Enrolment.id == Credential.enrolment_id)
+            .join(Organisation, Organisation.id == Enrolment.organisation_id)
+            .where(*where)
+        )
+        .all()
+    )
+    columns = ["Accredited (first awards)", "Renewals", "Current", "Suspended", "Revoked", "Expired"]
+    tables = []
+    for key, title, label, group in (
+        ("accreditations_nation", "Accreditations issued by nation", "Nation", lambda r: Nation(r[0]).label),
+        (
+            "accreditations_kind",
+            "Accreditations issued by organisation kind",
+            "Organisation kind",
+            lambda r: OrganisationKind(r[1]).label,
+        ),
+    ):
+        counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(columns))
+        for row in rows:
+            _nation, _kind, renews_id, suspended_at, revoked_at, valid_until = row
+            line = counts[group(row)]
+            line[1 if renews_id else 0] += 1
+            if revoked_at:
+                line[4] += 1
+            elif suspended_at:
+                line[3] += 1
+            elif valid_until.date() < today:
+                line[5] += 1
+            else:
+                line[2] += 1
+        table = Table(
+            key, title, [label, *columns], chart=1, note="Suspended and revoked as recorded by the Hub."
+        )
+        table.rows = [[name, *counts[name]] for name in sorted(counts)]
+        tables.append(table)
+    return tables

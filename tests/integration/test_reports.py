@@ -154,3 +154,35 @@ def test_the_report_takes_the_same_bounded_number_of_queries_at_10_and_1000_trai
         counts.append(count)
     assert "1000 trainees in these figures" in body
     assert counts[0] == counts[1] <= REPORT_QUERY_BOUND, counts
+
+
+def test_accreditations_issued_are_counted_by_nation_and_kind_within_scope(app, tmp_path):
+    """Credentials count under their holder's nation and organisation kind, with their recorded state;
+    an organisation manager's report counts only their own organisation's."""
+    from app.accreditation import services as accreditation
+    from tests.factories import make_accreditation_version, make_credential
+
+    version = make_accreditation_version(tmp_path)
+    council = organisations.create_organisation(
+        "Example Borough Council", OrganisationKind.LOCAL_AUTHORITY, Nation.SCOTLAND, None, actor=None
+    )
+    db.session.commit()
+    first = make_credential(tmp_path / "a", version=version)  # an NGO in Wales (the factory's default)
+    second = make_credential(tmp_path / "b", version=version)
+    second.enrolment.organisation_id, second.enrolment.nation = council.id, Nation.SCOTLAND
+    accreditation.revoke(second, "Issued in error.", make_user(Role.HUB_ADMIN))
+    db.session.commit()
+    report = reports.build(None, datetime.now(UTC).date())
+    assert _rows(report, "accreditations_nation") == {
+        "Scotland": [1, 0, 0, 0, 1, 0],
+        "Wales": [1, 0, 1, 0, 0, 0],
+    }
+    assert set(_rows(report, "accreditations_kind")) == {
+        "Local authority",
+        first.enrolment.organisation.kind.label,
+    }
+    manager = make_user(Role.ORG_MANAGER)
+    manager.organisation_id = council.id
+    db.session.commit()
+    scoped = reports.build(manager, datetime.now(UTC).date())
+    assert _rows(scoped, "accreditations_nation") == {"Scotland": [1, 0, 0, 0, 1, 0]}
