@@ -30,10 +30,11 @@ def setup(tmp_path, **options):
 
 
 def docx_bytes() -> bytes:
+    """The same bytes every call: entries carry a fixed time, not the clock's (which made it flaky)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
