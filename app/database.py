@@ -44,6 +44,23 @@ class UTCDateTime(sa.TypeDecorator):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        # SQLite keeps ISO text ("2026-11-30 08:26:18.123456"); the C parser reads it several times
+        # faster than SQLAlchemy's regular expression, which matters for reports over many rows.
+        def process(value):
+            if value is None:
+                return None
+            if isinstance(value, str) and len(value) == 26:  # the stored form: read straight as UTC
+                return datetime.fromisoformat(value + "+00:00")
+            if isinstance(value, str):
+                value = datetime.fromisoformat(value)
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+        return process
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
