@@ -13,7 +13,9 @@ always agree.
 from __future__ import annotations
 
 import enum
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -237,7 +239,28 @@ def _shape(module: Module) -> SimpleNamespace:
     )
 
 
+@contextmanager
+def _no_gc_pauses():
+    """Hold off Python's cycle collector while building many small objects that hold no cycles.
+
+    At 1,000 trainees x 11 modules the collector would otherwise sweep the whole heap again and again,
+    which took a third of the matrix page's time. It runs as usual straight afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def collect(enrolments: list[Enrolment], today: date, timings: bool = True) -> dict[int, TraineeProgress]:
+    with _no_gc_pauses():
+        return _collect(enrolments, today, timings)
+
+
+def _collect(enrolments: list[Enrolment], today: date, timings: bool) -> dict[int, TraineeProgress]:
     """Progress of every enrolment given, in a fixed number of queries however many there are.
 
     Enrolments must have their cohort loaded. ``timings=False`` skips what only the reports need (when each

@@ -20,17 +20,18 @@ import zxingcpp
 from PIL import Image
 
 from app.accreditation import certificate
+from app.accreditation import certificate_pdf as pdf_module
 from app.accreditation.certificate import (
     ATTACHMENT_NAME,
     CERTIFICATES_DIR,
     CertificateData,
     CertificateReadError,
-    CertificateURLFetcher,
     RefusedURLError,
     embedded_credential,
     render_certificate,
     uk_long_date,
 )
+from app.accreditation.certificate_pdf import CertificateURLFetcher
 
 VERIFY_URL = "https://imsa.example.org/verify/IMSA-7K4Q-9D2M-X"
 CURRICULUM_HASH = hashlib.sha256(b"fictional curriculum content").hexdigest()
@@ -184,7 +185,7 @@ def test_a_long_name_with_diacritics_stays_on_one_page():
 
 def test_a_name_too_big_for_its_first_size_is_set_smaller(monkeypatch):
     """If a name does not fit at the size its length suggests, it is set smaller rather than spill over."""
-    monkeypatch.setattr(certificate, "_NAME_SIZE_LIMITS", (10_000,) * 4)  # always try the largest size first
+    monkeypatch.setattr(pdf_module, "_NAME_SIZE_LIMITS", (10_000,) * 4)  # always try the largest size first
     name = " ".join(["Wwwwwwww Testperson"] * 6)  # 119 characters: too many lines at the largest size
     pdf = render_certificate(_data(holder_name=name), JWS)
     assert len(_reader(pdf).pages) == 1
@@ -201,8 +202,8 @@ def test_the_longest_allowed_name_fits_and_a_longer_one_is_refused():
 
 def test_content_that_cannot_fit_is_refused(monkeypatch):
     """If nothing fits on one page even at the smallest name size, rendering fails: never a two-page PDF."""
-    monkeypatch.setattr(certificate, "_NAME_SIZE_LIMITS", (10_000,) * 4)  # start at the largest size
-    monkeypatch.setattr(certificate, "_NAME_SIZES", ("name-l",))  # and have no smaller one to fall back to
+    monkeypatch.setattr(pdf_module, "_NAME_SIZE_LIMITS", (10_000,) * 4)  # start at the largest size
+    monkeypatch.setattr(pdf_module, "_NAME_SIZES", ("name-l",))  # and have no smaller one to fall back to
     with pytest.raises(ValueError, match="one page"):
         render_certificate(_data(holder_name=" ".join(["Wwwwwwww Testperson"] * 6)), JWS)
 

@@ -1,0 +1,119 @@
+"""Rendering the certificate with WeasyPrint: kept apart from ``certificate.py`` because importing
+WeasyPrint takes about a second, which only a process that renders a certificate should pay."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from datetime import UTC, datetime, time
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from jinja2 import Template
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from app.accreditation.certificate import (
+    ATTACHMENT_MEDIA_TYPE,
+    ATTACHMENT_NAME,
+    CERTIFICATES_DIR,
+    CertificateData,
+    RefusedURLError,
+)
+
+_PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}  # tagged PDF 1.7 with UA metadata: see certificate.py
+
+# Sizes for the holder's name, largest first. The first guess goes by length; a name that still does not
+# fit on the page (very wide letters, say) is set one size smaller until it does.
+_NAME_SIZES = ("name-l", "name-m", "name-s", "name-xs", "name-xxs")
+_NAME_SIZE_LIMITS = (26, 40, 70, 150)  # the longest name given each size, by character count
+
+
+def _first_name_size(name: str) -> int:
+    """Index into _NAME_SIZES of the largest size a name of this length is likely to fit at."""
+    return bisect_left(_NAME_SIZE_LIMITS, len(name))
+
+
+class CertificateURLFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that opens only ``data:`` URLs and files inside ``certificates/``.
+
+    ``fail_on_errors`` is on, so a refused or missing resource stops the rendering rather than
+    producing a certificate with a hole in it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                raise RefusedURLError(f"Refused to fetch a file from another host: {url}")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not path.is_relative_to(CERTIFICATES_DIR):
+                raise RefusedURLError(f"Refused to fetch a file outside the certificates folder: {url}")
+            return super().fetch(path.as_uri(), headers)
+        raise RefusedURLError(f"Refused to fetch {url!r}: certificates never load anything from the network")
+
+
+def render(
+    template: Template, context: dict[str, object], data: CertificateData, credential_jws: str
+) -> bytes:
+    """The laid-out template as one-page PDF bytes with the credential attached (see render_certificate)."""
+    try:
+        return _render(template, context, data, credential_jws)
+    except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it an ordinary error
+        raise RuntimeError(f"The certificate template needs a resource it may not load: {error}") from error
+
+
+def _render(
+    template: Template, context: dict[str, object], data: CertificateData, credential_jws: str
+) -> bytes:
+    fetcher = CertificateURLFetcher()
+    base_url = CERTIFICATES_DIR.as_uri() + "/"
+    for name_size in _NAME_SIZES[_first_name_size(data.holder_name) :]:
+        html = template.render(context, name_size=name_size)
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**_PDF_OPTIONS)
+        if len(document.pages) == 1:
+            break
+    else:
+        raise ValueError("The certificate does not fit on one page, even with the holder's name set small")
+    # Fixed dates keep the output a pure function of the input: the same award renders the same bytes.
+    stamp = datetime.combine(data.awarded_on, time(), tzinfo=UTC)
+    attachment = weasyprint.Attachment(
+        url=f"data:{ATTACHMENT_MEDIA_TYPE},{credential_jws}",  # a data: URL carries the media type
+        name=ATTACHMENT_NAME,
+        description="Signed digital credential (Open Badges 3.0, compact JWS)",
+        created=stamp,
+        modified=stamp,
+        url_fetcher=fetcher,
+    )
+    return document.write_pdf(attachments=[attachment], **_PDF_OPTIONS)
+
+
+def _render(
+    template: Template, context: dict[str, object], data: CertificateData, credential_jws: str
+) -> bytes:
+    fetcher = CertificateURLFetcher()
+    base_url = CERTIFICATES_DIR.as_uri() + "/"
+    for name_size in _NAME_SIZES[_first_name_size(data.holder_name) :]:
+        html = template.render(context, name_size=name_size)
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**_PDF_OPTIONS)
+        if len(document.pages) == 1:
+            break
+    else:
+        raise ValueError("The certificate does not fit on one page, even with the holder's name set small")
+    # Fixed dates keep the output a pure function of the input: the same award renders the same bytes.
+    stamp = datetime.combine(data.awarded_on, time(), tzinfo=UTC)
+    attachment = weasyprint.Attachment(
+        url=f"data:{ATTACHMENT_MEDIA_TYPE},{credential_jws}",  # a data: URL carries the media type
+        name=ATTACHMENT_NAME,
+        description="Signed digital credential (Open Badges 3.0, compact JWS)",
+        created=stamp,
+        modified=stamp,
+        url_fetcher=fetcher,
+    )
+    return document.write_pdf(attachments=[attachment], **_PDF_OPTIONS)
