@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import statistics
 import tempfile
 import time
@@ -113,6 +114,8 @@ def bench_quiz(tmp: Path) -> None:
 
 
 if __name__ == "__main__":
+    # Thousands of requests are made: their access-log lines would bury the figures.
+    logging.getLogger("imsa.request").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         bench_loading(Path(folder))
         bench_dashboard(Path(folder))
