@@ -115,6 +115,31 @@ class LedgerEvent(db.Model):
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
 
 
+# The ledger refuses edits in the database itself, not only in this code. Someone with full rights over the
+# database can still drop the trigger: `imsa ledger verify` is what catches that. (Created here for
+# `create_all`, and by migration a93a796c5043; a SQLite batch migration that rebuilds the table drops them
+# and must create them again.)
+LEDGER_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER ledger_event_no_update BEFORE UPDATE ON ledger_event "
+        "BEGIN SELECT RAISE(ABORT, 'the credential ledger is append-only'); END",
+        "CREATE TRIGGER ledger_event_no_delete BEFORE DELETE ON ledger_event "
+        "BEGIN SELECT RAISE(ABORT, 'the credential ledger is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION ledger_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'the credential ledger is append-only'; END $$",
+        "CREATE TRIGGER ledger_event_append_only BEFORE UPDATE OR DELETE ON ledger_event "
+        "FOR EACH ROW EXECUTE FUNCTION ledger_event_append_only()",
+    ],
+}
+for _dialect, _statements in LEDGER_APPEND_ONLY.items():
+    for _statement in _statements:
+        sa.event.listen(
+            LedgerEvent.__table__, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect)
+        )
+
+
 class CpdKind(enum.StrEnum):
     CPD = "cpd"
     REFLECTIVE_ACCOUNT = "reflective_account"

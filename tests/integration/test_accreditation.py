@@ -351,6 +351,28 @@ def test_cpd_is_checked_and_renewal_needs_the_rule_met(credential):
 # --- The ledger and the command line ---------------------------------------------------------------------
 
 
+def test_the_database_refuses_to_edit_or_delete_ledger_events(credential):
+    """Append-only in the database itself: an UPDATE or DELETE of a ledger event is refused."""
+    for statement in (
+        sa.update(LedgerEvent).values(details={"reason": "Nothing happened."}),
+        sa.delete(LedgerEvent),
+    ):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            db.session.execute(statement)
+        db.session.rollback()
+    assert len(ledger.events_for(credential.code)) == 1
+
+
+def _drop_append_only_triggers() -> None:
+    """What someone with full rights over the database could do before editing the ledger."""
+    if db.engine.dialect.name == "sqlite":
+        statements = ["DROP TRIGGER ledger_event_no_update", "DROP TRIGGER ledger_event_no_delete"]
+    else:
+        statements = ["DROP TRIGGER ledger_event_append_only ON ledger_event"]
+    for statement in statements:
+        db.session.execute(sa.text(statement))
+
+
 def test_ledger_verify_names_the_first_edited_event(app, credential):
     """`imsa ledger verify` passes on an intact chain and names the first event whose hash is wrong."""
     hub = make_user(Role.HUB_ADMIN)
@@ -360,6 +382,7 @@ def test_ledger_verify_names_the_first_edited_event(app, credential):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["ledger", "verify"])
     assert result.exit_code == 0 and "3 events" in result.output
+    _drop_append_only_triggers()
     db.session.execute(
         sa.update(LedgerEvent)
         .where(LedgerEvent.sequence == 2)
