@@ -92,28 +92,3 @@ def _render(
         url_fetcher=fetcher,
     )
     return document.write_pdf(attachments=[attachment], **_PDF_OPTIONS)
-
-
-def _render(
-    template: Template, context: dict[str, object], data: CertificateData, credential_jws: str
-) -> bytes:
-    fetcher = CertificateURLFetcher()
-    base_url = CERTIFICATES_DIR.as_uri() + "/"
-    for name_size in _NAME_SIZES[_first_name_size(data.holder_name) :]:
-        html = template.render(context, name_size=name_size)
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**_PDF_OPTIONS)
-        if len(document.pages) == 1:
-            break
-    else:
-        raise ValueError("The certificate does not fit on one page, even with the holder's name set small")
-    # Fixed dates keep the output a pure function of the input: the same award renders the same bytes.
-    stamp = datetime.combine(data.awarded_on, time(), tzinfo=UTC)
-    attachment = weasyprint.Attachment(
-        url=f"data:{ATTACHMENT_MEDIA_TYPE},{credential_jws}",  # a data: URL carries the media type
-        name=ATTACHMENT_NAME,
-        description="Signed digital credential (Open Badges 3.0, compact JWS)",
-        created=stamp,
-        modified=stamp,
-        url_fetcher=fetcher,
-    )
-    return document.write_pdf(attachments=[attachment], **_PDF_OPTIONS)
