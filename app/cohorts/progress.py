@@ -6,8 +6,6 @@ cohort has, then assembled here; the rules for each cell are the same ones the t
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -18,6 +16,7 @@ from markupsafe import Markup
 
 from app.auth.models import User
 from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus
+from app.csv_export import to_csv
 from app.curriculum.models import Module
 from app.database import db
 from app.learning.outcomes import ModuleState, TraineeProgress, collect
@@ -290,47 +289,33 @@ def sort_rows(rows: list[Row], sort: str) -> list[Row]:
 
 
 def matrix_csv(data: Matrix) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "name",
+        "candidate_number",
+        "organisation",
+        "nation",
+        "enrolment_status",
+        *[m.code for m in data.modules],
+        "modules_passed",
+        "at_risk",
+        "last_activity",
+    ]
+    rows = [
         [
-            "name",
-            "candidate_number",
-            "organisation",
-            "nation",
-            "enrolment_status",
-            *[m.code for m in data.modules],
-            "modules_passed",
-            "at_risk",
-            "last_activity",
+            row.enrolment.user.name,
+            row.enrolment.candidate_number,
+            row.enrolment.organisation.name,
+            row.enrolment.nation.label,
+            row.enrolment.status.value,
+            *[row.progress.state(m.id).value for m in data.modules],
+            row.progress.passed,
+            "; ".join(row.risks),
+            row.progress.last_activity.astimezone(LONDON).date().isoformat()
+            if row.progress.last_activity
+            else "",
         ]
-    )
-    for row in data.rows:
-        e, p = row.enrolment, row.progress
-        writer.writerow(
-            [
-                e.user.name,
-                e.candidate_number,
-                e.organisation.name,
-                e.nation.label,
-                e.status.value,
-                *[p.state(m.id).value for m in data.modules],
-                p.passed,
-                "; ".join(row.risks),
-                p.last_activity.astimezone(LONDON).date().isoformat() if p.last_activity else "",
-            ]
-        )
-    writer.writerow(
-        [
-            "pass rate",
-            "",
-            "",
-            "",
-            "",
-            *[f"{data.pass_rate(m)[0]}/{data.pass_rate(m)[1]}" for m in data.modules],
-            "",
-            "",
-            "",
-        ]
-    )
-    return out.getvalue()
+        for row in data.rows
+    ]
+    pass_rates = [f"{data.pass_rate(m)[0]}/{data.pass_rate(m)[1]}" for m in data.modules]
+    rows.append(["pass rate", "", "", "", "", *pass_rates, "", "", ""])
+    return to_csv(header, rows)

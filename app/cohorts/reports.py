@@ -8,8 +8,6 @@ plus one for marking turnaround and one for accreditations issued, however many 
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from app.accreditation.models import Credential
 from app.auth.models import Role, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from app.cohorts.progress import enrolments_for_progress
+from app.csv_export import to_csv
 from app.curriculum.models import Assignment, Module
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
@@ -43,11 +42,7 @@ class Table:
     note: str = ""
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        writer.writerows(["" if v is None else v for v in row] for row in self.rows)
-        return out.getvalue()
+        return to_csv(self.columns, self.rows)
 
     @property
     def bars(self) -> list[tuple[str, float]]:

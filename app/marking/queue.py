@@ -3,8 +3,6 @@ queries however many pieces there are."""
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.assessments.rubric import BANDS, DEFAULT_MODERATION
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
+from app.csv_export import to_csv
 from app.curriculum.models import Assignment, Module
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
@@ -136,35 +135,32 @@ def report(assignment: Assignment, cohort: Cohort) -> Report:
 
 def report_csv(data: Report) -> str:
     """One row per piece, by candidate number: anonymised, for the exam board."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "candidate_number",
-            "attempt",
-            "status",
-            "late",
-            "submitted_at",
-            "marked_at",
-            "released_at",
-            "first_marker",
-            "first_total",
-            "first_band",
-            "second_total",
-            "second_band",
-            "agreed_total",
-            "agreed_band",
-            "result_total",
-            "result_band",
-        ]
-    )
+    header = [
+        "candidate_number",
+        "attempt",
+        "status",
+        "late",
+        "submitted_at",
+        "marked_at",
+        "released_at",
+        "first_marker",
+        "first_total",
+        "first_band",
+        "second_total",
+        "second_band",
+        "agreed_total",
+        "agreed_band",
+        "result_total",
+        "result_band",
+    ]
+    rows = []
     for p in data.pieces:
         m = data.marks[p.id]
 
         def part(kind, attr, m=m):
             return getattr(m[kind], attr) if kind in m else ""
 
-        writer.writerow(
+        rows.append(
             [
                 p.enrolment.candidate_number,
                 p.attempt,
@@ -184,4 +180,4 @@ def report_csv(data: Report) -> str:
                 p.result_band or "",
             ]
         )
-    return out.getvalue()
+    return to_csv(header, rows)
