@@ -32,7 +32,7 @@ from app.audit.services import record
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Role
 from app.cohorts.models import Enrolment, EnrolmentStatus
-from app.curriculum.models import CurriculumVersion, VersionStatus
+from app.curriculum.models import Assignment, CurriculumVersion, Module, VersionStatus
 from app.database import db, utcnow
 from app.learning.models import Submission, SubmissionStatus
 
@@ -77,17 +77,15 @@ def confirm_declarations(enrolment: Enrolment, keys: list[str], actor) -> list[D
 def approval_queue() -> list[tuple[Enrolment, Eligibility]]:
     """Active enrolments not yet approved whose every requirement is met, longest-waiting first.
 
-    Candidates are narrowed in SQL to enrolments whose capstone has been released (no one can be
-    eligible before that) so the full rule is evaluated only for the few near the end.
+    Candidates are narrowed in SQL to enrolments whose capstone has been released at a pass (no one is
+    eligible before that), so the whole rule is evaluated only for the few at the very end of the course.
     """
     candidates = db.session.scalars(
         sa.select(Enrolment)
         .where(
             Enrolment.status == EnrolmentStatus.ACTIVE,
             Enrolment.id.not_in(sa.select(Approval.enrolment_id)),
-            Enrolment.id.in_(
-                sa.select(Submission.enrolment_id).where(Submission.status == SubmissionStatus.RELEASED)
-            ),
+            Enrolment.id.in_(_capstone_passed()),
         )
         .order_by(Enrolment.enrolled_at)
     )
@@ -97,6 +95,26 @@ def approval_queue() -> list[tuple[Enrolment, Eligibility]]:
         if check.eligible:
             queue.append((enrolment, check))
     return queue
+
+
+def _capstone_passed() -> sa.Select:
+    """Enrolment ids with a released, passed piece for the capstone module of their version's rule (any
+    released piece where a rule names no capstone)."""
+    released = sa.select(Submission.enrolment_id).where(Submission.status == SubmissionStatus.RELEASED)
+    capstones = [
+        sa.and_(Module.version_id == version.id, Module.code == code)
+        for version in db.session.scalars(
+            sa.select(CurriculumVersion).where(CurriculumVersion.status == VersionStatus.PUBLISHED)
+        )
+        if (code := (version.accreditation_rule.get("requires") or {}).get("capstone"))
+    ]
+    if not capstones:
+        return released
+    return (
+        released.join(Assignment, Assignment.id == Submission.assignment_id)
+        .join(Module, Module.id == Assignment.module_id)
+        .where(Submission.result_band != "fail", sa.or_(*capstones))
+    )
 
 
 def approve(enrolment: Enrolment, note: str, actor) -> Credential:

@@ -447,3 +447,42 @@ def test_bulk_issue_for_a_cohort_shows_progress_and_renders_certificates(app, tm
     holders = set(db.session.scalars(sa.select(Credential.holder_id)))
     assert holders == {e.user_id for e in ready} and waiting.user_id not in holders
     assert len(list((Path(app.instance_path) / "certificates").glob("IMSA-*.pdf"))) == 2
+
+
+def _statements(action) -> tuple[int, object]:
+    seen: list[str] = []
+
+    def listener(_connection, _cursor, statement, *_args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return len(seen), result
+
+
+def test_the_approval_queue_evaluates_only_trainees_whose_capstone_passed(app, tmp_path):
+    """Trainees whose capstone is not passed cost the queue no queries of their own."""
+    from app.learning.models import Submission
+
+    version = make_accreditation_version(tmp_path)
+    trainer = make_user(Role.TRAINER)
+    cohort = make_cohort(version, [trainer])
+    ready = make_enrolment(cohort)
+    complete_training(ready, trainer)
+    for _ in range(5):
+        working = make_enrolment(cohort)
+        complete_training(working, trainer)
+        db.session.execute(
+            sa.update(Submission).where(Submission.enrolment_id == working.id).values(result_band="fail")
+        )
+    db.session.commit()
+    one_evaluation, _ = _statements(lambda: evaluate(ready))
+    queries, queue = _statements(services.approval_queue)
+    assert [e for e, _ in queue] == [ready]
+    assert queries <= one_evaluation + 4, "only the one candidate is evaluated"
+    db.session.execute(sa.update(Submission).values(result_band="pass"))
+    db.session.commit()
+    assert len(services.approval_queue()) == 6
