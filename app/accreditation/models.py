@@ -80,6 +80,7 @@ class Credential(db.Model):
     enrolment: Mapped[Enrolment] = relationship()
     curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")
     renews: Mapped[Credential | None] = relationship(remote_side=[id])
+    approval: Mapped[Approval | None] = relationship()
 
     @property
     def recorded_state(self) -> str:

@@ -106,13 +106,21 @@ def approve_cohort(public_id):
 @roles_required(Role.HUB_ADMIN)
 def credential(code):
     found = _credential_or_404(code)
+    return _credential_page(
+        found, {name: form_class(prefix=name) for name, form_class in STATUS_FORMS.items()}
+    )
+
+
+def _credential_page(found, forms: dict, problem: str | None = None, action: str | None = None):
     return render_template(
         "accreditation/credential.html",
         credential=found,
         events=ledger.events_for(found.code),
-        forms={name: form_class(prefix=name) for name, form_class in STATUS_FORMS.items()},
+        forms=forms,
         renewal=services.renewal_check(found),
         renewed_by=services.renewed_by(found),
+        problem=problem,
+        problem_form=action,
         title=f"Credential {found.code}",
     )
 
@@ -146,17 +154,7 @@ def change(code, action):
                 return redirect(url_for("accreditation.credential", code=renewed.code))
             flash(f"Credential {found.code}: {action} recorded.", "success")
             return redirect(url_for("accreditation.credential", code=found.code))
-    return render_template(
-        "accreditation/credential.html",
-        credential=found,
-        events=ledger.events_for(found.code),
-        forms=forms,
-        renewal=services.renewal_check(found),
-        renewed_by=services.renewed_by(found),
-        problem=problem,
-        problem_form=action,
-        title=f"Credential {found.code}",
-    ), 400 if problem or form.errors else 200
+    return _credential_page(found, forms, problem, action), 400 if problem or form.errors else 200
 
 
 def linkedin_url(credential) -> str:

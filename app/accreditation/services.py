@@ -165,7 +165,7 @@ def _issue(
         holder=holder,
         enrolment_id=enrolment.id,
         curriculum_version_id=version.id,
-        approval_id=approval.id if approval else None,
+        approval=approval,
         renews=renews,
         status_index=status.new_index(),
         kid=kid,
@@ -174,9 +174,6 @@ def _issue(
         valid_until=valid_until,
         issued_by_id=getattr(actor, "id", None),
     )
-    if approval is not None:
-        db.session.flush()
-        credential.approval_id = approval.id
     award = credentials.Award(
         base_url=current_app.config["IMSA_BASE_URL"],
         issuer_id=store.did,

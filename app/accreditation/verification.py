@@ -43,10 +43,6 @@ class Verdict(enum.StrEnum):
             "signature_invalid": "Signature invalid",
         }[self.value]
 
-    @property
-    def good(self) -> bool:
-        return self is Verdict.VALID
-
 
 @dataclass(frozen=True)
 class Check:
