@@ -37,6 +37,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_errors(app)
     init_templating(app)
     _register_blueprints(app)
+    _run_every_view_in_a_transaction(app)
 
     from app.cli import register_commands
 
@@ -107,6 +108,14 @@ def _register_blueprints(app: Flask) -> None:
         verify_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def _run_every_view_in_a_transaction(app: Flask) -> None:
+    from app.web import transaction
+
+    for endpoint, view in app.view_functions.items():
+        if endpoint != "static":
+            app.view_functions[endpoint] = transaction(view)
 
 
 def _check_every_view_declares_access(app: Flask) -> None:

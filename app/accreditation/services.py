@@ -35,11 +35,12 @@ from app.cohorts.models import Enrolment, EnrolmentStatus
 from app.curriculum.models import Assignment, CurriculumVersion, Module, VersionStatus
 from app.database import db, utcnow
 from app.learning.models import Submission, SubmissionStatus
+from app.refusal import Refused
 
 RENEWAL_OPENS_DAYS = 180  # a holder may renew in the last six months of validity (or the grace period)
 
 
-class AccreditationError(ValueError):
+class AccreditationError(Refused):
     """A change that cannot be made; the message says why, in words for the person who asked."""
 
 

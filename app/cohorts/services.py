@@ -15,9 +15,10 @@ from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus, 
 from app.curriculum.models import CurriculumVersion
 from app.database import db, utcnow
 from app.organisations.models import Nation, Organisation
+from app.refusal import Refused
 
 
-class CohortError(ValueError):
+class CohortError(Refused):
     """A cohort or enrolment change that cannot be made; the message says why."""
 
 

@@ -23,6 +23,7 @@ from app.database import db, utcnow
 from app.learning.models import Extension, Submission, SubmissionStatus
 from app.learning.services import check_own
 from app.marking.models import Mark, MarkKind
+from app.refusal import Refused
 from app.templating import LONDON
 
 MAX_TEXT_CHARACTERS = 200_000
@@ -30,7 +31,7 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 OVER_LIMIT_ALLOWANCE = 0.10  # the usual academic convention: up to 10% over the word limit
 
 
-class SubmissionRefused(Exception):
+class SubmissionRefused(Refused):
     """The draft or submission cannot be saved as asked; the message says what to do."""
 
 

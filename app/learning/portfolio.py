@@ -18,6 +18,7 @@ from app.curriculum.models import Module, PortfolioRequirement
 from app.database import db, utcnow
 from app.learning.models import EvidenceStatus, PortfolioEntry
 from app.learning.services import check_own
+from app.refusal import Refused
 
 # What must never be in a description: anything that could identify a survivor. Deliberately broad;
 # a false alarm costs a rewording, a miss could cost someone their safety.
@@ -44,12 +45,8 @@ IDENTIFIER_CHECKS = [
 MIN_DESCRIPTION, MAX_DESCRIPTION = 20, 1000
 
 
-class EvidenceRefused(ValueError):
+class EvidenceRefused(Refused):
     """The entry cannot be saved; ``field`` says which form field to fix."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def identifying_details(text: str) -> list[str]:
@@ -82,24 +79,24 @@ def log_entry(
     check_own(enrolment, actor)
     today = today or utcnow().date()
     if kind not in kinds(module):
-        raise EvidenceRefused("kind", "Choose the kind of evidence")
+        raise EvidenceRefused("Choose the kind of evidence", field="kind")
     if occurred_on > today:
-        raise EvidenceRefused("occurred_on", "The date must be today or in the past")
+        raise EvidenceRefused("The date must be today or in the past", field="occurred_on")
     if _counts_hours(module, kind):
         if hours is None or not Decimal("0.25") <= hours <= Decimal("24"):
-            raise EvidenceRefused("hours", "Enter the hours, from 0.25 to 24, for example 1.5")
+            raise EvidenceRefused("Enter the hours, from 0.25 to 24, for example 1.5", field="hours")
     else:
         hours = None
     description = description.strip()
     if not MIN_DESCRIPTION <= len(description) <= MAX_DESCRIPTION:
         raise EvidenceRefused(
-            "description", f"Describe the work in {MIN_DESCRIPTION} to {MAX_DESCRIPTION} characters"
+            f"Describe the work in {MIN_DESCRIPTION} to {MAX_DESCRIPTION} characters", field="description"
         )
     found = identifying_details(description)
     if found:
         raise EvidenceRefused(
-            "description",
             f"Remove anything that could identify someone: this looks like it includes {' and '.join(found)}",
+            field="description",
         )
     entry = PortfolioEntry(
         enrolment=enrolment,
@@ -121,7 +118,7 @@ def review_entry(entry: PortfolioEntry, verified: bool, comment: str, actor) -> 
     comment = comment.strip()
     if not verified and not comment:
         raise EvidenceRefused(
-            "comment", "Say why the entry is being returned, so the trainee can put it right"
+            "Say why the entry is being returned, so the trainee can put it right", field="comment"
         )
     entry.status = EvidenceStatus.VERIFIED if verified else EvidenceStatus.RETURNED
     entry.reviewer_comment = comment or None

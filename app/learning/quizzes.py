@@ -17,9 +17,10 @@ from app.curriculum.models import Feedback, Quiz
 from app.database import db, utcnow
 from app.learning.models import QuizAnswer, QuizAttempt
 from app.learning.services import check_own
+from app.refusal import Refused
 
 
-class QuizRefused(Exception):
+class QuizRefused(Refused):
     """The quiz action is not allowed now; the message says why, in plain words."""
 
 

@@ -27,6 +27,7 @@ from app.database import db, utcnow
 from app.learning.models import Submission, SubmissionStatus
 from app.mail.services import send
 from app.marking.models import Mark, MarkKind
+from app.refusal import Refused
 from app.urls import external_url
 
 S = SubmissionStatus
@@ -34,7 +35,7 @@ LOCK_MINUTES = 30
 RESUBMISSION_DAYS = 28
 
 
-class MarkingRefused(Exception):
+class MarkingRefused(Refused):
     """This move is not possible now; the message says why, in plain words."""
 
 

@@ -5,9 +5,10 @@ from app.auth.access import require_role
 from app.auth.models import Role
 from app.database import db
 from app.organisations.models import Nation, Organisation, OrganisationKind
+from app.refusal import Refused
 
 
-class DuplicateName(ValueError):
+class DuplicateName(Refused):
     pass
 
 
