@@ -23,13 +23,14 @@ setup: runtime-deps $(VENV)/.installed assets
 	$(BIN)/imsa curriculum load --publish
 	$(BIN)/imsa demo
 
-test: system-deps $(VENV)/.installed assets
-	$(BIN)/ruff check .
+test: system-deps $(VENV)/.installed assets lint
 	$(BIN)/pytest
 
+# Style, complexity (ruff's C90), formatting, and the layers contract in pyproject.toml.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check app tests
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed assets
 	$(BIN)/python -m tests.bench

@@ -80,18 +80,17 @@ def _tune_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
-
 def _register_blueprints(app: Flask) -> None:
     from app.accreditation.routes import bp as accreditation_bp
-    from app.auth.routes import bp as auth_bp
-    from app.cohorts.report_routes import bp as reports_bp
-    from app.cohorts.routes import bp as cohorts_bp
-    from app.curriculum.routes import bp as curriculum_bp
-    from app.learning.routes import bp as learning_bp
-    from app.mail.routes import bp as mail_bp
-    from app.marking.routes import bp as marking_bp
-    from app.organisations.routes import bp as organisations_bp
-    from app.site.routes import bp as site_bp
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.cohorts import bp as cohorts_bp
+    from app.curriculum import bp as curriculum_bp
+    from app.learning import bp as learning_bp
+    from app.marking import bp as marking_bp
+    from app.organisations import bp as organisations_bp
+    from app.reports import bp as reports_bp
+    from app.site import bp as site_bp
     from app.verify.routes import bp as verify_bp
 
     for blueprint in (
@@ -103,7 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         organisations_bp,
         curriculum_bp,
-        mail_bp,
+        admin_bp,
         accreditation_bp,
         verify_bp,
     ):

@@ -307,7 +307,7 @@ def cohort_import(cohort, file, dry_run):
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
 def cohort_report(cohort_name, table, fmt):
     """Print a Hub report table (the same figures as the Reports page)."""
-    from app.cohorts import reports
+    from app.reports import hub as reports
     from app.templating import today_in_london
 
     cohort = _find_cohort(cohort_name).public_id if cohort_name else None

@@ -3,7 +3,8 @@
 Every view runs inside ``transaction`` (``create_app`` wraps them all, so none can forget): the session is
 committed when the view returns a response below 400 and rolled back when it raises or answers with an error.
 Routes never commit or roll back themselves. A view that shows a refusal on its own page catches it with
-``refusals()``, which rolls back whatever the failed change had written before the page is drawn.
+``refusals()``, which rolls back everything the request had written before the page is drawn: a refused
+change leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class Outcome:
 
 @contextmanager
 def refusals() -> Iterator[Outcome]:
-    """Catch a ``Refused`` from the block, undo what it wrote, and hand it to the view to show."""
+    """Catch a ``Refused`` from the block, roll back what the request wrote, and hand it to the view."""
     outcome = Outcome()
     try:
         yield outcome

@@ -1,25 +1,18 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import services
-from app.auth.access import public, roles_required, signed_in
+from app.auth import bp, services
+from app.auth.access import public, signed_in
 from app.auth.forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
-    InviteStaffForm,
     NewPasswordForm,
     SignInForm,
 )
-from app.auth.models import Role
-from app.database import db
 from app.extensions import limiter
-from app.organisations.services import all_organisations
-from app.organisations.services import by_public_id as organisation_by_public_id
-
-bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _sign_in_limit() -> str:
@@ -59,7 +52,6 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Enter a correct email address and password")
@@ -98,7 +90,6 @@ def accept_invitation(token: str):
         form.name.data = invitation.user.name
     if form.validate_on_submit():
         user = services.accept_invitation(token, form.name.data, form.password.data)
-        db.session.commit()
         logout_user()
         login_user(user)
         flash("Your account is ready. Welcome to IMSA® training.", "success")
@@ -116,7 +107,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         return render_template("auth/reset_sent.html", email=form.email.data, title="Check your email")
     return render_template("auth/forgot_password.html", form=form, title="Reset your password")
 
@@ -133,7 +123,6 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
-        db.session.commit()
         logout_user()
         flash("Your password has been changed. Sign in with your new password.", "success")
         return redirect(url_for("auth.sign_in"))
@@ -144,29 +133,3 @@ def reset_password(token: str):
 @signed_in
 def account():
     return render_template("auth/account.html", title="Your account")
-
-
-@bp.route("/people")
-@roles_required(Role.HUB_ADMIN)
-def people():
-    return render_template("auth/people.html", users=services.all_people(), title="People")
-
-
-@bp.route("/people/invite", methods=["GET", "POST"])
-@roles_required(Role.HUB_ADMIN)
-def invite_staff():
-    form = InviteStaffForm()
-    form.organisation.choices = [("", "None")] + [(o.public_id, o.name) for o in all_organisations()]
-    if form.validate_on_submit():
-        roles = {Role(value) for value in form.roles.data}
-        organisation = organisation_by_public_id(form.organisation.data) if form.organisation.data else None
-        if Role.ORG_MANAGER in roles and organisation is None:
-            form.organisation.errors = ["Choose the organisation this person manages"]
-        else:
-            user = services.invite(
-                form.email.data, form.name.data, roles, current_user, organisation=organisation
-            )
-            db.session.commit()
-            flash(f"{user.name} has been invited.", "success")
-            return redirect(url_for(".people"))
-    return render_template("auth/invite_staff.html", form=form, title="Invite a member of staff")

@@ -1,27 +1,17 @@
 """Hub admin pages for cohorts, enrolments and people; trainers see their own cohorts."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.cohorts import services
+from app.cohorts import bp, services
 from app.cohorts.forms import CohortForm, InviteTraineeForm
+from app.cohorts.lookups import cohort_or_404
 from app.curriculum.services import published_versions
-from app.database import db
-from app.learning.services import completion_by_enrolment, lesson_totals
 from app.organisations.services import all_organisations
 from app.organisations.services import by_public_id as organisation_by_public_id
-
-bp = Blueprint("cohorts", __name__, url_prefix="/cohorts", template_folder="templates")
-
-
-def _cohort_or_404(public_id: str):
-    cohort = services.by_public_id(public_id)
-    if cohort is None:
-        abort(404)
-    services.check_can_view(cohort, current_user)
-    return cohort
+from app.web import refusals
 
 
 @bp.route("/")
@@ -48,7 +38,7 @@ def new():
     if form.validate_on_submit():
         version = next(v for v in versions if v.content_hash == form.curriculum_version.data)
         chosen = [t for t in services.trainers() if t.public_id in form.trainers.data]
-        try:
+        with refusals() as refused:
             cohort = services.create_cohort(
                 form.name.data,
                 version,
@@ -61,44 +51,20 @@ def new():
                 else None,
                 anonymous_marking=form.anonymous_marking.data,
             )
-        except services.CohortError as problem:
-            db.session.rollback()
-            field = (
-                form.ends_on
-                if "end date" in str(problem)
-                else form.lead_trainer
-                if "lead trainer" in str(problem)
-                else form.name
-            )
-            field.errors = [*field.errors, str(problem)]
+        if refused:
+            refused.onto(form, "name")
         else:
-            db.session.commit()
             flash(f"{cohort.name} has been created.", "success")
-            return redirect(url_for(".detail", public_id=cohort.public_id))
+            return redirect(url_for("reports.cohort", public_id=cohort.public_id))
     return render_template(
         "cohorts/new.html", form=form, has_versions=bool(versions), title="Create a cohort"
-    )
-
-
-@bp.route("/<public_id>")
-@roles_required(Role.HUB_ADMIN, Role.TRAINER)
-def detail(public_id: str):
-    cohort = _cohort_or_404(public_id)
-    enrolments = services.enrolments_in(cohort)
-    return render_template(
-        "cohorts/detail.html",
-        cohort=cohort,
-        enrolments=enrolments,
-        completed=completion_by_enrolment([e.id for e in enrolments]),
-        total=lesson_totals({cohort.curriculum_version_id}).get(cohort.curriculum_version_id, 0),
-        title=cohort.name,
     )
 
 
 @bp.route("/<public_id>/invite", methods=["GET", "POST"])
 @roles_required(Role.HUB_ADMIN)
 def invite(public_id: str):
-    cohort = _cohort_or_404(public_id)
+    cohort = cohort_or_404(public_id)
     form = InviteTraineeForm()
     organisations = all_organisations()
     form.organisation.choices = [("", "Choose an organisation")] + [
@@ -106,20 +72,18 @@ def invite(public_id: str):
     ]
     if form.validate_on_submit():
         organisation = organisation_by_public_id(form.organisation.data)
-        try:
+        with refusals() as refused:
             enrolment = services.invite_trainee(
                 cohort, form.email.data, form.name.data, organisation, current_user
             )
-        except services.CohortError as problem:
-            db.session.rollback()
-            form.email.errors = [*form.email.errors, str(problem)]
+        if refused:
+            refused.onto(form, "email")
         else:
-            db.session.commit()
             flash(
                 f"{enrolment.user.name} is enrolled in {cohort.name} and has been sent an invitation.",
                 "success",
             )
-            return redirect(url_for(".detail", public_id=cohort.public_id))
+            return redirect(url_for("reports.cohort", public_id=cohort.public_id))
     return render_template(
         "cohorts/invite.html",
         form=form,
@@ -127,7 +91,3 @@ def invite(public_id: str):
         has_organisations=bool(organisations),
         title=f"Invite a trainee to {cohort.name}",
     )
-
-
-# The set-up and progress pages register their views on this blueprint.
-from app.cohorts import progress_routes  # noqa: E402, F401

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.audit.services import record
+from app.auth import policy
 from app.auth import services as auth
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Role, User
@@ -35,15 +36,17 @@ def create_cohort(
     require_role(actor, Role.HUB_ADMIN)
     name = name.strip()
     if not version.is_published:
-        raise CohortError("A cohort can only follow a published curriculum version")
+        raise CohortError(
+            "A cohort can only follow a published curriculum version", field="curriculum_version"
+        )
     if ends_on <= starts_on:
-        raise CohortError("The end date must be after the start date")
+        raise CohortError("The end date must be after the start date", field="ends_on")
     if db.session.scalar(db.select(Cohort).where(sa.func.lower(Cohort.name) == name.lower())):
-        raise CohortError(f"A cohort called {name} already exists")
+        raise CohortError(f"A cohort called {name} already exists", field="name")
     if any(not t.has_role(Role.TRAINER) for t in trainers):
-        raise CohortError("Only people with the trainer role can train a cohort")
+        raise CohortError("Only people with the trainer role can train a cohort", field="trainers")
     if lead_trainer is not None and lead_trainer not in trainers:
-        raise CohortError("The lead trainer must be one of the cohort's trainers")
+        raise CohortError("The lead trainer must be one of the cohort's trainers", field="lead_trainer")
     cohort = Cohort(
         name=name,
         curriculum_version=version,
@@ -91,7 +94,7 @@ def enrol(
         db.select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
     )
     if existing is not None:
-        raise CohortError(f"{user.email} is already enrolled in {cohort.name}")
+        raise CohortError(f"{user.email} is already enrolled in {cohort.name}", field="email")
     auth.grant_roles(user, {Role.TRAINEE})
     enrolment = Enrolment(
         cohort=cohort,
@@ -126,7 +129,9 @@ def invite_trainee(
     if user is not None and db.session.scalar(
         db.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
     ):
-        raise CohortError(f"{auth.normalise_email(email)} is already enrolled in {cohort.name}")
+        raise CohortError(
+            f"{auth.normalise_email(email)} is already enrolled in {cohort.name}", field="email"
+        )
     user = auth.invite(email, name, {Role.TRAINEE}, actor, organisation=organisation)
     return enrol(cohort, user, organisation, actor, nation=nation)
 
@@ -199,13 +204,13 @@ def by_public_id(public_id: str) -> Cohort | None:
 def cohorts_for(user: User) -> list[Cohort]:
     """Every cohort for a Hub admin; a trainer's own cohorts otherwise."""
     query = db.select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.name)
-    if not user.has_role(Role.HUB_ADMIN):
+    if not policy.is_hub_admin(user):
         query = query.where(Cohort.trainers.any(User.id == user.id))
     return list(db.session.scalars(query))
 
 
 def check_can_view(cohort: Cohort, user: User) -> None:
-    if not (user.has_role(Role.HUB_ADMIN) or user in cohort.trainers):
+    if not policy.is_cohort_staff(user, cohort):
         raise PermissionDenied("only this cohort's trainers and Hub admins can see it")
 
 
@@ -262,11 +267,20 @@ STATUS_MOVES = {
 }
 
 
+TRANSFERABLE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.DEFERRED)
+
+
+def enrolment_moves(enrolment: Enrolment) -> list[str]:
+    """The status changes this enrolment's state allows now (``transfer`` among them): pages offer these."""
+    moves = [move for move, (allowed, _) in STATUS_MOVES.items() if enrolment.status in allowed]
+    return [*moves, "transfer"] if enrolment.status in TRANSFERABLE else moves
+
+
 def change_status(enrolment: Enrolment, move: str, reason: str, actor) -> Enrolment:
     """Withdraw, defer or resume an enrolment. The trainee's work stays with the enrolment."""
     require_role(actor, Role.HUB_ADMIN)
     if move not in STATUS_MOVES:
-        raise CohortError("Choose what to do")
+        raise CohortError("Choose what to do", field="move")
     allowed, new_status = STATUS_MOVES[move]
     if enrolment.status not in allowed:
         raise CohortError(
@@ -274,7 +288,7 @@ def change_status(enrolment: Enrolment, move: str, reason: str, actor) -> Enrolm
         )
     reason = reason.strip()
     if not reason:
-        raise CohortError("Give a reason (it is kept in the trainee's history)")
+        raise CohortError("Give a reason (it is kept in the trainee's history)", field="reason")
     previous = enrolment.status
     enrolment.status, enrolment.status_changed_at = new_status, utcnow()
     record(
@@ -292,19 +306,19 @@ def transfer(enrolment: Enrolment, target: Cohort, reason: str, actor) -> Enrolm
     under it (attempts, submissions, marks and portfolio belong to the cohort's curriculum version); a new
     enrolment in ``target`` links back to it. Returns the new enrolment."""
     require_role(actor, Role.HUB_ADMIN)
-    if enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.DEFERRED):
+    if enrolment.status not in TRANSFERABLE:
         raise CohortError(f"This enrolment is {enrolment.status.label.lower()}, so it cannot be transferred")
     if target.id == enrolment.cohort_id:
-        raise CohortError("Choose a different cohort")
+        raise CohortError("Choose a different cohort", field="cohort")
     reason = reason.strip()
     if not reason:
-        raise CohortError("Give a reason (it is kept in the trainee's history)")
+        raise CohortError("Give a reason (it is kept in the trainee's history)", field="reason")
     if db.session.scalar(
         db.select(Enrolment.id).where(
             Enrolment.cohort_id == target.id, Enrolment.user_id == enrolment.user_id
         )
     ):
-        raise CohortError(f"{enrolment.user.name} already has a place in {target.name}")
+        raise CohortError(f"{enrolment.user.name} already has a place in {target.name}", field="cohort")
     previous = enrolment.status
     enrolment.status, enrolment.status_changed_at = EnrolmentStatus.TRANSFERRED, utcnow()
     new = enrol(
@@ -329,15 +343,15 @@ def transfer(enrolment: Enrolment, target: Cohort, reason: str, actor) -> Enrolm
 
 def add_contact_note(enrolment: Enrolment, contacted_on: date, agreed: str, actor) -> ContactNote:
     """A trainer records contact with a trainee: who (the actor), when, and what was agreed."""
-    if not (actor is None or actor.has_role(Role.HUB_ADMIN) or actor in enrolment.cohort.trainers):
+    if not policy.is_cohort_staff(actor, enrolment.cohort):
         raise PermissionDenied("only this cohort's trainers and Hub admins record contact")
     agreed = agreed.strip()
     if not agreed:
-        raise CohortError("Say what was agreed")
+        raise CohortError("Say what was agreed", field="agreed")
     if len(agreed) > 2000:
-        raise CohortError("Keep the note to 2,000 characters")
+        raise CohortError("Keep the note to 2,000 characters", field="agreed")
     if contacted_on > utcnow().date() + timedelta(days=1):
-        raise CohortError("The date of contact must be today or in the past")
+        raise CohortError("The date of contact must be today or in the past", field="contacted_on")
     note = ContactNote(
         enrolment_id=enrolment.id,
         author_id=getattr(actor, "id", None),
@@ -355,10 +369,4 @@ def enrolment_by_public_id(public_id: str) -> Enrolment | None:
 
 def can_see_enrolment(enrolment: Enrolment, user: User) -> bool:
     """Hub admins; the cohort's trainers; managers of the trainee's host organisation."""
-    if user.has_role(Role.HUB_ADMIN) or user in enrolment.cohort.trainers:
-        return True
-    return (
-        user.has_role(Role.ORG_MANAGER)
-        and user.organisation_id is not None
-        and user.organisation_id == enrolment.organisation_id
-    )
+    return policy.may_see_record(user, enrolment)

@@ -1,14 +1,11 @@
 """Hub admin pages for curriculum versions (loading is done with `imsa curriculum load`)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.curriculum import services
-from app.database import db
-
-bp = Blueprint("curriculum", __name__, url_prefix="/curriculum", template_folder="templates")
+from app.curriculum import bp, services
 
 
 @bp.route("/")
@@ -36,6 +33,5 @@ def publish(content_hash: str):
     if version is None or version.content_hash != content_hash:
         abort(404)
     services.publish(version, current_user)
-    db.session.commit()
     flash(f"Curriculum {version.label} is published and can no longer change.", "success")
     return redirect(url_for(".index"))

@@ -14,15 +14,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.audit.services import record
+from app.auth import policy
 from app.auth.access import PermissionDenied
-from app.auth.models import Role
 from app.cohorts.models import Enrolment
 from app.cohorts.services import module_dates
 from app.curriculum.models import Assignment
 from app.database import db, utcnow
 from app.learning.models import Extension, Submission, SubmissionStatus
 from app.learning.services import check_own
-from app.marking.models import Mark, MarkKind
 from app.refusal import Refused
 from app.templating import LONDON
 
@@ -159,12 +158,14 @@ def attach(submission: Submission, filename: str, data: bytes, actor) -> Submiss
     check_own(submission.enrolment, actor)
     _check_open(submission)
     if not data:
-        raise SubmissionRefused("The selected file is empty.")
+        raise SubmissionRefused("The selected file is empty.", field="attachment")
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise SubmissionRefused(f"The file must be smaller than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
+        raise SubmissionRefused(
+            f"The file must be smaller than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.", field="attachment"
+        )
     kind = _attachment_type(data)
     if kind is None:
-        raise SubmissionRefused("The file must be a PDF or a Word document (.docx).")
+        raise SubmissionRefused("The file must be a PDF or a Word document (.docx).", field="attachment")
     digest = hashlib.sha256(data).hexdigest()
     (upload_folder() / digest).write_bytes(data)  # named by content: the same file is stored once
     name = re.sub(r"[^\w .()-]", "_", Path(filename or f"attachment.{kind}").name)[:200]
@@ -194,7 +195,9 @@ def submit(
     save_draft(submission, text, revision, actor, now)
     assignment = submission.assignment
     if not submission.text.strip() and not submission.attachment_sha256:
-        raise SubmissionRefused("Write your work in the box, or attach it as a file, before submitting.")
+        raise SubmissionRefused(
+            "Write your work in the box, or attach it as a file, before submitting.", field="text"
+        )
     limit = assignment.word_limit
     if submission.word_count > limit * (1 + OVER_LIMIT_ALLOWANCE):
         raise SubmissionRefused(
@@ -202,7 +205,9 @@ def submit(
             f"10% over ({int(limit * (1 + OVER_LIMIT_ALLOWANCE)):,}). Shorten it, then submit."
         )
     if assignment.anonymisation_declaration and not declaration:
-        raise SubmissionRefused("Confirm that no survivor or other person can be identified from your work.")
+        raise SubmissionRefused(
+            "Confirm that no survivor or other person can be identified from your work.", field="declaration"
+        )
     due = due_on(submission.enrolment, assignment)
     submission.anonymisation_confirmed = declaration
     submission.status = SubmissionStatus.SUBMITTED
@@ -226,12 +231,12 @@ def grant_extension(
     enrolment: Enrolment, assignment: Assignment, new_due: date, reason: str, actor
 ) -> Extension:
     """A later due date for this trainee only, by one of the cohort's trainers or a Hub admin."""
-    if not (actor.has_role(Role.HUB_ADMIN) or actor in enrolment.cohort.trainers):
+    if not policy.is_cohort_staff(actor, enrolment.cohort):
         raise PermissionDenied("only this cohort's trainers and Hub admins can grant extensions")
     if not reason.strip():
-        raise SubmissionRefused("Give a reason for the extension.")
+        raise SubmissionRefused("Give a reason for the extension.", field="reason")
     if new_due <= due_on(enrolment, assignment):
-        raise SubmissionRefused("The new due date must be after the current one.")
+        raise SubmissionRefused("The new due date must be after the current one.", field="due_on")
     extension = Extension(
         enrolment_id=enrolment.id,
         assignment_id=assignment.id,
@@ -249,13 +254,3 @@ def grant_extension(
         reason=reason.strip(),
     )
     return extension
-
-
-def released_result(submission: Submission):
-    """The mark that decided a released result (agreed, else first), or None before release."""
-    if submission.released_at is None:
-        return None
-    marks = {
-        m.kind: m for m in db.session.scalars(sa.select(Mark).where(Mark.submission_id == submission.id))
-    }
-    return marks.get(MarkKind.AGREED) or marks.get(MarkKind.FIRST)

@@ -11,8 +11,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.audit.services import record
+from app.auth import policy
 from app.auth.access import PermissionDenied
-from app.auth.models import Role
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Module, PortfolioRequirement
 from app.database import db, utcnow
@@ -113,7 +113,7 @@ def log_entry(
 
 def review_entry(entry: PortfolioEntry, verified: bool, comment: str, actor) -> PortfolioEntry:
     """A trainer verifies an entry, or returns it to the trainee with a comment saying why."""
-    if not (actor.has_role(Role.HUB_ADMIN) or actor in entry.enrolment.cohort.trainers):
+    if not policy.is_cohort_staff(actor, entry.enrolment.cohort):
         raise PermissionDenied("only this cohort's trainers and Hub admins review portfolio evidence")
     comment = comment.strip()
     if not verified and not comment:

@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.database import db
-from app.learning import portfolio
+from app.learning import bp, portfolio
 from app.learning.forms import EvidenceForm, kind_label
-from app.learning.routes import bp, enrolment_and_module
+from app.learning.lookups import enrolment_and_module
+from app.web import refusals
 
 
 @bp.route("/<module_slug>/portfolio", methods=["GET", "POST"])
@@ -27,7 +27,7 @@ def portfolio_page(module_slug: str):
         except InvalidOperation:
             form.hours.errors = ["Enter the hours as a number, for example 1.5"]
         else:
-            try:
+            with refusals() as refused:
                 portfolio.log_entry(
                     enrolment,
                     module,
@@ -37,11 +37,9 @@ def portfolio_page(module_slug: str):
                     form.description.data,
                     current_user,
                 )
-            except portfolio.EvidenceRefused as refusal:
-                db.session.rollback()
-                form[refusal.field].errors = [*form[refusal.field].errors, str(refusal)]
+            if refused:
+                refused.onto(form)
             else:
-                db.session.commit()
                 flash(
                     "Your evidence has been logged and is waiting for your trainer to review it.", "success"
                 )

@@ -6,30 +6,17 @@ from flask_login import current_user
 from app.assessments.question_types import REGISTRY, InvalidAnswer
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.database import db, utcnow
-from app.learning import quizzes
-from app.learning.routes import bp, enrolment_and_module
-
-
-def _quiz_or_404(module):
-    if module.quiz is None:
-        abort(404)
-    return module.quiz
-
-
-def _attempt_or_404(enrolment, public_id):
-    attempt = quizzes.attempt_for(enrolment, public_id)
-    if attempt is None:
-        abort(404)
-    return attempt
+from app.database import utcnow
+from app.learning import bp, quizzes
+from app.learning.lookups import attempt_or_404, enrolment_and_module, quiz_or_404
+from app.web import refusals
 
 
 @bp.route("/<module_slug>/quiz")
 @roles_required(Role.TRAINEE)
 def quiz(module_slug: str):
     enrolment, module = enrolment_and_module(module_slug)
-    state = quizzes.state(enrolment, _quiz_or_404(module))
-    db.session.commit()  # an attempt that timed out while away is marked now
+    state = quizzes.state(enrolment, quiz_or_404(module))  # marks an attempt that timed out while away
     return render_template(
         "learning/quiz.html", module=module, quiz=module.quiz, state=state, title=module.quiz.title
     )
@@ -39,13 +26,11 @@ def quiz(module_slug: str):
 @roles_required(Role.TRAINEE)
 def start_quiz(module_slug: str):
     enrolment, module = enrolment_and_module(module_slug)
-    try:
-        attempt = quizzes.start_attempt(enrolment, _quiz_or_404(module), current_user)
-    except quizzes.QuizRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "info")
+    with refusals() as refused:
+        attempt = quizzes.start_attempt(enrolment, quiz_or_404(module), current_user)
+    if refused:
+        refused.flash()
         return redirect(url_for(".quiz", module_slug=module.slug))
-    db.session.commit()
     return redirect(url_for(".question", module_slug=module.slug, attempt_id=attempt.public_id, number=1))
 
 
@@ -59,11 +44,10 @@ def _finished(module, attempt, message=None):
 @roles_required(Role.TRAINEE)
 def question(module_slug: str, attempt_id: str, number: int):
     enrolment, module = enrolment_and_module(module_slug)
-    attempt = _attempt_or_404(enrolment, attempt_id)
+    attempt = attempt_or_404(enrolment, attempt_id)
     if not 1 <= number <= len(attempt.layout):
         abort(404)
     if quizzes.expire_if_due(attempt, utcnow()):
-        db.session.commit()
         return _finished(
             module, attempt, "Your time ran out, so the attempt was marked with the answers saved in time."
         )
@@ -74,23 +58,21 @@ def question(module_slug: str, attempt_id: str, number: int):
     error = None
     saved = quizzes.saved_answers(attempt).get(item["key"])
     if request.method == "POST":
-        try:
+        with refusals() as refused:
             quizzes.save_answer(
                 attempt, number, request.form.get("question_key", ""), request.form, current_user
             )
-        except quizzes.QuizRefused as refusal:
-            db.session.commit()  # keeps the marking of a timed-out attempt
-            if attempt.submitted_at is not None:
-                return _finished(module, attempt, str(refusal))
-            flash(str(refusal), "info")
+        if isinstance(refused.refused, InvalidAnswer):
+            error = refused.message
+        elif refused:
+            # Time ran out (the rollback undid its marking: mark it again here) or it was finished elsewhere.
+            if quizzes.expire_if_due(attempt, utcnow()) or attempt.submitted_at is not None:
+                return _finished(module, attempt, refused.message)
+            refused.flash()
             return redirect(
                 url_for(".question", module_slug=module.slug, attempt_id=attempt.public_id, number=number)
             )
-        except InvalidAnswer as invalid:
-            db.session.rollback()
-            error = str(invalid)
         else:
-            db.session.commit()
             if number < len(attempt.layout) and request.form.get("then") != "check":
                 return redirect(
                     url_for(
@@ -116,17 +98,12 @@ def question(module_slug: str, attempt_id: str, number: int):
 @roles_required(Role.TRAINEE)
 def quiz_check(module_slug: str, attempt_id: str):
     enrolment, module = enrolment_and_module(module_slug)
-    attempt = _attempt_or_404(enrolment, attempt_id)
+    attempt = attempt_or_404(enrolment, attempt_id)
     if request.method == "POST":
-        try:
+        with refusals() as refused:
             quizzes.submit(attempt, current_user)
-        except quizzes.QuizRefused as refusal:
-            db.session.commit()
-            return _finished(module, attempt, str(refusal))
-        db.session.commit()
-        return _finished(module, attempt)
-    if quizzes.expire_if_due(attempt, utcnow()):
-        db.session.commit()
+        return _finished(module, attempt, refused.message)
+    quizzes.expire_if_due(attempt, utcnow())
     if attempt.submitted_at is not None:
         return _finished(module, attempt)
     answered = quizzes.saved_answers(attempt)
@@ -144,7 +121,7 @@ def quiz_check(module_slug: str, attempt_id: str):
 @roles_required(Role.TRAINEE)
 def quiz_review(module_slug: str, attempt_id: str):
     enrolment, module = enrolment_and_module(module_slug)
-    attempt = _attempt_or_404(enrolment, attempt_id)
+    attempt = attempt_or_404(enrolment, attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for(".quiz_check", module_slug=module.slug, attempt_id=attempt.public_id))
     state = quizzes.state(enrolment, attempt.quiz)

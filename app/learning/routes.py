@@ -1,25 +1,14 @@
 """The trainee's pages: their modules, module pages and lessons."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts.services import current_enrolment
-from app.database import db
-from app.learning import services
+from app.learning import bp, services
+from app.learning.lookups import enrolment_and_module
 from app.learning.outcomes import outcomes
-
-bp = Blueprint("learning", __name__, url_prefix="/learn", template_folder="templates")
-
-
-def enrolment_and_module(module_slug: str):
-    """The signed-in trainee's current enrolment and the module of its curriculum, or 404."""
-    enrolment = current_enrolment(current_user)
-    module = services.module_in(enrolment, module_slug) if enrolment else None
-    if module is None:
-        abort(404)
-    return enrolment, module
 
 
 @bp.route("/")
@@ -62,7 +51,6 @@ def lesson(module_slug: str, lesson_slug: str):
         abort(404)
     lesson = lessons[index]
     progress = services.open_lesson(enrolment, lesson, current_user)
-    db.session.commit()
     return render_template(
         "learning/lesson.html",
         module=module,
@@ -84,7 +72,6 @@ def complete(module_slug: str, lesson_slug: str):
         abort(404)
     completed = request.form.get("completed", "yes") == "yes"
     services.set_completed(enrolment, lesson, completed, current_user)
-    db.session.commit()
     if not completed:
         flash(f"“{lesson.title}” is marked as not complete.", "success")
         return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=lesson.slug))
@@ -93,7 +80,3 @@ def complete(module_slug: str, lesson_slug: str):
     if following:
         return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=following.slug))
     return redirect(url_for(".module", module_slug=module.slug))
-
-
-# The assessment pages register their views on this blueprint.
-from app.learning import assignment_routes, portfolio_routes, quiz_routes  # noqa: E402, F401

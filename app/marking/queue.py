@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy.orm import joinedload
 
 from app.assessments.rubric import BANDS, DEFAULT_MODERATION
+from app.auth import policy
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.csv_export import to_csv
@@ -18,7 +19,7 @@ from app.curriculum.models import Assignment, Module
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
 from app.marking.models import Mark, MarkKind
-from app.marking.workflow import is_hub_admin, working_days_after
+from app.marking.workflow import working_days_after
 
 S = SubmissionStatus
 TURNAROUND_WORKING_DAYS = 15
@@ -48,7 +49,7 @@ def _with_context(query):
 def queue(user: User, cohort: str | None = None, module: str | None = None, status: str | None = None):
     """The user's marking: pieces allocated to them to mark or second-mark (every piece, for a Hub admin)."""
     query = db.select(Submission).join(Enrolment, Enrolment.id == Submission.enrolment_id)
-    if is_hub_admin(user):
+    if policy.is_hub_admin(user):
         query = query.where(Submission.status.in_(IN_MARKING))
     else:
         query = query.where(

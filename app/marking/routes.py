@@ -1,48 +1,28 @@
 """The trainer's side: the marking queue, marking against the rubric, moderation, release and reports;
 reviewing portfolio evidence; extensions."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from app.auth import policy
 from app.auth.access import PermissionDenied, roles_required
 from app.auth.models import Role
-from app.cohorts import services as cohorts
 from app.cohorts.services import cohorts_for, enrolments_in
 from app.database import db
 from app.learning import assignments, portfolio
 from app.learning.forms import kind_label
 from app.learning.models import Submission, SubmissionStatus
+from app.marking import bp, workflow
 from app.marking import queue as marking_queue
-from app.marking import workflow
 from app.marking.forms import ExtensionForm
+from app.marking.lookups import assessment_or_404, piece_or_404
 from app.marking.models import MarkKind
+from app.web import refusals
 
-bp = Blueprint("marking", __name__, url_prefix="/marking", template_folder="templates")
 STAFF = (Role.TRAINER, Role.HUB_ADMIN)
 
 
-def _piece_or_404(public_id: str) -> Submission:
-    piece = db.session.scalar(db.select(Submission).where(Submission.public_id == public_id))
-    if piece is None or piece.status is SubmissionStatus.DRAFT:
-        abort(404)
-    cohorts.check_can_view(piece.enrolment.cohort, current_user)
-    return piece
-
-
-def _assessment_or_404(cohort_id: str, module_slug: str):
-    cohort = cohorts.by_public_id(cohort_id)
-    if cohort is None:
-        abort(404)
-    cohorts.check_can_view(cohort, current_user)
-    module = next(
-        (m for m in cohort.curriculum_version.modules if m.slug == module_slug and m.assignment), None
-    )
-    if module is None:
-        abort(404)
-    return cohort, module.assignment
-
-
-@bp.route("/")
+@bp.route("/marking/")
 @roles_required(*STAFF)
 def index():
     args = request.args
@@ -72,22 +52,8 @@ def _criteria_from(form) -> dict[str, workflow.CriterionInput]:
     return result
 
 
-def _role_for(piece: Submission) -> MarkKind | None:
-    """Which mark the signed-in person gives this piece now, if any."""
-    if piece.marker_id == current_user.id and piece.status is SubmissionStatus.IN_MARKING:
-        return MarkKind.FIRST
-    if piece.status is SubmissionStatus.IN_MODERATION:
-        if workflow.needs_agreement(piece) and (
-            piece.moderator_id == current_user.id or workflow.is_hub_admin(current_user)
-        ):
-            return MarkKind.AGREED
-        if piece.moderator_id == current_user.id:
-            return MarkKind.SECOND
-    return None
-
-
 def _mark_page(piece: Submission, error: str | None = None, typed=None):
-    kind = _role_for(piece)
+    kind = workflow.mark_to_give(piece, current_user)
     marks = workflow.marks_of(piece)
     # Blind second marking: the second marker never sees the first mark (nor anyone's, until agreement).
     visible = {} if kind is MarkKind.SECOND else marks
@@ -105,20 +71,21 @@ def _mark_page(piece: Submission, error: str | None = None, typed=None):
         error=error,
         typed=typed,
         trainers=piece.enrolment.cohort.trainers,
+        moves=workflow.allowed_moves(piece, current_user),
         title=f"Candidate {piece.enrolment.candidate_number}" if anonymous else piece.enrolment.user.name,
     )
 
 
-@bp.route("/pieces/<piece_id>", methods=["GET", "POST"])
+@bp.route("/marking/pieces/<piece_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def piece(piece_id: str):
-    piece = _piece_or_404(piece_id)
+    piece = piece_or_404(piece_id)
     if request.method == "GET":
         return _mark_page(piece)
-    kind = _role_for(piece)
+    kind = workflow.mark_to_give(piece, current_user)
     if kind is None:
         raise PermissionDenied("this piece is not yours to mark now")
-    try:
+    with refusals() as refused:
         workflow.save_mark(
             piece,
             kind,
@@ -135,10 +102,8 @@ def piece(piece_id: str):
                 MarkKind.SECOND: workflow.complete_second_mark,
                 MarkKind.AGREED: workflow.complete_agreed_mark,
             }[kind](piece, current_user)
-    except workflow.MarkingRefused as refusal:
-        db.session.rollback()
-        return _mark_page(piece, error=str(refusal), typed=request.form)
-    db.session.commit()
+    if refused:
+        return _mark_page(piece, error=refused.message, typed=request.form)
     flash(
         "Your marking has been saved." if request.form.get("action") != "finish" else "Marking finished.",
         "success",
@@ -148,44 +113,38 @@ def piece(piece_id: str):
     return redirect(url_for(".piece", piece_id=piece.public_id))
 
 
-@bp.route("/pieces/<piece_id>/start", methods=["POST"])
+@bp.route("/marking/pieces/<piece_id>/start", methods=["POST"])
 @roles_required(*STAFF)
 def start(piece_id: str):
-    piece = _piece_or_404(piece_id)
-    try:
+    piece = piece_or_404(piece_id)
+    with refusals() as refused:
         workflow.start_marking(piece, current_user)
-    except workflow.MarkingRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "info")
-    else:
-        db.session.commit()
+    refused.flash()
     return redirect(url_for(".piece", piece_id=piece.public_id))
 
 
-@bp.route("/pieces/<piece_id>/allocate", methods=["POST"])
+@bp.route("/marking/pieces/<piece_id>/allocate", methods=["POST"])
 @roles_required(Role.HUB_ADMIN)
 def allocate(piece_id: str):
-    piece = _piece_or_404(piece_id)
+    piece = piece_or_404(piece_id)
     marker = next(
         (t for t in piece.enrolment.cohort.trainers if t.public_id == request.form.get("marker")), None
     )
-    try:
+    with refusals() as refused:
         if marker is None:
-            raise workflow.MarkingRefused("Choose a trainer of this cohort.")
+            raise workflow.MarkingRefused("Choose a trainer of this cohort.", field="marker")
         workflow.allocate(piece, marker, current_user)
-    except workflow.MarkingRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "info")
+    if refused:
+        refused.flash()
     else:
-        db.session.commit()
         flash(f"Allocated to {marker.name}.", "success")
     return redirect(request.form.get("back") or url_for(".index"))
 
 
-@bp.route("/pieces/<piece_id>/attachment")
+@bp.route("/marking/pieces/<piece_id>/attachment")
 @roles_required(*STAFF)
 def piece_attachment(piece_id: str):
-    piece = _piece_or_404(piece_id)
+    piece = piece_or_404(piece_id)
     path = assignments.attachment_path(piece)
     if path is None or not path.exists():
         abort(404)
@@ -195,14 +154,14 @@ def piece_attachment(piece_id: str):
     )
 
 
-@bp.route("/assessments/<cohort_id>/<module_slug>", methods=["GET", "POST"])
+@bp.route("/marking/assessments/<cohort_id>/<module_slug>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def assessment(cohort_id: str, module_slug: str):
     """One assessment of one cohort: allocation, moderation, release."""
-    cohort, work = _assessment_or_404(cohort_id, module_slug)
+    cohort, work = assessment_or_404(cohort_id, module_slug)
     if request.method == "POST":
         action = request.form.get("action")
-        try:
+        with refusals() as refused:
             if action == "allocate":
                 done = workflow.allocate_round_robin(
                     workflow.pieces_in(work, cohort), cohort.trainers, current_user
@@ -217,11 +176,9 @@ def assessment(cohort_id: str, module_slug: str):
                 message = f"{count} result{'s' if count != 1 else ''} released; trainees have been told."
             else:
                 abort(400)
-        except workflow.MarkingRefused as refusal:
-            db.session.rollback()
-            flash(str(refusal), "info")
+        if refused:
+            refused.flash()
         else:
-            db.session.commit()
             flash(message, "success")
         return redirect(url_for(".assessment", cohort_id=cohort.public_id, module_slug=module_slug))
     pieces = workflow.pieces_in(work, cohort)
@@ -231,15 +188,16 @@ def assessment(cohort_id: str, module_slug: str):
         assignment=work,
         pieces=pieces,
         ready=[p for p in pieces if p.status is SubmissionStatus.READY_FOR_RELEASE],
-        can_lead=workflow.is_lead(current_user, cohort),
+        can_lead=policy.is_cohort_lead(current_user, cohort),
+        can_allocate=policy.is_hub_admin(current_user),
         title=f"{work.title}: {cohort.name}",
     )
 
 
-@bp.route("/assessments/<cohort_id>/<module_slug>/report")
+@bp.route("/marking/assessments/<cohort_id>/<module_slug>/report")
 @roles_required(*STAFF)
 def report(cohort_id: str, module_slug: str):
-    cohort, work = _assessment_or_404(cohort_id, module_slug)
+    cohort, work = assessment_or_404(cohort_id, module_slug)
     data = marking_queue.report(work, cohort)
     if request.args.get("format") == "csv":
         return Response(
@@ -258,7 +216,7 @@ def report(cohort_id: str, module_slug: str):
     )
 
 
-@bp.route("/portfolio")
+@bp.route("/marking/portfolio")
 @roles_required(*STAFF)
 def portfolio_queue():
     cohort_ids = [c.id for c in cohorts_for(current_user)]
@@ -270,21 +228,19 @@ def portfolio_queue():
     )
 
 
-@bp.route("/portfolio/<entry_id>", methods=["POST"])
+@bp.route("/marking/portfolio/<entry_id>", methods=["POST"])
 @roles_required(*STAFF)
 def review_evidence(entry_id: str):
     entry = portfolio.entry_by_public_id(entry_id)
     if entry is None:
         abort(404)
-    try:
+    with refusals() as refused:
         portfolio.review_entry(
             entry, request.form.get("decision") == "verify", request.form.get("comment", ""), current_user
         )
-    except portfolio.EvidenceRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "info")
+    if refused:
+        refused.flash()
         return redirect(url_for(".portfolio_queue"))
-    db.session.commit()
     flash(
         "The evidence has been " + ("verified." if entry.status.value == "verified" else "returned."),
         "success",
@@ -292,7 +248,7 @@ def review_evidence(entry_id: str):
     return redirect(url_for(".portfolio_queue"))
 
 
-@bp.route("/extensions/new", methods=["GET", "POST"])
+@bp.route("/marking/extensions/new", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def grant_extension():
     form = ExtensionForm()
@@ -316,15 +272,13 @@ def grant_extension():
         if cohort.id != enrolment.cohort_id:
             form.assignment.errors = ["Choose an assignment from the trainee's own cohort"]
         else:
-            try:
+            with refusals() as refused:
                 assignments.grant_extension(
                     enrolment, assignment, form.due_on.data, form.reason.data, current_user
                 )
-            except assignments.SubmissionRefused as refusal:
-                db.session.rollback()
-                form.due_on.errors = [str(refusal)]
+            if refused:
+                refused.onto(form, "due_on")
             else:
-                db.session.commit()
                 flash(f"{enrolment.user.name} now has until {form.due_on.data:%-d %B %Y}.", "success")
-                return redirect(url_for("cohorts.detail", public_id=enrolment.cohort.public_id))
+                return redirect(url_for("reports.cohort", public_id=enrolment.cohort.public_id))
     return render_template("marking/extension.html", form=form, title="Grant an extension")

@@ -18,8 +18,9 @@ from flask import render_template
 
 from app.assessments.rubric import BANDS, DEFAULT_MODERATION, band_for, outcome
 from app.audit.services import record
+from app.auth import policy
 from app.auth.access import PermissionDenied
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.curriculum.models import Assignment
 from app.curriculum.rendering import render_markdown
@@ -42,14 +43,6 @@ class MarkingRefused(Refused):
 # --- who is who
 
 
-def is_hub_admin(actor: User) -> bool:
-    return actor.has_role(Role.HUB_ADMIN)
-
-
-def is_lead(actor: User, cohort: Cohort) -> bool:
-    return is_hub_admin(actor) or (cohort.lead_trainer_id is not None and cohort.lead_trainer_id == actor.id)
-
-
 def _cohort(submission: Submission) -> Cohort:
     return submission.enrolment.cohort
 
@@ -66,6 +59,38 @@ def _state(submission: Submission, *allowed: SubmissionStatus, doing: str) -> No
 
 def _mark(submission: Submission, kind: MarkKind) -> Mark | None:
     return db.session.scalar(db.select(Mark).where(Mark.submission_id == submission.id, Mark.kind == kind))
+
+
+# --- what each person may do with a piece now
+
+
+MARK_MOVES = {"first_mark": MarkKind.FIRST, "second_mark": MarkKind.SECOND, "agreed_mark": MarkKind.AGREED}
+
+
+def allowed_moves(submission: Submission, actor: User) -> frozenset[str]:
+    """The moves ``actor`` may make on this piece now; the marking page offers exactly these. Each move's
+    function checks the same again, so a stale page cannot do more than this allows."""
+    if policy.acts_as_server(actor):
+        return frozenset()  # the command line marks nothing
+    status, admin = submission.status, policy.is_hub_admin(actor)
+    moves = set()
+    if admin and status in (S.SUBMITTED, S.IN_MARKING):
+        moves.add("allocate")
+    if submission.marker_id == actor.id:
+        moves.add({S.SUBMITTED: "start", S.IN_MARKING: "first_mark"}.get(status, ""))
+    if status is S.IN_MODERATION:
+        if needs_agreement(submission) and (submission.moderator_id == actor.id or admin):
+            moves.add("agreed_mark")
+        elif submission.moderator_id == actor.id:
+            moves.add("second_mark")
+    moves.discard("")
+    return frozenset(moves)
+
+
+def mark_to_give(submission: Submission, actor: User) -> MarkKind | None:
+    """Which mark ``actor`` gives this piece now, if any."""
+    moves = allowed_moves(submission, actor)
+    return next((kind for move, kind in MARK_MOVES.items() if move in moves), None)
 
 
 # --- locks: one person works on a piece at a time; a lock expires on its own
@@ -92,7 +117,7 @@ def _drop_lock(submission: Submission) -> None:
 
 
 def allocate(submission: Submission, marker: User, actor: User) -> Submission:
-    _need(is_hub_admin(actor), "only Hub admins allocate markers")
+    _need(policy.is_hub_admin(actor), "only Hub admins allocate markers")
     _state(submission, S.SUBMITTED, S.IN_MARKING, doing="allocate a marker")
     if marker not in _cohort(submission).trainers:
         raise MarkingRefused(f"{marker.name} is not a trainer of this cohort.")
@@ -106,7 +131,7 @@ def allocate(submission: Submission, marker: User, actor: User) -> Submission:
 
 def allocate_round_robin(pieces: list[Submission], markers: list[User], actor: User) -> int:
     """Allocate every unallocated submitted piece, each to the marker with the least work so far."""
-    _need(is_hub_admin(actor), "only Hub admins allocate markers")
+    _need(policy.is_hub_admin(actor), "only Hub admins allocate markers")
     if not markers:
         raise MarkingRefused("This cohort has no trainers to allocate to.")
     load = {m.id: sum(1 for p in pieces if p.marker_id == m.id) for m in markers}
@@ -172,7 +197,7 @@ def _who_marks(submission: Submission, kind: MarkKind, actor: User) -> None:
         _state(submission, S.IN_MODERATION, doing="save the second mark")
     else:
         _need(
-            submission.moderator_id == actor.id or is_hub_admin(actor),
+            submission.moderator_id == actor.id or policy.is_hub_admin(actor),
             "only the second marker or a Hub admin records the agreed mark",
         )
         _state(submission, S.IN_MODERATION, doing="record an agreed mark")
@@ -273,7 +298,8 @@ def select_for_moderation(
     """Apply the moderation rule to every marked piece: sampled pieces go to a second marker, the rest
     are ready for release with their first mark."""
     _need(
-        is_lead(actor, cohort), "only a Hub admin or the cohort's lead trainer selects pieces for moderation"
+        policy.is_cohort_lead(actor, cohort),
+        "only a Hub admin or the cohort's lead trainer selects pieces for moderation",
     )
     pieces = pieces_in(assignment, cohort, S.MARKED)
     if not pieces:
@@ -333,7 +359,7 @@ def complete_second_mark(submission: Submission, actor: User, now: datetime | No
 
 def complete_agreed_mark(submission: Submission, actor: User, now: datetime | None = None) -> Submission:
     _need(
-        submission.moderator_id == actor.id or is_hub_admin(actor),
+        submission.moderator_id == actor.id or policy.is_hub_admin(actor),
         "only the second marker or a Hub admin records the agreed mark",
     )
     _state(submission, S.IN_MODERATION, doing="finish the agreed mark")
@@ -361,7 +387,9 @@ def release(
     assignment: Assignment, cohort: Cohort, actor: User, now: datetime | None = None
 ) -> list[Submission]:
     """Release every result that is ready, in one action, and tell each trainee."""
-    _need(is_lead(actor, cohort), "only a Hub admin or the cohort's lead trainer releases results")
+    _need(
+        policy.is_cohort_lead(actor, cohort), "only a Hub admin or the cohort's lead trainer releases results"
+    )
     now = now or utcnow()
     pieces = pieces_in(assignment, cohort, S.READY_FOR_RELEASE)
     if not pieces:
@@ -450,3 +478,16 @@ def working_days_after(start: date, days: int) -> date:
         if current.weekday() < 5:
             left -= 1
     return current
+
+
+# --- what the trainee is shown
+
+
+def released_result(submission: Submission):
+    """The mark that decided a released result (agreed, else first), or None before release."""
+    if submission.released_at is None:
+        return None
+    marks = {
+        m.kind: m for m in db.session.scalars(db.select(Mark).where(Mark.submission_id == submission.id))
+    }
+    return marks.get(MarkKind.AGREED) or marks.get(MarkKind.FIRST)

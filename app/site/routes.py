@@ -1,21 +1,26 @@
 """The start page (which sends each person to where their work is), navigation and /healthz."""
 
 import sqlalchemy as sa
-from flask import Blueprint, has_request_context, redirect, render_template, request, url_for
+from flask import has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.auth import policy
 from app.auth.access import public, signed_in
 from app.auth.models import Role
 from app.cohorts.services import current_enrolment
 from app.database import db
-
-bp = Blueprint("site", __name__, template_folder="templates")
+from app.site import bp
 
 # (label, endpoint, roles that see it, endpoints that show it as the current page)
 NAVIGATION = [
-    ("My training", "learning.dashboard", {Role.TRAINEE}, ("learning.",)),
+    ("My training", "learning.dashboard", {Role.TRAINEE}, ("learning.", "marking.receipt")),
     ("My accreditation", "accreditation.mine", {Role.TRAINEE}, ("accreditation.mine",)),
-    ("Cohorts", "cohorts.index", {Role.HUB_ADMIN, Role.TRAINER}, ("cohorts.",)),
+    (
+        "Cohorts",
+        "cohorts.index",
+        {Role.HUB_ADMIN, Role.TRAINER},
+        ("cohorts.", "reports.cohort", "reports.progress_matrix", "reports.trainee", "reports.contact_note"),
+    ),
     ("Marking", "marking.index", {Role.HUB_ADMIN, Role.TRAINER}, ("marking.",)),
     (
         "Accreditation",
@@ -28,12 +33,12 @@ NAVIGATION = [
             "accreditation.change",
         ),
     ),
-    ("People", "auth.people", {Role.HUB_ADMIN}, ("auth.people", "auth.invite_staff")),
+    ("People", "admin.people", {Role.HUB_ADMIN}, ("admin.people", "admin.invite_staff")),
     ("Organisations", "organisations.index", {Role.HUB_ADMIN}, ("organisations.index", "organisations.new")),
-    ("My organisation", "organisations.mine", {Role.ORG_MANAGER}, ("organisations.mine",)),
-    ("Reports", "reports.index", {Role.HUB_ADMIN, Role.ORG_MANAGER}, ("reports.",)),
+    ("My organisation", "reports.organisation", {Role.ORG_MANAGER}, ("reports.organisation",)),
+    ("Reports", "reports.index", {Role.HUB_ADMIN, Role.ORG_MANAGER}, ("reports.index",)),
     ("Curriculum", "curriculum.index", {Role.HUB_ADMIN}, ("curriculum.",)),
-    ("Outbox", "mail.outbox", {Role.HUB_ADMIN}, ("mail.",)),
+    ("Outbox", "admin.outbox", {Role.HUB_ADMIN}, ("admin.outbox",)),
     ("Account", "auth.account", set(Role), ("auth.account",)),
 ]
 
@@ -41,9 +46,11 @@ NAVIGATION = [
 @bp.app_context_processor
 def navigation():
     if not has_request_context() or not current_user.is_authenticated:  # emails render without a request
-        return {"nav_items": []}
+        return {"nav_items": [], "viewer_is_hub_admin": False}
     current = request.endpoint or ""
     return {
+        # Templates read this answer of the policy instead of checking roles themselves.
+        "viewer_is_hub_admin": policy.is_hub_admin(current_user),
         "nav_items": [
             {"label": label, "href": url_for(endpoint), "active": current.startswith(sections)}
             for label, endpoint, roles, sections in NAVIGATION
@@ -60,7 +67,7 @@ def home():
     if current_user.has_role(Role.HUB_ADMIN, Role.TRAINER):
         return redirect(url_for("cohorts.index"))
     if current_user.has_role(Role.ORG_MANAGER):
-        return redirect(url_for("organisations.mine"))
+        return redirect(url_for("reports.organisation"))
     return render_template("site/nothing_yet.html", title="Welcome")
 
 

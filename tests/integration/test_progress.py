@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from app.auth.models import Role, User
 from app.cohorts import services as cohorts
 from app.cohorts.models import Enrolment, ModuleSchedule
-from app.cohorts.progress import matrix, risks
+from app.reports.progress import matrix, risks
 from app.database import db
 from app.learning.models import EvidenceStatus, QuizAttempt, Submission
 from app.learning.models import SubmissionStatus as S

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.auth.models import Role
-from app.cohorts import reports
+from app.reports import hub as reports
 from app.database import db
 from app.learning.models import EvidenceStatus
 from app.learning.models import SubmissionStatus as S

@@ -14,10 +14,12 @@ from typing import Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
+from app.refusal import Refused
+
 Problem = Callable[[str, str], None]  # (field, message) -> records a loader problem
 
 
-class InvalidAnswer(ValueError):
+class InvalidAnswer(Refused):
     """The submitted answer is not a possible answer to this question; the message tells the trainee."""
 
 

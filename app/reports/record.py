@@ -10,14 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer, lazyload
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role, User
+from app.auth import policy
+from app.auth.models import User
 from app.cohorts.models import ContactNote, Enrolment
-from app.cohorts.progress import inactive_days, risks
 from app.curriculum.models import Module
 from app.database import db
 from app.learning.models import Extension, PortfolioEntry, QuizAttempt, Submission, SubmissionStatus
 from app.learning.outcomes import TraineeProgress, collect
 from app.learning.portfolio import Total, totals_from_sums
+from app.reports.progress import inactive_days, risks
 
 TIMELINE_LIMIT = 200
 
@@ -66,14 +67,6 @@ class TraineeRecord:
     timeline: list[tuple[AuditEvent, str, str | None]]  # (event, what happened, who did it)
 
 
-def may_see_unreleased(viewer: User, enrolment: Enrolment) -> bool:
-    """Marks before release: Hub admins; the cohort's trainers only when marking is not anonymous (a record
-    names the trainee, so it must not undo anonymous marking). Never organisation managers."""
-    if viewer.has_role(Role.HUB_ADMIN):
-        return True
-    return viewer in enrolment.cohort.trainers and not enrolment.cohort.anonymous_marking
-
-
 def build(enrolment: Enrolment, viewer: User, today: date) -> TraineeRecord:
     progress = collect([enrolment], today)[enrolment.id]
     by_quiz = {m.quiz.id: m for m in progress.modules if m.quiz}
@@ -89,7 +82,7 @@ def build(enrolment: Enrolment, viewer: User, today: date) -> TraineeRecord:
         if attempt.quiz_id in by_quiz:
             attempts[by_quiz[attempt.quiz_id].id].append(attempt)
 
-    unreleased_ok = may_see_unreleased(viewer, enrolment)
+    unreleased_ok = policy.may_see_unreleased_marks(viewer, enrolment)
     pieces = [
         PieceView(
             piece,
@@ -126,7 +119,7 @@ def build(enrolment: Enrolment, viewer: User, today: date) -> TraineeRecord:
             .order_by(ContactNote.contacted_on.desc(), ContactNote.id.desc())
         )
     )
-    staff = viewer.has_role(Role.HUB_ADMIN) or viewer in enrolment.cohort.trainers
+    staff = policy.is_cohort_staff(viewer, enrolment.cohort)
     timeline = _timeline(enrolment, [v.piece for v in pieces], attempts, staff)
     return TraineeRecord(
         enrolment=enrolment,

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from app.accreditation.models import Credential
 from app.auth.models import Role, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from app.cohorts.progress import enrolments_for_progress
 from app.csv_export import to_csv
 from app.curriculum.models import Assignment, Module
 from app.database import db
@@ -27,6 +26,7 @@ from app.learning.outcomes import ModuleState, collect
 from app.marking.queue import TURNAROUND_WORKING_DAYS
 from app.marking.workflow import working_days_after
 from app.organisations.models import Nation, Organisation, OrganisationKind
+from app.reports.progress import enrolments_for_progress
 from app.templating import LONDON
 
 

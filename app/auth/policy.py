@@ -1,0 +1,56 @@
+"""Who may do what, each rule named once. Services and views ask these; templates read the answers.
+
+``actor`` is None only for the ``imsa`` command line, which acts with the server's own authority: every rule
+allows it (``acts_as_server``). The rules read plain attributes (a cohort's trainers, an enrolment's owner),
+so this module imports no capability above accounts.
+"""
+
+from __future__ import annotations
+
+from app.auth.models import Role
+
+
+def acts_as_server(actor) -> bool:
+    """The command line, acting as nobody in particular."""
+    return actor is None
+
+
+def is_hub_admin(actor) -> bool:
+    return acts_as_server(actor) or actor.has_role(Role.HUB_ADMIN)
+
+
+def is_cohort_staff(actor, cohort) -> bool:
+    """A Hub admin, or one of this cohort's trainers."""
+    return is_hub_admin(actor) or actor in cohort.trainers
+
+
+def is_cohort_lead(actor, cohort) -> bool:
+    """A Hub admin, or the cohort's lead trainer: releases results and decides what blocks them."""
+    return is_hub_admin(actor) or (cohort.lead_trainer_id is not None and cohort.lead_trainer_id == actor.id)
+
+
+def owns_enrolment(actor, enrolment) -> bool:
+    """The trainee whose place this is (the command line too)."""
+    return acts_as_server(actor) or enrolment.user_id == actor.id
+
+
+def manages_organisation_of(actor, enrolment) -> bool:
+    return (
+        not acts_as_server(actor)
+        and actor.has_role(Role.ORG_MANAGER)
+        and actor.organisation_id is not None
+        and enrolment.organisation_id == actor.organisation_id
+    )
+
+
+def may_see_record(actor, enrolment) -> bool:
+    """The trainee record: the cohort's staff, and the manager of the trainee's own organisation."""
+    return is_cohort_staff(actor, enrolment.cohort) or manages_organisation_of(actor, enrolment)
+
+
+def may_see_unreleased_marks(actor, enrolment) -> bool:
+    """Marks before release: Hub admins; the cohort's trainers only when marking is not anonymous (a record
+    names the trainee, so it must not undo anonymous marking). Never organisation managers, never the
+    trainee."""
+    cohort = enrolment.cohort
+    return is_hub_admin(actor) or (actor in cohort.trainers and not cohort.anonymous_marking)

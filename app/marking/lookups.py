@@ -1,0 +1,31 @@
+"""One lookup per resource of the marking pages: the record, if the signed-in person may see it, or 404."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from app.cohorts import services as cohorts
+from app.database import db
+from app.learning.models import Submission, SubmissionStatus
+
+
+def piece_or_404(public_id: str) -> Submission:
+    piece = db.session.scalar(db.select(Submission).where(Submission.public_id == public_id))
+    if piece is None or piece.status is SubmissionStatus.DRAFT:
+        abort(404)
+    cohorts.check_can_view(piece.enrolment.cohort, current_user)
+    return piece
+
+
+def assessment_or_404(cohort_id: str, module_slug: str):
+    cohort = cohorts.by_public_id(cohort_id)
+    if cohort is None:
+        abort(404)
+    cohorts.check_can_view(cohort, current_user)
+    module = next(
+        (m for m in cohort.curriculum_version.modules if m.slug == module_slug and m.assignment), None
+    )
+    if module is None:
+        abort(404)
+    return cohort, module.assignment

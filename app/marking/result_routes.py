@@ -1,0 +1,44 @@
+"""The trainee's side of marking: the receipt, which shows the result once it is released, and starting a
+resubmission of referred work. The URLs sit with the trainee's other assignment pages."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.auth.access import roles_required
+from app.auth.models import Role
+from app.learning import assignments
+from app.learning.lookups import assignment_or_404, enrolment_and_module
+from app.learning.models import SubmissionStatus
+from app.marking import bp, workflow
+from app.web import refusals
+
+
+@bp.route("/learn/<module_slug>/assignment/receipt")
+@roles_required(Role.TRAINEE)
+def receipt(module_slug: str):
+    enrolment, module = enrolment_and_module(module_slug)
+    submission = assignments.current_submission(enrolment, assignment_or_404(module), current_user)
+    if submission.status is SubmissionStatus.DRAFT:
+        return redirect(url_for("learning.assignment", module_slug=module.slug))
+    return render_template(
+        "marking/receipt.html",
+        module=module,
+        submission=submission,
+        # Nothing of a mark is shown until it is released.
+        result=workflow.released_result(submission),
+        title="Your result" if submission.released_at else "Your work has been submitted",
+    )
+
+
+@bp.route("/learn/<module_slug>/assignment/resubmit", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def resubmit(module_slug: str):
+    enrolment, module = enrolment_and_module(module_slug)
+    previous = assignments.current_submission(enrolment, assignment_or_404(module), current_user)
+    with refusals() as refused:
+        workflow.start_resubmission(previous, current_user)
+    if refused:
+        refused.flash()
+        return redirect(url_for(".receipt", module_slug=module.slug))
+    flash("Your resubmission has started from your earlier text. It is capped at Pass.", "success")
+    return redirect(url_for("learning.assignment", module_slug=module.slug))

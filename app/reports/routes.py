@@ -1,0 +1,163 @@
+"""Pages that read across the whole training: a cohort's page and progress matrix, the trainee record, the
+Hub's reports and an organisation manager's view. They sit on top of cohorts, learning, marking and
+accreditation, which never import them."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth import policy
+from app.auth.access import roles_required
+from app.auth.models import Role
+from app.cohorts import services as cohorts
+from app.cohorts.forms import ContactNoteForm
+from app.cohorts.lookups import cohort_or_404, enrolment_or_404
+from app.learning.services import completion_by_enrolment, lesson_totals
+from app.organisations.models import Nation, OrganisationKind
+from app.reports import bp, hub, progress, record
+from app.templating import today_in_london
+from app.web import refusals
+
+STAFF = (Role.HUB_ADMIN, Role.TRAINER)
+
+
+@bp.route("/cohorts/<public_id>")
+@roles_required(Role.HUB_ADMIN, Role.TRAINER)
+def cohort(public_id: str):
+    cohort = cohort_or_404(public_id)
+    enrolments = cohorts.enrolments_in(cohort)
+    return render_template(
+        "reports/cohort.html",
+        cohort=cohort,
+        enrolments=enrolments,
+        completed=completion_by_enrolment([e.id for e in enrolments]),
+        total=lesson_totals({cohort.curriculum_version_id}).get(cohort.curriculum_version_id, 0),
+        title=cohort.name,
+    )
+
+
+@bp.route("/cohorts/<public_id>/progress")
+@roles_required(*STAFF)
+def progress_matrix(public_id: str):
+    cohort = cohort_or_404(public_id)
+    args = request.args
+    sort = args.get("sort") if args.get("sort") in progress.SORTS else "name"
+    data = progress.matrix(
+        cohort,
+        today_in_london(),
+        organisation=args.get("organisation") or None,
+        nation=args.get("nation") or None,
+        status=args.get("status") or None,
+        sort=sort,
+        page=args.get("page", 1, type=int),
+    )
+    if args.get("format") == "csv":
+        return Response(
+            progress.matrix_csv(data),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename=progress-{cohort.public_id}.csv"},
+        )
+    filters = {k: args.get(k, "") for k in ("organisation", "nation", "status")}
+    return render_template(
+        "reports/progress.html",
+        cohort=cohort,
+        data=data,
+        filters=filters,
+        sort=sort,
+        sorts=progress.SORTS,
+        statuses=progress.STATUS_FILTERS,
+        nations=list(Nation),
+        csv_url=url_for(".progress_matrix", public_id=public_id, format="csv", sort=sort, **filters),
+        page_url=lambda n: url_for(".progress_matrix", public_id=public_id, sort=sort, page=n, **filters),
+        title=f"Progress: {cohort.name}",
+    )
+
+
+@bp.route("/cohorts/trainees/<enrolment_id>")
+@roles_required(Role.HUB_ADMIN, Role.TRAINER, Role.ORG_MANAGER)
+def trainee(enrolment_id: str):
+    enrolment = enrolment_or_404(enrolment_id)
+    return _record_page(enrolment, ContactNoteForm(formdata=None, contacted_on=today_in_london()))
+
+
+def _record_page(enrolment, note_form):
+    return render_template(
+        "reports/trainee.html",
+        record=record.build(enrolment, current_user, today_in_london()),
+        note_form=note_form,
+        is_staff=policy.is_cohort_staff(current_user, enrolment.cohort),
+        is_hub=policy.is_hub_admin(current_user),
+        moves=cohorts.enrolment_moves(enrolment) if policy.is_hub_admin(current_user) else [],
+        form=note_form,
+        title=f"{enrolment.user.name}: trainee record",
+    )
+
+
+@bp.route("/cohorts/trainees/<enrolment_id>/notes", methods=["POST"])
+@roles_required(*STAFF)
+def contact_note(enrolment_id: str):
+    enrolment = enrolment_or_404(enrolment_id)
+    form = ContactNoteForm()
+    if form.validate_on_submit():
+        with refusals() as refused:
+            cohorts.add_contact_note(enrolment, form.contacted_on.data, form.agreed.data, current_user)
+        if refused:
+            refused.onto(form, "agreed")
+        else:
+            flash("The contact note has been saved.", "success")
+            return redirect(url_for(".trainee", enrolment_id=enrolment_id) + "#notes")
+    return _record_page(enrolment, form)
+
+
+@bp.route("/reports/")
+@roles_required(Role.HUB_ADMIN, Role.ORG_MANAGER)
+def index():
+    args = request.args
+    filters = {k: args.get(k, "") for k in ("cohort", "kind", "nation")}
+    if not current_user.has_role(Role.HUB_ADMIN):
+        filters["kind"] = ""  # one organisation is one kind
+    data = hub.build(
+        current_user,
+        today_in_london(),
+        cohort=filters["cohort"] or None,
+        kind=filters["kind"] or None,
+        nation=filters["nation"] or None,
+    )
+    if args.get("format") == "csv":
+        table = data.table(args.get("table", ""))
+        if table is None:
+            abort(404)
+        return Response(
+            table.csv(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename=report-{table.key}.csv"},
+        )
+    active = {k: v for k, v in filters.items() if v}
+    return render_template(
+        "reports/hub.html",
+        data=data,
+        filters=filters,
+        kinds=list(OrganisationKind),
+        nations=list(Nation),
+        csv_url=lambda key: url_for(".index", table=key, format="csv", **active),
+        title="Reports" if data.organisation is None else f"Reports: {data.organisation.name}",
+    )
+
+
+@bp.route("/organisations/mine")
+@roles_required(Role.ORG_MANAGER)
+def organisation():
+    """The organisation manager's view of the IMSAs their organisation employs."""
+    organisation = current_user.organisation
+    if organisation is None:
+        abort(404)
+    enrolments = cohorts.enrolments_of_organisation(organisation.id)
+    return render_template(
+        "reports/organisation.html",
+        organisation=organisation,
+        enrolments=enrolments,
+        completed=completion_by_enrolment([e.id for e in enrolments]),
+        totals=lesson_totals({e.cohort.curriculum_version_id for e in enrolments}),
+        title=organisation.name,
+    )
