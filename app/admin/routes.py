@@ -1,7 +1,7 @@
-from flask import flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.admin import bp
+from app.admin import audit_trail, bp
 from app.auth import services as accounts
 from app.auth.access import roles_required
 from app.auth.forms import InviteStaffForm
@@ -40,3 +40,33 @@ def invite_staff():
 @roles_required(Role.HUB_ADMIN)
 def outbox():
     return render_template("admin/outbox.html", messages=outbox_messages(), title="Outbox")
+
+
+@bp.route("/audit")
+@roles_required(Role.HUB_ADMIN)
+def audit():
+    """The audit trail: every recorded change, filtered by who, what, subject and date, as a page or CSV."""
+    filters, problems = audit_trail.Filters.from_args(request.args)
+    if request.args.get("format") == "csv" and not problems:
+        return Response(
+            audit_trail.csv_of(filters),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment; filename=audit-trail.csv"},
+        )
+    page = request.args.get("page", 1, type=int)
+    rows, total = audit_trail.page_of(filters, page) if not problems else ([], 0)
+    query = {k: v for k, v in request.args.items() if k not in ("page", "format") and v}
+    return render_template(
+        "admin/audit.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // audit_trail.PAGE_SIZE)),
+        filters=filters,
+        typed=request.args,
+        problems=problems,
+        actions=audit_trail.actions(),
+        page_url=lambda n: url_for(".audit", page=n, **query),
+        csv_url=url_for(".audit", format="csv", **query),
+        title="Audit trail",
+    )

@@ -39,6 +39,7 @@ NAVIGATION = [
     ("Reports", "reports.index", {Role.HUB_ADMIN, Role.ORG_MANAGER}, ("reports.index",)),
     ("Curriculum", "curriculum.index", {Role.HUB_ADMIN}, ("curriculum.",)),
     ("Outbox", "admin.outbox", {Role.HUB_ADMIN}, ("admin.outbox",)),
+    ("Audit trail", "admin.audit", {Role.HUB_ADMIN}, ("admin.audit",)),
     ("Account", "auth.account", set(Role), ("auth.account",)),
 ]
 
@@ -55,7 +56,7 @@ def navigation():
             {"label": label, "href": url_for(endpoint), "active": current.startswith(sections)}
             for label, endpoint, roles, sections in NAVIGATION
             if current_user.has_role(*roles)
-        ]
+        ],
     }
 
 

@@ -73,6 +73,7 @@ ACCESS = {
     "curriculum.publish": ("POST", {HUB}),
     "curriculum.review_due": ("GET", {HUB}),
     "admin.outbox": ("GET", {HUB}),
+    "admin.audit": ("GET", {HUB}),
     "accreditation.index": ("GET", {HUB}),
     "accreditation.eligibility": ("GET", {HUB}),
     "accreditation.approve_cohort": ("POST", {HUB}),
