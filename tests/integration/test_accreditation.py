@@ -29,6 +29,7 @@ from app.config import PROJECT_ROOT
 from app.database import db
 from app.demo import complete_training
 from app.verify.verification import Verdict, verify_code, verify_token
+from tests.conftest import post_form, sign_in
 from tests.factories import (
     make_accreditation_version,
     make_cohort,
@@ -448,6 +449,28 @@ def test_bulk_issue_for_a_cohort_shows_progress_and_renders_certificates(app, tm
     holders = set(db.session.scalars(sa.select(Credential.holder_id)))
     assert holders == {e.user_id for e in ready} and waiting.user_id not in holders
     assert len(list((Path(app.instance_path) / "certificates").glob("IMSA-*.pdf"))) == 2
+
+
+def test_approving_a_whole_cohort_on_the_web_issues_to_everyone_eligible(client, tmp_path):
+    """The Hub's "approve everyone eligible" awards the eligible trainees (not the others) and keeps them."""
+    version = make_accreditation_version(tmp_path)
+    trainer = make_user(Role.TRAINER)
+    cohort = make_cohort(version, [trainer], name="Cohort 6")
+    ready = [make_enrolment(cohort) for _ in range(2)]
+    waiting = make_enrolment(cohort)
+    for enrolment in ready:
+        complete_training(enrolment, trainer)
+    hub = make_user(Role.HUB_ADMIN)
+    db.session.commit()
+    keystore().init()
+    sign_in(client, hub)
+    response = post_form(
+        client, f"/accreditation/cohorts/{cohort.public_id}/approve-all", {"confirm": "y", "note": "Panel 6"}
+    )
+    assert response.status_code == 302
+    db.session.rollback()  # only what the request committed is left
+    holders = set(db.session.scalars(sa.select(Credential.holder_id)))
+    assert holders == {e.user_id for e in ready} and waiting.user_id not in holders
 
 
 def _statements(action) -> tuple[int, object]:
