@@ -82,7 +82,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accreditation.routes import bp as accreditation_bp
+    from app.accreditation import bp as accreditation_bp
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.cohorts import bp as cohorts_bp
@@ -92,7 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.organisations import bp as organisations_bp
     from app.reports import bp as reports_bp
     from app.site import bp as site_bp
-    from app.verify.routes import bp as verify_bp
+    from app.verify import bp as verify_bp
 
     for blueprint in (
         site_bp,

@@ -358,6 +358,7 @@ def demo_command(force):
 
 def register_commands(app: Flask) -> None:
     from app.accreditation.cli import credential_cli, keys_cli, ledger_cli
+    from app.verify import cli as _verify_cli  # noqa: F401  (adds `imsa credential show`)
 
     for command in (
         curriculum_cli,

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.accreditation import services as accreditation
+from app.accreditation.approval import approve
 from app.accreditation.keys import keystore
+from app.accreditation.lookups import for_holder
 from app.accreditation.models import Approval, Declaration
 from app.auth import services as auth
 from app.auth.models import Role, User
@@ -83,7 +84,7 @@ def create_demo_data() -> list[tuple[str, User]]:
 
 def demo_credentials() -> list:
     user = auth.user_by_email(ACCREDITED_EMAIL)
-    return accreditation.for_holder(user) if user else []
+    return for_holder(user) if user else []
 
 
 def _accredit(enrolment: Enrolment, trainer: User) -> None:
@@ -92,7 +93,7 @@ def _accredit(enrolment: Enrolment, trainer: User) -> None:
         return
     complete_training(enrolment, trainer)
     keystore().init()
-    accreditation.approve(enrolment, "Demo accreditation (fictional person).", actor=None)
+    approve(enrolment, "Demo accreditation (fictional person).", actor=None)
 
 
 def complete_training(enrolment: Enrolment, reviewer: User, when: datetime | None = None) -> None:

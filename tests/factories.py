@@ -300,7 +300,7 @@ def make_accreditation_version(root: Path, version: str = "acc.1"):
 
 def make_credential(root: Path, holder=None, version=None):
     """An issued credential: a trainee who has done everything, approved by a Hub admin."""
-    from app.accreditation import services as accreditation
+    from app.accreditation import approval as accreditation
     from app.accreditation.keys import keystore
     from app.demo import complete_training
 
@@ -312,6 +312,8 @@ def make_credential(root: Path, holder=None, version=None):
     credential = accreditation.approve(enrolment, "Approved in a test.", make_user(Role.HUB_ADMIN))
     db.session.commit()
     return credential
+
+
 # --- progress rows written directly, for tests (and benchmarks) of what is derived from them
 
 

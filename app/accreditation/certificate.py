@@ -1,12 +1,10 @@
 """The PDF certificate: a printable A4 page that carries the signed credential inside it.
 
-``render_certificate`` lays out ``certificates/template.html`` with WeasyPrint: the holder's name, the
-award, a QR code linking to the public verification page, and the signed credential (compact JWS)
-embedded as the attached file ``imsa-credential.jwt``. ``embedded_credential`` reads that attachment
-back from an uploaded PDF, so a verifier can check a certificate without typing its code.
-
-Rendering never touches the network: the URL fetcher given to WeasyPrint only opens ``data:`` URLs and
-files inside the ``certificates/`` folder, and any other fetch stops the rendering.
+This module holds what the certificate is: its data, its layout (``layout`` fills in
+``certificates/template.html``: the holder's name, the award, a QR code linking to the public verification
+page) and how to read it back: ``embedded_credential`` takes the signed credential (compact JWS, attached as
+``imsa-credential.jwt``) out of an uploaded PDF, so a verifier can check a certificate without typing its
+code. ``certificate_pdf`` turns the layout into PDF bytes with WeasyPrint.
 
 The PDF is WeasyPrint's ``pdf/ua-1`` variant: PDF 1.7, tagged (headings, table, the QR code as a figure
 with alternative text, decoration as artifacts), with the document title shown and the language set. It
@@ -21,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import segno
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from app.config import PROJECT_ROOT
@@ -83,10 +81,6 @@ class CertificateReadError(ValueError):
     """An uploaded file is not a certificate we can read; the message says why in plain words."""
 
 
-class RefusedURLError(ValueError):
-    """The certificate tried to load something from outside ``certificates/`` (or from the network)."""
-
-
 def _is_compact_jws(text: str) -> bool:
     return len(text) < MAX_JWS_BYTES and _JWS_SHAPE.fullmatch(text) is not None
 
@@ -101,18 +95,16 @@ def _qr_data_uri(url: str) -> str:
     return qr.svg_data_uri(scale=1, border=0, dark="#000", light=None, omitsize=True)
 
 
-def render_certificate(data: CertificateData, credential_jws: str) -> bytes:
-    """The certificate as PDF bytes: A4 landscape, with a QR code (segno, SVG) linking to data.verify_url and
-    the signed credential (compact JWS text) embedded as the attached file ATTACHMENT_NAME.
+def layout(data: CertificateData, credential_jws: str) -> tuple[Template, dict[str, object]]:
+    """The certificate's template and what it shows (see ``certificate_pdf.render_certificate``).
 
-    Always exactly one page: a long name is set smaller. Raises ValueError if credential_jws is not a compact
-    JWS, if the holder's name is longer than MAX_NAME_LENGTH, or if even so nothing fits on one page.
+    Raises ValueError if credential_jws is not a compact JWS or the holder's name is longer than
+    MAX_NAME_LENGTH.
     """
     if not _is_compact_jws(credential_jws):
         raise ValueError("credential_jws is not a compact JWS (three base64url parts separated by dots)")
     if len(data.holder_name) > MAX_NAME_LENGTH:
         raise ValueError(f"The holder's name is longer than {MAX_NAME_LENGTH} characters: too long to print")
-    template = _environment.get_template("template.html")
     context = {
         "c": data,
         "title": f"IMSA® accreditation certificate — {data.holder_name}",
@@ -121,9 +113,7 @@ def render_certificate(data: CertificateData, credential_jws: str) -> bytes:
         "valid_until": uk_long_date(data.valid_until),
         "qr_uri": _qr_data_uri(data.verify_url),
     }
-    from app.accreditation.certificate_pdf import render  # WeasyPrint takes a second to import: on use
-
-    return render(template, context, data, credential_jws)
+    return _environment.get_template("template.html"), context
 
 
 def embedded_credential(pdf: bytes) -> str:

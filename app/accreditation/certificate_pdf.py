@@ -1,5 +1,9 @@
 """Rendering the certificate with WeasyPrint: kept apart from ``certificate.py`` because importing
-WeasyPrint takes about a second, which only a process that renders a certificate should pay."""
+WeasyPrint takes about a second, which only a process that renders a certificate should pay.
+
+Rendering never touches the network: the URL fetcher given to WeasyPrint only opens ``data:`` URLs and
+files inside the ``certificates/`` folder, and any other fetch stops the rendering.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from app.accreditation.certificate import (
     ATTACHMENT_NAME,
     CERTIFICATES_DIR,
     CertificateData,
-    RefusedURLError,
+    layout,
 )
 
 _PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}  # tagged PDF 1.7 with UA metadata: see certificate.py
@@ -32,6 +36,10 @@ _NAME_SIZE_LIMITS = (26, 40, 70, 150)  # the longest name given each size, by ch
 def _first_name_size(name: str) -> int:
     """Index into _NAME_SIZES of the largest size a name of this length is likely to fit at."""
     return bisect_left(_NAME_SIZE_LIMITS, len(name))
+
+
+class RefusedURLError(ValueError):
+    """The certificate tried to load something from outside ``certificates/`` (or from the network)."""
 
 
 class CertificateURLFetcher(URLFetcher):
@@ -59,10 +67,14 @@ class CertificateURLFetcher(URLFetcher):
         raise RefusedURLError(f"Refused to fetch {url!r}: certificates never load anything from the network")
 
 
-def render(
-    template: Template, context: dict[str, object], data: CertificateData, credential_jws: str
-) -> bytes:
-    """The laid-out template as one-page PDF bytes with the credential attached (see render_certificate)."""
+def render_certificate(data: CertificateData, credential_jws: str) -> bytes:
+    """The certificate as PDF bytes: A4 landscape, with a QR code (segno, SVG) linking to data.verify_url and
+    the signed credential (compact JWS text) embedded as the attached file ATTACHMENT_NAME.
+
+    Always exactly one page: a long name is set smaller. Raises ValueError if credential_jws is not a compact
+    JWS, if the holder's name is longer than MAX_NAME_LENGTH, or if even so nothing fits on one page.
+    """
+    template, context = layout(data, credential_jws)
     try:
         return _render(template, context, data, credential_jws)
     except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it an ordinary error

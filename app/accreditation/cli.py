@@ -5,16 +5,18 @@ Commands act with the server's own authority (actor None), and are recorded as "
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 import sqlalchemy as sa
 
-from app.accreditation import codes, ledger, services
+from app.accreditation import ledger, lifecycle
+from app.accreditation.approval import approve, eligible_in
+from app.accreditation.certificate_files import certificate_pdf
+from app.accreditation.errors import AccreditationError
 from app.accreditation.keys import SigningKeyMissing, keystore
+from app.accreditation.lookups import by_typed_code
 from app.accreditation.models import Credential
-from app.accreditation.verification import verify_token
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.database import db
@@ -59,9 +61,9 @@ def keys_list():
         click.echo(f"{state}  {key.created_at:%Y-%m-%d}  {store.kid(key.thumbprint)}")
 
 
-def _credential(code: str) -> Credential:
-    canonical = codes.normalise(code)
-    found = services.by_code(canonical) if canonical else None
+def credential_or_exit(code: str) -> Credential:
+    """The credential with this code (as typed), or exit with an error."""
+    found = by_typed_code(code)
     if found is None:
         _fail(f"no credential with code {code!r}")
     return found
@@ -93,8 +95,8 @@ def credential_issue(who, cohort_name, note):
     if len(enrolments) != 1:
         _fail(f"{who!r} matches {len(enrolments)} enrolments: give the enrolment's public id")
     try:
-        credential = services.approve(enrolments[0], note, actor=None)
-    except (services.AccreditationError, SigningKeyMissing) as error:
+        credential = approve(enrolments[0], note, actor=None)
+    except (AccreditationError, SigningKeyMissing) as error:
         _fail(str(error))
     db.session.commit()
     click.echo(credential.code)
@@ -104,7 +106,7 @@ def _issue_cohort(name: str, note: str) -> None:
     cohort = db.session.scalar(sa.select(Cohort).where(sa.func.lower(Cohort.name) == name.strip().lower()))
     if cohort is None:
         _fail(f"no cohort called {name!r}")
-    eligible = [e for e, _check in services.approval_queue() if e.cohort_id == cohort.id]
+    eligible = eligible_in(cohort)
     if not eligible:
         click.echo(f"nobody in {cohort.name} is waiting for approval")
         return
@@ -113,17 +115,29 @@ def _issue_cohort(name: str, note: str) -> None:
     except SigningKeyMissing as error:
         _fail(str(error))
     with click.progressbar(length=len(eligible), label=f"Issuing for {cohort.name}") as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.update(1)
-
-        issued = services.approve_all(cohort, note, None, progress=progress)
+        issued = approve_cohort_committing_each(eligible, note, progress=lambda: bar.update(1))
     with click.progressbar(issued, label="Rendering certificates") as bar:
         for credential in bar:
-            services.certificate_pdf(credential)
+            certificate_pdf(credential)
     click.echo(f"issued {len(issued)} of {len(eligible)}")
     for credential in issued:
         click.echo(f"{credential.code}  {credential.holder.name}")
+
+
+def approve_cohort_committing_each(eligible: list[Enrolment], note: str, progress) -> list[Credential]:
+    """Approve each of ``eligible``, committing each award on its own, so one refusal undoes no other and
+    an interrupted run keeps what it issued; ``progress()`` is called after each."""
+    issued = []
+    for enrolment in eligible:
+        try:
+            credential = approve(enrolment, note, actor=None)
+        except AccreditationError:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            issued.append(credential)
+        progress()
+    return issued
 
 
 @credential_cli.command("list")
@@ -136,22 +150,11 @@ def credential_list():
         )
 
 
-@credential_cli.command("show")
-@click.argument("code")
-def credential_show(code):
-    """Verify a credential as an outsider would, and print the verdict and its decoded payload."""
-    result = verify_token(_credential(code).jws)
-    click.echo(f"{result.verdict.label}")
-    for check in result.checks:
-        click.echo(f"  {'ok ' if check.passed else 'NO '} {check.name}: {check.detail}")
-    click.echo(json.dumps(result.credential, indent=2, ensure_ascii=False))
-
-
 @credential_cli.command("export")
 @click.argument("code")
 def credential_export(code):
     """Print the signed credential (compact JWS), e.g. to check it with other tools."""
-    click.echo(_credential(code).jws)
+    click.echo(credential_or_exit(code).jws)
 
 
 @credential_cli.command("revoke")
@@ -160,10 +163,10 @@ def credential_export(code):
 @click.confirmation_option(prompt="Revoking cannot be undone. Revoke?")
 def credential_revoke(code, reason):
     """Revoke a credential, with the reason anyone checking it will see."""
-    credential = _credential(code)
+    credential = credential_or_exit(code)
     try:
-        services.revoke(credential, reason, actor=None)
-    except services.AccreditationError as error:
+        lifecycle.revoke(credential, reason, actor=None)
+    except AccreditationError as error:
         _fail(str(error))
     db.session.commit()
     click.echo(f"revoked {credential.code}")

@@ -97,36 +97,7 @@ def build(award: Award) -> dict:
                     "salt": award.email_salt,
                 },
             ],
-            "achievement": {
-                "id": achievement_url,
-                "type": ["Achievement"],
-                "achievementType": "Certification",
-                "name": award.award_name,
-                "description": (
-                    "Accreditation as an Independent Modern Slavery Advocate (IMSA®): an advocate who works "
-                    "alongside survivors of modern slavery and human trafficking."
-                ),
-                "criteria": {"id": achievement_url, "narrative": award.criteria},
-                "version": award.curriculum_label,
-                "otherIdentifier": [
-                    {
-                        "type": "IdentifierEntry",
-                        "identifier": f"sha256:{award.curriculum_hash}",
-                        "identifierType": "identifier",
-                    }
-                ],
-                "alignment": [
-                    {
-                        "type": ["Alignment"],
-                        "targetCode": code,
-                        "targetName": title,
-                        "targetType": "ext:Module",
-                        "targetUrl": f"{achievement_url}#{code}",
-                    }
-                    for code, title in award.modules
-                ],
-                "inLanguage": "en-GB",
-            },
+            "achievement": _achievement(award, achievement_url),
         },
         "credentialStatus": {
             "id": f"{base}/status/{REVOCATION_LIST}#{award.status_index}",
@@ -147,6 +118,40 @@ def build(award: Award) -> dict:
             }
         ]
     return credential
+
+
+def _achievement(award: Award, achievement_url: str) -> dict:
+    """The OB 3.0 Achievement: what the award is, its criteria, and the modules it aligns to."""
+    return {
+        "id": achievement_url,
+        "type": ["Achievement"],
+        "achievementType": "Certification",
+        "name": award.award_name,
+        "description": (
+            "Accreditation as an Independent Modern Slavery Advocate (IMSA®): an advocate who works "
+            "alongside survivors of modern slavery and human trafficking."
+        ),
+        "criteria": {"id": achievement_url, "narrative": award.criteria},
+        "version": award.curriculum_label,
+        "otherIdentifier": [
+            {
+                "type": "IdentifierEntry",
+                "identifier": f"sha256:{award.curriculum_hash}",
+                "identifierType": "identifier",
+            }
+        ],
+        "alignment": [
+            {
+                "type": ["Alignment"],
+                "targetCode": code,
+                "targetName": title,
+                "targetType": "ext:Module",
+                "targetUrl": f"{achievement_url}#{code}",
+            }
+            for code, title in award.modules
+        ],
+        "inLanguage": "en-GB",
+    }
 
 
 def jwt_claims(credential: dict) -> dict:

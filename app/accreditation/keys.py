@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from flask import current_app
 from joserfc.jwk import ECKey, KeySet
 
 
@@ -164,8 +165,6 @@ def _write(path: Path, data: bytes, mode: int) -> None:
 
 def keystore() -> KeyStore:
     """The running app's key store (one per app, so its cache of public keys is shared)."""
-    from flask import current_app
-
     folder = Path(current_app.config["IMSA_SIGNING_KEY_DIR"] or Path(current_app.instance_path) / "keys")
     store = current_app.extensions.get("imsa_keystore")
     if store is None or store.folder != folder:

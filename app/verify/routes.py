@@ -1,6 +1,6 @@
 """Public verification (no account): by code, by QR link, by uploaded PDF, and by machine.
 
-Every verdict comes from ``accreditation.verification``, which checks the signed credential against the
+Every verdict comes from ``verify.verification``, which checks the signed credential against the
 published keys and status lists. Lookups are rate-limited per address; only counts are kept.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -20,15 +19,19 @@ from flask import (
     url_for,
 )
 
-from app.accreditation import codes, credentials, services, status, verification
+from app.accreditation import codes, credentials, status
 from app.accreditation.certificate import CertificateReadError, embedded_credential
+from app.accreditation.certificate_files import certificate_pdf
+from app.accreditation.issuing import criteria_narrative
 from app.accreditation.keys import keystore
+from app.accreditation.lookups import credential_or_404
 from app.auth.access import public
 from app.extensions import csrf, limiter
+from app.verify import bp, verification
+from app.verify.counts import count
 from app.verify.forms import CodeForm, EmailForm, UploadForm
+from app.verify.lookups import published_version_or_404
 from app.verify.openapi import openapi_document
-
-bp = Blueprint("verify", __name__, template_folder="templates")
 
 
 def _limit() -> str:
@@ -36,7 +39,7 @@ def _limit() -> str:
 
 
 def _render(result: verification.Result, method: str, email_form=None, email_checked=None, status_code=200):
-    verification.count(method, result.verdict)
+    count(method, result.verdict)
     code = result.code or (result.record.code if result.record else None)
     return render_template(
         "verify/result.html",
@@ -105,9 +108,7 @@ def by_code(code):
 
 def _download(code: str, kind: str) -> Response:
     """The signed credential, its decoded JSON or the certificate PDF, as a file to save."""
-    found = services.by_typed_code(code)
-    if found is None:
-        abort(404)
+    found = credential_or_404(code)
     if kind == "jwt":
         body, mimetype, name = found.jws, "application/vc+jwt", f"{found.code}.jwt"
     elif kind == "json":
@@ -119,7 +120,7 @@ def _download(code: str, kind: str) -> Response:
         )
     else:
         body, mimetype, name = (
-            services.certificate_pdf(found),
+            certificate_pdf(found),
             "application/pdf",
             f"IMSA-certificate-{found.code}.pdf",
         )
@@ -157,7 +158,7 @@ def how():
 @limiter.limit(_limit)
 def api_by_code(code):
     result = verification.verify_code(codes.normalise(code))
-    verification.count("api", result.verdict)
+    count("api", result.verdict)
     return jsonify(result.as_json()), 404 if result.verdict is verification.Verdict.NOT_FOUND else 200
 
 
@@ -174,7 +175,7 @@ def api_verify_token():
     if not isinstance(token, str) or not token.strip():
         return jsonify({"error": 'send a compact JWS as the body, or JSON {"credential": "..."}'}), 400
     result = verification.verify_token(token)
-    verification.count("jws", result.verdict)
+    count("jws", result.verdict)
     return jsonify(result.as_json())
 
 
@@ -215,13 +216,11 @@ def status_list(list_number):
 @public
 def achievement(label):
     """What the award means for one curriculum version: the criteria and the modules (alignment targets)."""
-    version = services.published_version(label)
-    if version is None:
-        abort(404)
+    version = published_version_or_404(label)
     return render_template(
         "verify/achievement.html",
         version=version,
-        criteria=services.criteria_narrative(version),
+        criteria=criteria_narrative(version),
         title=f"IMSA® accreditation, curriculum {version.label}",
     )
 

@@ -28,13 +28,18 @@ from pathlib import Path
 from joserfc import jws
 
 from app import create_app
-from app.accreditation import credentials, services, verification
-from app.accreditation.certificate import render_certificate
+from app.accreditation import credentials
+from app.accreditation.approval import approve
+from app.accreditation.certificate_files import certificate_data, certificate_pdf
+from app.accreditation.certificate_pdf import render_certificate
+from app.accreditation.issuing import criteria_narrative
 from app.accreditation.keys import KeyStore, keystore
+from app.accreditation.lifecycle import revoke
 from app.auth.models import Role
 from app.config import PROJECT_ROOT, TestConfig
 from app.database import db, utcnow
 from app.demo import complete_training
+from app.verify import verification
 from tests.factories import make_cohort, make_enrolment, make_user, make_version
 
 BASE_URL = "https://imsa.example.org"
@@ -76,9 +81,9 @@ def _issue(count: int) -> list:
     for _ in range(count):
         enrolment = make_enrolment(cohort)
         complete_training(enrolment, reviewer)
-        issued.append(services.approve(enrolment, "bench", actor=None))
+        issued.append(approve(enrolment, "bench", actor=None))
         db.session.commit()
-    services.revoke(issued.pop(), "Revoked for the bench", actor=None)
+    revoke(issued.pop(), "Revoked for the bench", actor=None)
     db.session.commit()
     return issued
 
@@ -100,7 +105,7 @@ def bench_signing(tmp: Path, credential) -> None:
         email_salt=secrets.token_hex(16),
         email="alex.exampleworth@example.org",
         award_name=version.accreditation_rule.get("award", "IMSA® accreditation"),
-        criteria=services.criteria_narrative(version),
+        criteria=criteria_narrative(version),
         curriculum_label=version.label,
         curriculum_hash=version.content_hash,
         modules=[(m.code, m.title) for m in version.modules],
@@ -137,15 +142,15 @@ def bench_verification(issued: list) -> None:
 
 
 def bench_certificates(credential) -> None:
-    data = services.certificate_data(credential)
+    data = certificate_data(credential)
     start = time.perf_counter()
     render_certificate(data, credential.jws)
     first = time.perf_counter() - start
     warm = per_second(lambda: render_certificate(data, credential.jws), seconds=3.0)
     start = time.perf_counter()
-    services.certificate_pdf(credential)  # renders and writes instance/certificates/<code>.pdf
+    certificate_pdf(credential)  # renders and writes instance/certificates/<code>.pdf
     cold = time.perf_counter() - start
-    cached = per_second(lambda: services.certificate_pdf(credential), seconds=1.0)
+    cached = per_second(lambda: certificate_pdf(credential), seconds=1.0)
     print(f"  (WeasyPrint, one A4 page with QR code and embedded credential; first render {first:.2f} s)")
     print(f"PDF renders (warm)           {warm:8.1f} /s  ({1000 / warm:.0f} ms each)")
     print(f"PDF from the cache           {cached:8.0f} /s  ({cached / warm:.0f}x; filling it: {cold:.2f} s)")

@@ -14,16 +14,22 @@ import sqlalchemy as sa
 from jsonschema import Draft201909Validator
 from jwcrypto import jwk, jws
 
-from app.accreditation import credentials, ledger, services
+from app.accreditation import credentials, ledger
+from app.accreditation.approval import approval_queue, approve
+from app.accreditation.declarations import confirm_declarations
 from app.accreditation.eligibility import evaluate
+from app.accreditation.errors import AccreditationError
 from app.accreditation.keys import keystore
-from app.accreditation.models import Approval, Credential, LedgerEvent
-from app.accreditation.verification import Verdict, verify_code, verify_token
+from app.accreditation.lifecycle import reinstate, revoke, suspend
+from app.accreditation.models import Approval, Credential, Declaration, LedgerEvent
+from app.accreditation.renewal import CpdDraft, log_cpd, renew, renewal_check
 from app.auth.access import PermissionDenied
 from app.auth.models import Role
 from app.config import PROJECT_ROOT
 from app.database import db
 from app.demo import complete_training
+from app.verify.verification import Verdict, verify_code, verify_token
+from tests.conftest import post_form, sign_in
 from tests.factories import (
     make_accreditation_version,
     make_cohort,
@@ -80,10 +86,10 @@ def test_each_requirement_is_shown_met_or_not_with_evidence(app, tmp_path):
     assert not check.eligible and all(r.evidence for r in check.requirements)
 
     complete_training(enrolment, trainer)
-    db.session.query(services.Declaration).delete()
+    db.session.query(Declaration).delete()
     check = evaluate(enrolment)
     assert {r.label.split(":")[0] for r in check.requirements if not r.met} == {"Declaration"}
-    services.confirm_declarations(enrolment, ["code_of_conduct", "employer_dbs_check"], enrolment.user)
+    confirm_declarations(enrolment, ["code_of_conduct", "employer_dbs_check"], enrolment.user)
     assert evaluate(enrolment).eligible
 
 
@@ -107,25 +113,25 @@ def test_no_credential_without_approval_and_only_eligible_trainees_queue(app, tm
     complete_training(ready, trainer)
     db.session.commit()
     keystore().init()
-    assert [e for e, _ in services.approval_queue()] == [ready]
+    assert [e for e, _ in approval_queue()] == [ready]
     assert db.session.scalar(sa.select(sa.func.count(Credential.id))) == 0
 
     with pytest.raises(PermissionDenied):
-        services.approve(ready, "", trainer)
-    with pytest.raises(services.AccreditationError, match="Not eligible"):
-        services.approve(not_ready, "", make_user(Role.HUB_ADMIN))
+        approve(ready, "", trainer)
+    with pytest.raises(AccreditationError, match="Not eligible"):
+        approve(not_ready, "", make_user(Role.HUB_ADMIN))
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Approval.id))) == 0
 
     hub = make_user(Role.HUB_ADMIN)
-    issued = services.approve(ready, "Evidence checked at the panel.", hub)
+    issued = approve(ready, "Evidence checked at the panel.", hub)
     db.session.commit()
     approval = db.session.scalar(sa.select(Approval))
     assert approval.approved_by == hub and approval.note == "Evidence checked at the panel."
     assert approval.approved_at is not None and approval.evidence
-    assert issued.approval_id == approval.id and services.approval_queue() == []
-    with pytest.raises(services.AccreditationError, match="already"):
-        services.approve(ready, "", hub)
+    assert issued.approval_id == approval.id and approval_queue() == []
+    with pytest.raises(AccreditationError, match="already"):
+        approve(ready, "", hub)
 
 
 # --- The signed credential -------------------------------------------------------------------------------
@@ -235,15 +241,15 @@ def test_suspension_reinstatement_and_revocation_flip_the_verdict(credential):
     """The verdict follows the signed status lists: suspended, valid again, then revoked for good."""
     hub = make_user(Role.HUB_ADMIN)
     assert verify_code(credential.code).verdict is Verdict.VALID
-    services.suspend(credential, "Under review after a complaint.", hub)
+    suspend(credential, "Under review after a complaint.", hub)
     db.session.commit()
     assert verify_code(credential.code).verdict is Verdict.SUSPENDED
-    services.reinstate(credential, "Review closed.", hub)
+    reinstate(credential, "Review closed.", hub)
     db.session.commit()
     assert verify_code(credential.code).verdict is Verdict.VALID
-    with pytest.raises(services.AccreditationError, match="reason"):
-        services.revoke(credential, "", hub)
-    services.revoke(credential, "Issued in error.", hub)
+    with pytest.raises(AccreditationError, match="reason"):
+        revoke(credential, "", hub)
+    revoke(credential, "Issued in error.", hub)
     db.session.commit()
     result = verify_code(credential.code)
     assert result.verdict is Verdict.REVOKED
@@ -260,7 +266,7 @@ def test_the_verdict_reads_the_published_list_not_the_database_column(app, crede
     """Clearing the revocation column does not make a credential valid while the list says revoked."""
     from app.accreditation import status
 
-    services.revoke(credential, "Issued in error.", make_user(Role.HUB_ADMIN))
+    revoke(credential, "Issued in error.", make_user(Role.HUB_ADMIN))
     db.session.commit()
     status.signed_list(1)  # published: the list as it stands at this ledger head
     credential.revoked_at = None
@@ -312,31 +318,27 @@ def test_rotation_keeps_old_credentials_valid(app, client, credential, tmp_path)
 def test_cpd_is_checked_and_renewal_needs_the_rule_met(credential):
     """Bad CPD is refused naming the field; renewal issues a linked credential only once the rule is met."""
     holder, hub = credential.holder, make_user(Role.HUB_ADMIN)
-    draft = services.CpdDraft("cpd", "Update on the NRM guidance", date.today(), "1.3", False)
-    with pytest.raises(services.AccreditationError, match=r"^hours"):
-        services.log_cpd(credential, draft, holder)
+    draft = CpdDraft("cpd", "Update on the NRM guidance", date.today(), "1.3", False)
+    with pytest.raises(AccreditationError, match=r"^hours"):
+        log_cpd(credential, draft, holder)
     with pytest.raises(PermissionDenied):
-        services.log_cpd(credential, draft, hub)
-    with pytest.raises(services.AccreditationError, match=r"^completed_on"):
-        services.log_cpd(
-            credential, services.CpdDraft("cpd", "Future", date.today() + timedelta(1), "1", False), holder
-        )
+        log_cpd(credential, draft, hub)
+    with pytest.raises(AccreditationError, match=r"^completed_on"):
+        log_cpd(credential, CpdDraft("cpd", "Future", date.today() + timedelta(1), "1", False), holder)
     for kind, hours in (
         ("cpd", "58"),
         ("reflective_account", "1"),
         ("reflective_account", "0.5"),
         ("case_review", "0.5"),
     ):
-        services.log_cpd(
-            credential, services.CpdDraft(kind, f"Logged {kind}", date.today(), hours, False), holder
-        )
+        log_cpd(credential, CpdDraft(kind, f"Logged {kind}", date.today(), hours, False), holder)
     db.session.commit()
-    with pytest.raises(services.AccreditationError, match="not met"):
-        services.renew(credential, True, hub)  # three years early: outside the renewal window
+    with pytest.raises(AccreditationError, match="not met"):
+        renew(credential, True, hub)  # three years early: outside the renewal window
 
     credential.valid_until = datetime.now(UTC) + timedelta(days=30)
-    assert not services.renewal_check(credential, supervisor_endorsed=False).eligible
-    renewed = services.renew(credential, True, hub)
+    assert not renewal_check(credential, supervisor_endorsed=False).eligible
+    renewed = renew(credential, True, hub)
     db.session.commit()
     assert renewed.renews == credential and renewed.subject_uuid == credential.subject_uuid
     payload = credentials.unverified_payload(renewed.jws)
@@ -344,8 +346,8 @@ def test_cpd_is_checked_and_renewal_needs_the_rule_met(credential):
     assert renewed.valid_from == credential.valid_until
     assert verify_code(renewed.code).verdict is Verdict.NOT_YET_VALID
     assert [e.action for e in ledger.events_for(renewed.code)] == ["renew"]
-    with pytest.raises(services.AccreditationError, match="already been renewed"):
-        services.renew(credential, True, hub)
+    with pytest.raises(AccreditationError, match="already been renewed"):
+        renew(credential, True, hub)
 
 
 # --- The ledger and the command line ---------------------------------------------------------------------
@@ -376,8 +378,8 @@ def _drop_append_only_triggers() -> None:
 def test_ledger_verify_names_the_first_edited_event(app, credential):
     """`imsa ledger verify` passes on an intact chain and names the first event whose hash is wrong."""
     hub = make_user(Role.HUB_ADMIN)
-    services.suspend(credential, "Under review.", hub)
-    services.reinstate(credential, "", hub)
+    suspend(credential, "Under review.", hub)
+    reinstate(credential, "", hub)
     db.session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["ledger", "verify"])
@@ -449,6 +451,28 @@ def test_bulk_issue_for_a_cohort_shows_progress_and_renders_certificates(app, tm
     assert len(list((Path(app.instance_path) / "certificates").glob("IMSA-*.pdf"))) == 2
 
 
+def test_approving_a_whole_cohort_on_the_web_issues_to_everyone_eligible(client, tmp_path):
+    """The Hub's "approve everyone eligible" awards the eligible trainees (not the others) and keeps them."""
+    version = make_accreditation_version(tmp_path)
+    trainer = make_user(Role.TRAINER)
+    cohort = make_cohort(version, [trainer], name="Cohort 6")
+    ready = [make_enrolment(cohort) for _ in range(2)]
+    waiting = make_enrolment(cohort)
+    for enrolment in ready:
+        complete_training(enrolment, trainer)
+    hub = make_user(Role.HUB_ADMIN)
+    db.session.commit()
+    keystore().init()
+    sign_in(client, hub)
+    response = post_form(
+        client, f"/accreditation/cohorts/{cohort.public_id}/approve-all", {"confirm": "y", "note": "Panel 6"}
+    )
+    assert response.status_code == 302
+    db.session.rollback()  # only what the request committed is left
+    holders = set(db.session.scalars(sa.select(Credential.holder_id)))
+    assert holders == {e.user_id for e in ready} and waiting.user_id not in holders
+
+
 def _statements(action) -> tuple[int, object]:
     seen: list[str] = []
 
@@ -480,9 +504,9 @@ def test_the_approval_queue_evaluates_only_trainees_whose_capstone_passed(app, t
         )
     db.session.commit()
     one_evaluation, _ = _statements(lambda: evaluate(ready))
-    queries, queue = _statements(services.approval_queue)
+    queries, queue = _statements(approval_queue)
     assert [e for e, _ in queue] == [ready]
     assert queries <= one_evaluation + 4, "only the one candidate is evaluated"
     db.session.execute(sa.update(Submission).values(result_band="pass"))
     db.session.commit()
-    assert len(services.approval_queue()) == 6
+    assert len(approval_queue()) == 6

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.auth.models import Role
-from app.reports import hub as reports
 from app.database import db
 from app.learning.models import EvidenceStatus
 from app.learning.models import SubmissionStatus as S
 from app.organisations import services as organisations
 from app.organisations.models import Nation, OrganisationKind
+from app.reports import hub as reports
 from tests.conftest import sign_in
 from tests.factories import (
     add_evidence,
@@ -159,7 +159,7 @@ def test_the_report_takes_the_same_bounded_number_of_queries_at_10_and_1000_trai
 def test_accreditations_issued_are_counted_by_nation_and_kind_within_scope(app, tmp_path):
     """Credentials count under their holder's nation and organisation kind, with their recorded state;
     an organisation manager's report counts only their own organisation's."""
-    from app.accreditation import services as accreditation
+    from app.accreditation import lifecycle as accreditation
     from tests.factories import make_accreditation_version, make_credential
 
     version = make_accreditation_version(tmp_path)

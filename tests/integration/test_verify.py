@@ -8,8 +8,11 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from app.accreditation import services
-from app.accreditation.certificate import embedded_credential, render_certificate
+from app.accreditation.certificate import embedded_credential
+from app.accreditation.certificate_files import certificate_data
+from app.accreditation.certificate_pdf import render_certificate
+from app.accreditation.declarations import confirmed_declarations
+from app.accreditation.lifecycle import revoke
 from app.accreditation.models import Credential, VerificationCount
 from app.auth.models import Role
 from app.database import db
@@ -102,7 +105,7 @@ def test_an_uploaded_certificate_is_checked_by_its_embedded_credential(client, c
     header, body, signature = credential.jws.split(".")
     forged = f"{header}.{body}.{signature[::-1]}"
     assert embedded_credential(pdf) == credential.jws
-    forged_pdf = render_certificate(services.certificate_data(credential), forged)
+    forged_pdf = render_certificate(certificate_data(credential), forged)
     assert "Signature invalid" in _page(upload(forged_pdf))
     refused = upload(b"not a pdf at all")
     assert refused.status_code == 400 and "There is a problem" in _page(refused)
@@ -117,7 +120,7 @@ def test_the_json_api_gives_the_same_verdict(client, credential):
     assert raw == wrapped == by_code
     assert client.post("/api/v1/verify", data="").status_code == 400
     assert client.get("/api/v1/verify/IMSA-0000-0000-0").get_json()["verdict"] == "not_found"
-    services.revoke(credential, "Issued in error.", make_user(Role.HUB_ADMIN))
+    revoke(credential, "Issued in error.", make_user(Role.HUB_ADMIN))
     db.session.commit()
     revoked = client.get(f"/api/v1/verify/{credential.code}").get_json()
     assert revoked["verdict"] == "revoked" and revoked["revoked"]["reason"] == "Issued in error."
@@ -224,7 +227,7 @@ def test_declarations_are_made_by_the_trainee(client, app, tmp_path):
         client, "/accreditation/mine/declarations", {"declare-declarations": "code_of_conduct"}
     )
     assert response.status_code == 302
-    assert services.confirmed_declarations(enrolment) == {"code_of_conduct"}
+    assert confirmed_declarations(enrolment) == {"code_of_conduct"}
 
 
 def test_public_key_documents(client, credential):

@@ -26,12 +26,10 @@ from app.accreditation.certificate import (
     CERTIFICATES_DIR,
     CertificateData,
     CertificateReadError,
-    RefusedURLError,
     embedded_credential,
-    render_certificate,
     uk_long_date,
 )
-from app.accreditation.certificate_pdf import CertificateURLFetcher
+from app.accreditation.certificate_pdf import CertificateURLFetcher, RefusedURLError, render_certificate
 
 VERIFY_URL = "https://imsa.example.org/verify/IMSA-7K4Q-9D2M-X"
 CURRICULUM_HASH = hashlib.sha256(b"fictional curriculum content").hexdigest()

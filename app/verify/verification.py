@@ -18,8 +18,10 @@ from sqlalchemy.orm import lazyload
 
 from app.accreditation import credentials, status
 from app.accreditation.keys import keystore
-from app.accreditation.models import Credential, VerificationCount
+from app.accreditation.models import Credential
 from app.database import db
+
+MAX_TOKEN_LENGTH = 65536
 
 
 class Verdict(enum.StrEnum):
@@ -111,12 +113,16 @@ class Result:
         return body
 
 
-def _decode(token: str, key_set) -> tuple[dict, dict]:
-    """(header, payload) of a JWS signed by one of our published keys; raises JoseError or ValueError."""
+def _is_compact_jws(token: str) -> bool:
+    """Whether ``token`` has the shape of a compact JWS (three parts), before anything is decoded."""
     token = token.strip()
-    if token.count(".") != 2 or len(token) > 65536:
-        raise ValueError("not a compact JWS")
-    found = jws.deserialize_compact(token, key_set, algorithms=["ES256"])
+    return token.count(".") == 2 and len(token) <= MAX_TOKEN_LENGTH
+
+
+def _decode(token: str, key_set) -> tuple[dict, dict]:
+    """(header, payload) of a compact JWS signed by one of our published keys; raises JoseError or
+    ValueError."""
+    found = jws.deserialize_compact(token.strip(), key_set, algorithms=["ES256"])
     header = found.headers()
     if set(header) - {"alg", "kid", "typ", "jwk"}:
         raise ValueError("unexpected header fields")
@@ -144,15 +150,14 @@ def _record(condition) -> Credential | None:
 def verify_token(token: str, now: datetime | None = None, record: Credential | None = None) -> Result:
     """The full check of one compact JWS (``record``: its row, when the caller has already found it)."""
     now = now or datetime.now(UTC)
+    if not _is_compact_jws(token):
+        return _unsigned(token, "this is not a signed credential")
     store = keystore()
     key_set = store.key_set()
     try:
         header, payload = _decode(token, key_set)
-    except (JoseError, ValueError, UnicodeDecodeError) as error:
-        reason = "it was altered, or not signed by a key this issuer publishes"
-        if isinstance(error, ValueError) and "compact" in str(error):
-            reason = "this is not a signed credential"
-        return Result(Verdict.SIGNATURE_INVALID, [Check("Signature", False, reason)], jws=token)
+    except (JoseError, ValueError, UnicodeDecodeError):
+        return _unsigned(token, "it was altered, or not signed by a key this issuer publishes")
     checks = [Check("Signature", True, f"signed with the issuer's published key {header.get('kid', '')}")]
     problems = _consistency(header, payload, store.did)
     if problems:
@@ -163,11 +168,7 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
     if record is None or record.uuid != uuid:
         record = _record(Credential.uuid == uuid)
     result = Result(Verdict.VALID, checks, credential=payload, jws=token, record=record)
-
-    index = int(payload["credentialStatus"]["statusListIndex"])
-    head = status.ledger_head()
-    revoked = status.bit(_status_bits(credentials.REVOCATION_LIST, key_set, head), index)
-    suspended = status.bit(_status_bits(credentials.SUSPENSION_LIST, key_set, head), index)
+    revoked, suspended = _status(int(payload["credentialStatus"]["statusListIndex"]), key_set)
     checks.append(Check("Revocation", not revoked, "revoked by the issuer" if revoked else "not revoked"))
     checks.append(
         Check("Suspension", not suspended, "suspended by the issuer" if suspended else "not suspended")
@@ -187,6 +188,18 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
     elif now < valid_from:
         result.verdict = Verdict.NOT_YET_VALID
     return result
+
+
+def _unsigned(token: str, reason: str) -> Result:
+    return Result(Verdict.SIGNATURE_INVALID, [Check("Signature", False, reason)], jws=token)
+
+
+def _status(index: int, key_set) -> tuple[bool, bool]:
+    """(revoked, suspended): the credential's bits in the published, signed status lists."""
+    head = status.ledger_head()
+    revoked = status.bit(_status_bits(credentials.REVOCATION_LIST, key_set, head), index)
+    suspended = status.bit(_status_bits(credentials.SUSPENSION_LIST, key_set, head), index)
+    return revoked, suspended
 
 
 def _consistency(header: dict, payload: dict, did: str) -> str:
@@ -230,19 +243,3 @@ def email_matches(result: Result, email: str) -> bool:
             expected = credentials.email_hash(email, identity.get("salt", ""))
             return identity.get("identityHash", "").lower() == expected.lower()
     return False
-
-
-def count(method: str, verdict: Verdict, day: date | None = None) -> None:
-    """Add one to today's tally for this way in and verdict (an upsert: safe under concurrent requests)."""
-    day = day or date.today()
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(VerificationCount).values(day=day, method=method, verdict=verdict.value, count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["day", "method", "verdict"], set_={"count": VerificationCount.count + 1}
-    )
-    db.session.execute(statement)
-    db.session.commit()

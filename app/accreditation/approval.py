@@ -1,0 +1,107 @@
+"""The Hub's approval: who is waiting, and approving one trainee or a whole cohort (which issues the
+credential). Changes are made in the caller's transaction; the caller commits."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.accreditation.eligibility import Eligibility, evaluate
+from app.accreditation.errors import AccreditationError
+from app.accreditation.issuing import issue
+from app.accreditation.models import Approval, Credential
+from app.audit.services import record
+from app.auth.access import require_role
+from app.auth.models import Role
+from app.cohorts.models import Enrolment, EnrolmentStatus
+from app.curriculum.models import Assignment, CurriculumVersion, Module, VersionStatus
+from app.database import db
+from app.learning.models import Submission, SubmissionStatus
+
+
+def approval_queue() -> list[tuple[Enrolment, Eligibility]]:
+    """Active enrolments not yet approved whose every requirement is met, longest-waiting first.
+
+    Candidates are narrowed in SQL to enrolments whose capstone has been released at a pass (no one is
+    eligible before that), so the whole rule is evaluated only for the few at the very end of the course.
+    """
+    candidates = db.session.scalars(
+        sa.select(Enrolment)
+        .where(
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+            Enrolment.id.not_in(sa.select(Approval.enrolment_id)),
+            Enrolment.id.in_(_capstone_passed()),
+        )
+        .order_by(Enrolment.enrolled_at)
+    )
+    queue = []
+    for enrolment in candidates:
+        check = evaluate(enrolment)
+        if check.eligible:
+            queue.append((enrolment, check))
+    return queue
+
+
+def _capstone_passed() -> sa.Select:
+    """Enrolment ids with a released, passed piece for the capstone module of their version's rule (any
+    released piece where a rule names no capstone)."""
+    released = sa.select(Submission.enrolment_id).where(Submission.status == SubmissionStatus.RELEASED)
+    capstones = [
+        sa.and_(Module.version_id == version.id, Module.code == code)
+        for version in db.session.scalars(
+            sa.select(CurriculumVersion).where(CurriculumVersion.status == VersionStatus.PUBLISHED)
+        )
+        if (code := (version.accreditation_rule.get("requires") or {}).get("capstone"))
+    ]
+    if not capstones:
+        return released
+    return (
+        released.join(Assignment, Assignment.id == Submission.assignment_id)
+        .join(Module, Module.id == Assignment.module_id)
+        .where(Submission.result_band != "fail", sa.or_(*capstones))
+    )
+
+
+def approve(enrolment: Enrolment, note: str, actor) -> Credential:
+    """Record the Hub's decision and issue the credential, in one transaction."""
+    require_role(actor, Role.HUB_ADMIN)
+    if db.session.scalar(sa.select(Approval.id).where(Approval.enrolment_id == enrolment.id)):
+        raise AccreditationError("This trainee has already been approved for accreditation")
+    check = evaluate(enrolment)
+    if not check.eligible:
+        raise AccreditationError(
+            f"Not eligible yet: {check.outstanding} requirement{'s' if check.outstanding != 1 else ''} "
+            "not met. Nothing was recorded."
+        )
+    approval = Approval(
+        enrolment_id=enrolment.id,
+        approved_by_id=getattr(actor, "id", None),
+        note=note.strip(),
+        evidence=check.as_json(),
+    )
+    db.session.add(approval)
+    record(actor, "accreditation.approved", enrolment, note=approval.note)
+    return issue(enrolment, actor, approval=approval)
+
+
+def eligible_in(cohort) -> list[Enrolment]:
+    """The enrolments of ``cohort`` in the approval queue."""
+    return [enrolment for enrolment, _check in approval_queue() if enrolment.cohort_id == cohort.id]
+
+
+def approve_cohort(cohort, note: str, actor) -> list[Credential]:
+    """Approve every eligible trainee of ``cohort``, each in its own savepoint, so one refusal undoes only
+    that trainee's award; the caller commits the rest."""
+    require_role(actor, Role.HUB_ADMIN)
+    issued = []
+    for enrolment in eligible_in(cohort):
+        try:
+            with db.session.begin_nested():
+                credential = approve(enrolment, note, actor)
+        except AccreditationError:
+            continue  # this trainee's award is undone; the others stand
+        issued.append(credential)
+    return issued
+
+
+def approval_for(enrolment: Enrolment) -> Approval | None:
+    return db.session.scalar(sa.select(Approval).where(Approval.enrolment_id == enrolment.id))

@@ -1,0 +1,57 @@
+"""Finding credentials, enrolments and cohorts: by code for everyone, ``..._or_404`` for the routes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+
+from app.accreditation import codes
+from app.accreditation.models import Credential
+from app.cohorts.models import Cohort, Enrolment
+from app.cohorts.services import by_public_id as cohort_by_public_id
+from app.database import db
+
+
+def by_code(code: str) -> Credential | None:
+    return db.session.scalar(sa.select(Credential).where(Credential.code == code))
+
+
+def by_typed_code(typed: str) -> Credential | None:
+    """The credential for a code as someone typed or linked it (see ``codes.normalise``)."""
+    canonical = codes.normalise(typed)
+    return by_code(canonical) if canonical else None
+
+
+def for_holder(user) -> list[Credential]:
+    return list(
+        db.session.scalars(
+            sa.select(Credential)
+            .where(Credential.holder_id == user.id)
+            .order_by(Credential.valid_from.desc())
+        )
+    )
+
+
+def all_credentials() -> list[Credential]:
+    return list(db.session.scalars(sa.select(Credential).order_by(Credential.valid_from.desc())))
+
+
+def credential_or_404(code: str) -> Credential:
+    credential = by_typed_code(code)
+    if credential is None:
+        abort(404)
+    return credential
+
+
+def enrolment_or_404(public_id: str) -> Enrolment:
+    enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.public_id == public_id))
+    if enrolment is None:
+        abort(404)
+    return enrolment
+
+
+def cohort_or_404(public_id: str) -> Cohort:
+    cohort = cohort_by_public_id(public_id)
+    if cohort is None:
+        abort(404)
+    return cohort
