@@ -2,20 +2,37 @@
 
 Each event's ``hash`` is SHA-256 over its canonical JSON (sequence, time, action, code, actor, details)
 and the previous event's hash, so editing, deleting or reordering any event breaks every link after it.
+
+Deleting the *last* events breaks no link, so the head is also kept outside the database: after every
+commit that moved it, the head (sequence and hash) is signed with the issuer's key and written to
+``instance/ledger-head.jws``, and published at ``/ledger/head.jws`` for anyone to keep a copy. ``verify``
+checks the chain still reaches the signed head.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
+from joserfc import jws
+from joserfc.errors import JoseError
+from sqlalchemy import event as orm_event
+from sqlalchemy.orm import Session
 
+from app.accreditation.keys import SigningKeyMissing, keystore
 from app.accreditation.models import LedgerAction, LedgerEvent
 from app.database import db, utcnow
 
 GENESIS = "0" * 64
+HEAD_FILE = "ledger-head.jws"
+_MOVED = "imsa_ledger_head"
+log = logging.getLogger("imsa.ledger")
 
 
 def _digest(event: LedgerEvent) -> str:
@@ -53,7 +70,73 @@ def append(action: LedgerAction, credential_code: str, actor, **details) -> Ledg
     )
     event.hash = _digest(event)
     db.session.add(event)
+    db.session.info[_MOVED] = (event.sequence, event.hash)  # signed once the commit has stored it
     return event
+
+
+# --- the signed head, kept outside the database
+
+
+@dataclass(frozen=True)
+class Head:
+    sequence: int
+    hash: str
+
+
+def head_path() -> Path:
+    return Path(current_app.instance_path) / HEAD_FILE
+
+
+def signed_head_token() -> str | None:
+    """The signed head as published (a compact JWS), or None before the first event."""
+    path = head_path()
+    return path.read_text().strip() if path.exists() else None
+
+
+def signed_head() -> Head | None:
+    """The head the issuer last signed, checked against the published keys; None if there is none."""
+    token = signed_head_token()
+    if token is None:
+        return None
+    found = jws.deserialize_compact(token, keystore().key_set(), algorithms=["ES256"])
+    claims = json.loads(found.payload)
+    return Head(int(claims["sequence"]), str(claims["hash"]))
+
+
+def _sign_head(sequence: int, hash_: str) -> None:
+    current = _readable_head()
+    if current is not None and current.sequence >= sequence:
+        return  # another worker already signed a later head
+    kid, key = keystore().signing_key()
+    payload = json.dumps({"sequence": sequence, "hash": hash_, "signed_at": utcnow().isoformat()})
+    token = jws.serialize_compact({"alg": "ES256", "kid": kid}, payload.encode(), key, algorithms=["ES256"])
+    path = head_path()
+    partial = path.with_suffix(".partial")
+    partial.write_text(token + "\n")
+    os.replace(partial, path)  # readers see the old head or the new one, never half a file
+
+
+def _readable_head() -> Head | None:
+    try:
+        return signed_head()
+    except (JoseError, ValueError, KeyError):
+        return None  # unreadable: the next head replaces it, and verify reports it meanwhile
+
+
+@orm_event.listens_for(Session, "after_commit")
+def _publish_head(session: Session) -> None:
+    moved = session.info.pop(_MOVED, None)
+    if moved is None:
+        return
+    try:
+        _sign_head(*moved)
+    except (OSError, SigningKeyMissing):
+        log.exception("the signed ledger head could not be written; `imsa ledger verify` will say so")
+
+
+@orm_event.listens_for(Session, "after_soft_rollback")
+def _forget_head(session: Session, previous_transaction) -> None:
+    session.info.pop(_MOVED, None)
 
 
 @dataclass(frozen=True)
@@ -68,7 +151,11 @@ class ChainReport:
 
 
 def verify() -> ChainReport:
-    """Recompute every link from the first event, reading in batches."""
+    """Recompute every link from the first event, reading in batches, then check that the chain still
+    reaches the head the issuer signed (so deleting the last events is caught too)."""
+    head = _readable_head()
+    if head is None and signed_head_token() is not None:
+        return ChainReport(0, 0, "the signed ledger head does not verify against the published keys")
     previous, expected, count = GENESIS, 1, 0
     for event in db.session.scalars(
         sa.select(LedgerEvent).order_by(LedgerEvent.sequence).execution_options(yield_per=1000)
@@ -80,7 +167,13 @@ def verify() -> ChainReport:
             return ChainReport(count, event.sequence, "it does not point to the hash of the event before it")
         if _digest(event) != event.hash:
             return ChainReport(count, event.sequence, "its contents do not match its hash (it was edited)")
+        if head is not None and event.sequence == head.sequence and event.hash != head.hash:
+            return ChainReport(count, event.sequence, "it is not the event the issuer signed as the head")
         previous, expected = event.hash, expected + 1
+    if head is not None and count < head.sequence:
+        return ChainReport(
+            count, count + 1, f"it is missing: the issuer signed event {head.sequence} as the head (deleted)"
+        )
     return ChainReport(count)
 
 

@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 
-from app.accreditation import codes, credentials, status
+from app.accreditation import codes, credentials, ledger, status
 from app.accreditation.certificate import CertificateReadError, embedded_credential
 from app.accreditation.certificate_files import certificate_pdf
 from app.accreditation.issuing import criteria_narrative
@@ -197,6 +197,18 @@ def did_document():
 @public
 def jwks():
     return _public_cache(jsonify(keystore().jwks()))
+
+
+@bp.route("/ledger/head.jws")
+@public
+def ledger_head():
+    """The credential ledger's head as the issuer last signed it: keep a copy to detect deleted events."""
+    token = ledger.signed_head_token()
+    if token is None:
+        abort(404)
+    response = Response(token + "\n", mimetype="application/jose")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/status/<int:list_number>")

@@ -93,6 +93,7 @@ ACCESS = {
     "verify.openapi": ("GET", EVERYONE),
     "verify.did_document": ("GET", EVERYONE),
     "verify.jwks": ("GET", EVERYONE),
+    "verify.ledger_head": ("GET", EVERYONE),
     "verify.status_list": ("GET", EVERYONE),
     "verify.achievement": ("GET", EVERYONE),
 }
