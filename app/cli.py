@@ -252,6 +252,47 @@ def cohort_create(name, starts, ends, version_label, trainer_emails, named_marki
     )
 
 
+@cohort_cli.command("staff")
+@click.argument("cohort")
+@click.option("--add", "added", multiple=True, help="A trainer's email to add (repeat for more).")
+@click.option("--remove", "removed", multiple=True, help="A trainer's email to remove (repeat for more).")
+@click.option("--lead", help="The lead trainer's email (one of the cohort's trainers).")
+@click.option("--no-lead", is_flag=True, help="The cohort has no lead trainer.")
+def cohort_staff(cohort, added, removed, lead, no_lead):
+    """Change COHORT's trainers and lead trainer; with no options, list them."""
+    from app.auth.services import user_by_email
+    from app.cohorts import services
+
+    found = _find_cohort(cohort)
+
+    def person(email):
+        user = user_by_email(email)
+        if user is None:
+            click.echo(f"error: no one has the email {email}", err=True)
+            sys.exit(1)
+        return user
+
+    if added or removed or lead or no_lead:
+        gone = {person(e).id for e in removed}
+        trainers = [t for t in found.trainers if t.id not in gone]
+        trainers += [u for u in map(person, added) if u not in trainers]
+        new_lead = None if no_lead else person(lead) if lead else found.lead_trainer
+        if new_lead is not None and new_lead.id in gone:
+            new_lead = None  # a removed lead stops leading
+        try:
+            services.change_staff(found, trainers, new_lead, actor=None)
+        except services.CohortError as problem:
+            db.session.rollback()
+            click.echo(f"error: {problem}", err=True)
+            sys.exit(1)
+        db.session.commit()
+    for trainer in found.trainers:
+        mark = " (lead)" if found.lead_trainer_id == trainer.id else ""
+        click.echo(f"{trainer.email}\t{trainer.name}{mark}")
+    if len(found.trainers) < 2:
+        click.echo("warning: second marking needs at least two trainers", err=True)
+
+
 @cohort_cli.command("import")
 @click.argument("cohort")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

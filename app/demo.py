@@ -35,6 +35,8 @@ ORGANISATION_NAME = "Riverside Example Advocacy (demo)"
 PEOPLE = [
     ("Hub admin", "hub.admin@example.org", "Hazel Hubworth (demo)", {Role.HUB_ADMIN}),
     ("Trainer", "trainer@example.org", "Terry Tutorson (demo)", {Role.TRAINER}),
+    # A second trainer, so the demo shows blind second marking and moderation.
+    ("Second marker", "second.marker@example.org", "Morgan Moderatorson (demo)", {Role.TRAINER}),
     ("Trainee", "trainee.one@example.org", "Tamsin Testperson (demo)", {Role.TRAINEE}),
     ("Trainee", "trainee.two@example.org", "Taylor Sampleton (demo)", {Role.TRAINEE}),
     ("Accredited IMSA®", "accredited@example.org", "Alex Exampleworth (demo)", {Role.TRAINEE}),
@@ -59,7 +61,7 @@ def create_demo_data() -> list[tuple[str, User]]:
     )
     people = [(label, _person(email, name, roles)) for label, email, name, roles in PEOPLE]
     db.session.flush()
-    trainer = people[1][1]
+    trainer, second_marker = people[1][1], people[2][1]
     cohort = db.session.scalar(db.select(Cohort).where(Cohort.name == COHORT_NAME))
     versions = published_versions()
     if cohort is None and versions:
@@ -68,14 +70,16 @@ def create_demo_data() -> list[tuple[str, User]]:
             versions[0],
             date(2025, 9, 1),
             date(2027, 8, 31),
-            [trainer],
+            [trainer, second_marker],
             actor=None,
             lead_trainer=trainer,
         )
+    elif cohort is not None and second_marker not in cohort.trainers:  # a demo made before there were two
+        cohorts.change_staff(cohort, [*cohort.trainers, second_marker], cohort.lead_trainer, actor=None)
     if cohort is not None:
         enrolled = {e.user_id for e in cohort.enrolments}
         for label, user in people:
-            if label != "Hub admin" and label != "Trainer" and user.id not in enrolled:
+            if label not in ("Hub admin", "Trainer", "Second marker") and user.id not in enrolled:
                 cohorts.enrol(cohort, user, organisation, actor=None)
         db.session.flush()
         _accredit(next(e for e in cohort.enrolments if e.user.email == ACCREDITED_EMAIL), trainer)

@@ -31,6 +31,11 @@ class CohortForm(FlaskForm):
     )
 
 
+class StaffForm(FlaskForm):
+    trainers = SelectMultipleField("Trainers", choices=[])
+    lead_trainer = SelectField("Lead trainer (optional)", choices=[], default="")
+
+
 class InviteTraineeForm(InvitePersonForm):
     organisation = SelectField("Host organisation", validators=[DataRequired("Choose the host organisation")])
 

@@ -1,12 +1,12 @@
 """Hub admin pages for cohorts, enrolments and people; trainers see their own cohorts."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts import bp, services
-from app.cohorts.forms import CohortForm, InviteTraineeForm
+from app.cohorts.forms import CohortForm, InviteTraineeForm, StaffForm
 from app.cohorts.lookups import cohort_or_404
 from app.curriculum.services import published_versions
 from app.organisations.services import all_organisations
@@ -58,6 +58,33 @@ def new():
             return redirect(url_for("reports.cohort", public_id=cohort.public_id))
     return render_template(
         "cohorts/new.html", form=form, has_versions=bool(versions), title="Create a cohort"
+    )
+
+
+@bp.route("/<public_id>/staff", methods=["GET", "POST"])
+@roles_required(Role.HUB_ADMIN)
+def staff(public_id: str):
+    """Add and remove a cohort's trainers and change its lead after creation."""
+    cohort = cohort_or_404(public_id)
+    everyone = services.trainers()
+    form = StaffForm()
+    form.trainers.choices = [(t.public_id, f"{t.name} ({t.email})") for t in everyone]
+    form.lead_trainer.choices = [("", "None")] + [(t.public_id, t.name) for t in everyone]
+    if request.method == "GET":
+        form.trainers.data = [t.public_id for t in cohort.trainers]
+        form.lead_trainer.data = cohort.lead_trainer.public_id if cohort.lead_trainer else ""
+    if form.validate_on_submit():
+        chosen = [t for t in everyone if t.public_id in (form.trainers.data or [])]
+        lead = next((t for t in everyone if t.public_id == form.lead_trainer.data), None)
+        with refusals() as refused:
+            services.change_staff(cohort, chosen, lead, current_user)
+        if refused:
+            refused.onto(form, "trainers")
+        else:
+            flash(f"The staff of {cohort.name} have been saved.", "success")
+            return redirect(url_for("reports.cohort", public_id=cohort.public_id))
+    return render_template(
+        "cohorts/staff.html", form=form, cohort=cohort, title=f"Cohort staff: {cohort.name}"
     )
 
 

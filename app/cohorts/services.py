@@ -72,6 +72,34 @@ def create_cohort(
     return cohort
 
 
+def change_staff(cohort: Cohort, trainers: list[User], lead_trainer: User | None, actor) -> Cohort:
+    """Set a cohort's trainers and lead after creation (a Hub admin). Pieces allocated to a trainer who
+    is removed stay allocated until a Hub admin allocates them again; the cohort page says so."""
+    require_role(actor, Role.HUB_ADMIN)
+    if any(not t.has_role(Role.TRAINER) for t in trainers):
+        raise CohortError("Only people with the trainer role can train a cohort", field="trainers")
+    if lead_trainer is not None and lead_trainer not in trainers:
+        raise CohortError("The lead trainer must be one of the cohort's trainers", field="lead_trainer")
+    before = {t.public_id for t in cohort.trainers}
+    after = {t.public_id for t in trainers}
+    previous_lead = cohort.lead_trainer.public_id if cohort.lead_trainer else None
+    new_lead = lead_trainer.public_id if lead_trainer else None
+    if before == after and previous_lead == new_lead:
+        return cohort  # nothing changed: nothing to record (a second click of the same form)
+    cohort.trainers = list(trainers)
+    cohort.lead_trainer = lead_trainer
+    record(
+        actor,
+        "cohort.staff_changed",
+        cohort,
+        added=sorted(after - before),
+        removed=sorted(before - after),
+        lead_trainer=new_lead,
+        previous_lead_trainer=previous_lead,
+    )
+    return cohort
+
+
 def _new_candidate_number(cohort: Cohort) -> str:
     """A number that stands in for the trainee's name in anonymous marking: year and five random digits."""
     while True:

@@ -318,7 +318,10 @@ def select_for_moderation(
         if piece.id in chosen:
             others = [t for t in cohort.trainers if t.id != piece.marker_id]
             if not others:
-                raise MarkingRefused("Second marking needs a second trainer on this cohort.")
+                raise MarkingRefused(
+                    "Second marking needs a second trainer on this cohort: a Hub admin can add one "
+                    "under Cohort staff on the cohort's page."
+                )
             moderator = min(others, key=lambda t: (load.get(t.id, 0), t.name))
             load[moderator.id] = load.get(moderator.id, 0) + 1
             piece.status, piece.moderator_id = S.IN_MODERATION, moderator.id

@@ -58,6 +58,7 @@ ACCESS = {
     "cohorts.new": ("GET", {HUB}),
     "reports.cohort": ("GET", {HUB, TRAINER}),
     "cohorts.invite": ("GET", {HUB}),
+    "cohorts.staff": ("GET", {HUB}),
     "reports.progress_matrix": ("GET", {HUB, TRAINER}),
     "cohorts.schedule": ("GET", {HUB}),
     "cohorts.import_trainees": ("GET", {HUB}),
