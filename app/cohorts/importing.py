@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from app.organisations.models import Nation, Organisation
 HEADER = ("name", "email", "organisation", "nation")
 MAX_ROWS = 5000
 MAX_NAME = 120
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f]")  # C0 controls, except tab
 
 
 @dataclass(frozen=True)
@@ -83,101 +85,136 @@ def _email_problem(email: str) -> str | None:
 def preview(cohort: Cohort, text: str) -> Preview:
     """Check every row; write nothing."""
     result = Preview()
+    rows, stop = _read_rows(text)
+    if stop is not None:
+        result.problems.append(stop)
+        return result
+    readable: list[tuple[int, tuple[str, ...]]] = []
+    for line, values in rows:
+        problem = _unreadable(values)
+        if problem:
+            result.problems.append(Problem(line, problem))
+        else:
+            readable.append((line, tuple(v.strip() for v in values)))
+    known = _Known.of(cohort, {normalise_email(fields[1]) for _line, fields in readable if fields[1]})
+    first_seen: dict[str, int] = {}
+    for line, fields in readable:
+        checked = _check_row(line, fields, known, first_seen)
+        (result.rows if isinstance(checked, GoodRow) else result.problems).append(checked)
+    result.problems.sort(key=lambda p: p.line)
+    return result
+
+
+def _read_rows(text: str) -> tuple[list[tuple[int, list[str]]], Problem | None]:
+    """The file's non-blank rows after the header, each with the line it starts on; or the one problem
+    that stops the whole file from being read."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        result.problems.append(Problem(1, f"the file is empty: the first line must be {','.join(HEADER)}"))
-        return result
-    reader = csv.reader(io.StringIO(text, newline=""))
+        return [], Problem(1, f"the file is empty: the first line must be {','.join(HEADER)}")
+    # Strict: a stray or unclosed quote is an error, not a row quietly merged with the lines after it.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except csv.Error as error:
-        result.problems.append(Problem(1, f"the file cannot be read as CSV ({error})"))
-        return result
+        return [], Problem(1, f"the file cannot be read as CSV ({error})")
     if tuple(h.strip().lower() for h in header) != HEADER:
-        result.problems.append(
-            Problem(1, "the first line must be the header name,email,organisation,nation (in that order)")
+        return [], Problem(
+            1, "the first line must be the header name,email,organisation,nation (in that order)"
         )
-        return result
-    raw: list[tuple[int, list[str]]] = []
+    rows: list[tuple[int, list[str]]] = []
+    start = reader.line_num + 1  # a quoted value may run over several lines: a row is named by its first
     try:
         for values in reader:
-            if not any(v.strip() for v in values):
-                continue  # blank lines are ignored
-            raw.append((reader.line_num, values))
+            if any(v.strip() for v in values):  # blank lines are ignored
+                rows.append((start, values))
+            start = reader.line_num + 1
     except csv.Error as error:
-        result.problems.append(Problem(reader.line_num, f"this line cannot be read as CSV ({error})"))
-        return result
-    if len(raw) > MAX_ROWS:
-        too_many = f"the file has {len(raw):,} rows; import at most {MAX_ROWS:,} at once"
-        result.problems.append(Problem(1, too_many))
-        return result
-    if not raw:
-        result.problems.append(Problem(1, "the file has a header but no trainees"))
-        return result
+        return [], Problem(start, f"this line cannot be read as CSV ({error}): is a quote left open?")
+    if len(rows) > MAX_ROWS:
+        return [], Problem(1, f"the file has {len(rows):,} rows; import at most {MAX_ROWS:,} at once")
+    if not rows:
+        return [], Problem(1, "the file has a header but no trainees")
+    return rows, None
 
-    organisations = {o.name.strip().lower(): o for o in db.session.scalars(sa.select(Organisation))}
-    emails = {normalise_email(v[1]) for _line, v in raw if len(v) > 1 and v[1].strip()}
-    accounts = (
-        {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
-        if emails
-        else {}
-    )
-    enrolled = (
-        set(
+
+def _unreadable(values: list[str]) -> str | None:
+    """Why a row cannot be checked at all: the wrong number of values, or a control character.
+
+    Control characters are refused before anything is looked up: a NUL byte is refused by PostgreSQL, and
+    none belongs in a name, an address or an organisation's name (a quoted line break included).
+    """
+    if len(values) != len(HEADER):
+        return f"has {len(values)} values; each row needs 4: {', '.join(HEADER)}"
+    for label, value in zip(HEADER, values, strict=True):
+        if found := CONTROL_CHARACTER.search(value):
+            return f"the {label} contains a control character (U+{ord(found.group()):04X}): remove it"
+    return None
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the database already holds about the file's organisations and people (three queries)."""
+
+    organisations: dict[str, Organisation]
+    accounts: dict[str, User]
+    enrolled: set[str]
+
+    @classmethod
+    def of(cls, cohort: Cohort, emails: set[str]) -> _Known:
+        organisations = {o.name.strip().lower(): o for o in db.session.scalars(sa.select(Organisation))}
+        if not emails:
+            return cls(organisations, {}, set())
+        accounts = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
+        enrolled = set(
             db.session.scalars(
                 sa.select(User.email)
                 .join(Enrolment, Enrolment.user_id == User.id)
                 .where(Enrolment.cohort_id == cohort.id, User.email.in_(emails))
             )
         )
-        if emails
-        else set()
-    )
-    first_seen: dict[str, int] = {}
-    for line, values in raw:
-        reasons: list[str] = []
-        if len(values) != len(HEADER):
-            result.problems.append(
-                Problem(line, f"has {len(values)} values; each row needs 4: {', '.join(HEADER)}")
-            )
-            continue
-        name, email, org_name, nation_text = (v.strip() for v in values)
-        missing = [
-            label
-            for label, value in zip(HEADER, (name, email, org_name, nation_text), strict=True)
-            if not value
-        ]
-        if missing:
-            reasons.append(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
-        if len(name) > MAX_NAME:
-            reasons.append(f"the name is longer than {MAX_NAME} characters")
-        email = normalise_email(email)
-        if email:
-            problem = _email_problem(email)
-            if problem:
-                reasons.append(problem)
-            elif email in first_seen:
-                reasons.append(f"{email} is also on line {first_seen[email]}")
-            else:
-                first_seen[email] = line
-                if email in enrolled:
-                    reasons.append(f"{email} is already enrolled in this cohort")
-                account = accounts.get(email)
-                if account is not None and account.roles - {Role.TRAINEE}:
-                    reasons.append(
-                        f"{email} belongs to a staff account; invite them to the cohort on their own"
-                    )
-        organisation = organisations.get(org_name.lower()) if org_name else None
-        if org_name and organisation is None:
-            reasons.append(f"there is no host organisation called “{org_name}” (add it first)")
-        nation = parse_nation(nation_text) if nation_text else None
-        if nation_text and nation is None:
-            reasons.append(f"“{nation_text}” is not a UK nation: use {', '.join(n.label for n in Nation)}")
-        if reasons:
-            result.problems.append(Problem(line, "; ".join(reasons)))
-        else:
-            result.rows.append(GoodRow(line, name, email, organisation, nation, email in accounts))
-    return result
+        return cls(organisations, accounts, enrolled)
+
+
+def _check_row(
+    line: int, fields: tuple[str, ...], known: _Known, first_seen: dict[str, int]
+) -> GoodRow | Problem:
+    """One row's values, each checked: the good row, or every reason it is not."""
+    name, email, org_name, nation_text = fields
+    reasons: list[str] = []
+    missing = [label for label, value in zip(HEADER, fields, strict=True) if not value]
+    if missing:
+        reasons.append(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
+    if len(name) > MAX_NAME:
+        reasons.append(f"the name is longer than {MAX_NAME} characters")
+    email = normalise_email(email)
+    if email:
+        reasons.extend(_email_reasons(email, line, known, first_seen))
+    organisation = known.organisations.get(org_name.lower()) if org_name else None
+    if org_name and organisation is None:
+        reasons.append(f"there is no host organisation called “{org_name}” (add it first)")
+    nation = parse_nation(nation_text) if nation_text else None
+    if nation_text and nation is None:
+        reasons.append(f"“{nation_text}” is not a UK nation: use {', '.join(n.label for n in Nation)}")
+    if reasons:
+        return Problem(line, "; ".join(reasons))
+    return GoodRow(line, name, email, organisation, nation, email in known.accounts)
+
+
+def _email_reasons(email: str, line: int, known: _Known, first_seen: dict[str, int]) -> list[str]:
+    """A valid address, on no earlier line of the file, not yet in the cohort and not a staff account."""
+    problem = _email_problem(email)
+    if problem:
+        return [problem]
+    if email in first_seen:
+        return [f"{email} is also on line {first_seen[email]}"]
+    first_seen[email] = line
+    reasons = []
+    if email in known.enrolled:
+        reasons.append(f"{email} is already enrolled in this cohort")
+    account = known.accounts.get(email)
+    if account is not None and account.roles - {Role.TRAINEE}:
+        reasons.append(f"{email} belongs to a staff account; invite them to the cohort on their own")
+    return reasons
 
 
 def import_trainees(

@@ -20,6 +20,9 @@ KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FEEDBACK = ("after_each_attempt", "after_final_attempt", "after_passing")
 UNITS = ("hours", "items")
 FILES = ("quiz.yaml", "assignment.yaml", "portfolio.yaml")
+# Far above the largest shipped file (M02's question bank, about 83 KiB): a YAML file over it is a
+# mistake (a pasted export, a binary), not an assessment. curriculum.yaml has the same limit.
+MAX_YAML_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -228,6 +231,77 @@ def _criterion(reader, path: Path, doc, seen: dict[str, int]) -> dict | None:
     return criterion
 
 
+def _criteria(reader, path: Path, rubric, checks: _Checks) -> list[dict]:
+    """The rubric's good criteria; their weights must add up to 100."""
+    seen: dict[str, int] = {}
+    criteria = []
+    items = rubric.items("criteria")
+    if not items:
+        checks.problem(None, "`criteria` must list at least one criterion")
+    for line, item in items:
+        if item is None:
+            reader.problem(path, line, "each criterion must be a mapping of `key: value` lines")
+        elif criterion := _criterion(reader, path, item, seen):
+            criteria.append(criterion)
+    if criteria and len(criteria) == len(items) and sum(c["weight"] for c in criteria) != 100:
+        checks.problem(
+            "criteria", f"criterion weights add up to {sum(c['weight'] for c in criteria)}, not 100"
+        )
+    return criteria
+
+
+def _thresholds(rubric, checks: _Checks) -> dict[str, int]:
+    """The marks at which each band starts: the defaults, or those the rubric sets."""
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    if "bands" not in rubric.data:
+        return thresholds
+    given = rubric.data["bands"]
+    if (
+        not isinstance(given, dict)
+        or set(given) - set(DEFAULT_THRESHOLDS)
+        or not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 100 for v in given.values())
+    ):
+        checks.problem("bands", "`bands` sets pass, merit and distinction marks from 1 to 100")
+        return thresholds
+    thresholds.update(given)
+    if not thresholds["pass"] < thresholds["merit"] < thresholds["distinction"]:
+        checks.problem("bands", "band marks must rise: pass < merit < distinction")
+    return thresholds
+
+
+def _resubmission(reader, path: Path, doc, checks: _Checks) -> dict:
+    if "resubmission" not in doc.data:
+        return dict(DEFAULT_RESUBMISSION)
+    given = doc.mapping("resubmission")
+    if given is None:
+        checks.problem("resubmission", "`resubmission` must be a mapping with `allowed` and `capped_at`")
+        return dict(DEFAULT_RESUBMISSION)
+    sub = _Checks(reader, path, given)
+    sub.known({"allowed", "capped_at"})
+    return {
+        "allowed": sub.whole("allowed", 0, 3, default=1),
+        "capped_at": sub.choice("capped_at", BANDS[1:], default="pass"),
+    }
+
+
+def _moderation(reader, path: Path, doc, checks: _Checks) -> dict:
+    if "moderation" not in doc.data:
+        return dict(DEFAULT_MODERATION)
+    given = doc.mapping("moderation")
+    if given is None:
+        checks.problem(
+            "moderation", "`moderation` must be a mapping (sample_percent, minimum, threshold_marks)"
+        )
+        return dict(DEFAULT_MODERATION)
+    sub = _Checks(reader, path, given)
+    sub.known(set(DEFAULT_MODERATION))
+    return {
+        "sample_percent": sub.whole("sample_percent", 0, 100, default=10),
+        "minimum": sub.whole("minimum", 0, 50, default=1),
+        "threshold_marks": sub.whole("threshold_marks", 0, 100, default=10),
+    }
+
+
 def _assignment(reader, path: Path, doc) -> dict | None:
     checks = _Checks(reader, path, doc)
     before = len(reader.problems)
@@ -258,68 +332,13 @@ def _assignment(reader, path: Path, doc) -> dict | None:
         return None
     rubric_checks = _Checks(reader, path, rubric)
     rubric_checks.known({"criteria", "bands"})
-    seen: dict[str, int] = {}
-    criteria = []
-    items = rubric.items("criteria")
-    if not items:
-        rubric_checks.problem(None, "`criteria` must list at least one criterion")
-    for line, item in items:
-        if item is None:
-            reader.problem(path, line, "each criterion must be a mapping of `key: value` lines")
-        elif criterion := _criterion(reader, path, item, seen):
-            criteria.append(criterion)
-    if criteria and len(criteria) == len(items) and sum(c["weight"] for c in criteria) != 100:
-        rubric_checks.problem(
-            "criteria", f"criterion weights add up to {sum(c['weight'] for c in criteria)}, not 100"
-        )
-    thresholds = dict(DEFAULT_THRESHOLDS)
-    if "bands" in rubric.data:
-        given = rubric.data["bands"]
-        if (
-            not isinstance(given, dict)
-            or set(given) - set(DEFAULT_THRESHOLDS)
-            or not all(
-                isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 100 for v in given.values()
-            )
-        ):
-            rubric_checks.problem("bands", "`bands` sets pass, merit and distinction marks from 1 to 100")
-        else:
-            thresholds.update(given)
-            if not thresholds["pass"] < thresholds["merit"] < thresholds["distinction"]:
-                rubric_checks.problem("bands", "band marks must rise: pass < merit < distinction")
-    resubmission = dict(DEFAULT_RESUBMISSION)
-    if "resubmission" in doc.data:
-        given = doc.mapping("resubmission")
-        if given is None:
-            checks.problem("resubmission", "`resubmission` must be a mapping with `allowed` and `capped_at`")
-        else:
-            sub = _Checks(reader, path, given)
-            sub.known({"allowed", "capped_at"})
-            resubmission = {
-                "allowed": sub.whole("allowed", 0, 3, default=1),
-                "capped_at": sub.choice("capped_at", BANDS[1:], default="pass"),
-            }
-    moderation = dict(DEFAULT_MODERATION)
-    if "moderation" in doc.data:
-        given = doc.mapping("moderation")
-        if given is None:
-            checks.problem(
-                "moderation", "`moderation` must be a mapping (sample_percent, minimum, threshold_marks)"
-            )
-        else:
-            sub = _Checks(reader, path, given)
-            sub.known(set(DEFAULT_MODERATION))
-            moderation = {
-                "sample_percent": sub.whole("sample_percent", 0, 100, default=10),
-                "minimum": sub.whole("minimum", 0, 50, default=1),
-                "threshold_marks": sub.whole("threshold_marks", 0, 100, default=10),
-            }
-    if len(reader.problems) > before:
-        return None
     assignment.update(
-        criteria=criteria, thresholds=thresholds, resubmission=resubmission, moderation=moderation
+        criteria=_criteria(reader, path, rubric, rubric_checks),
+        thresholds=_thresholds(rubric, rubric_checks),
+        resubmission=_resubmission(reader, path, doc, checks),
+        moderation=_moderation(reader, path, doc, checks),
     )
-    return assignment
+    return assignment if len(reader.problems) == before else None
 
 
 def _portfolio(reader, path: Path, doc) -> list[dict]:
@@ -382,7 +401,8 @@ def load_assessments(
             path = folder / name
             if not path.is_file():
                 continue
-            doc = reader.parse_yaml(path.read_text(encoding="utf-8"), path)
+            text = reader.read_text(path, MAX_YAML_BYTES, name)
+            doc = reader.parse_yaml(text, path) if text is not None else None
             if doc is not None:
                 setattr(loaded[folder.name], name.removesuffix(".yaml"), parse(reader, path, doc))
     return loaded

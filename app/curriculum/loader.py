@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from app.curriculum.assessment_files import LoadedAssessments, load_assessments
+from app.curriculum.assessment_files import MAX_YAML_BYTES, LoadedAssessments, load_assessments
 from app.curriculum.rendering import render_markdown
 
 # Lesson slugs that would collide with a module's assessment pages (/learn/<module>/quiz …).
@@ -31,6 +31,9 @@ LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MODULE_CODE = re.compile(r"^M\d{2}$")
 VERSION_LABEL = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$")
 MAX_STUDY_HOURS = 1000
+# Far above the longest shipped lesson (about 11 KiB): a file over it is a mistake (a pasted export, a
+# binary), not a lesson to render. YAML files have MAX_YAML_BYTES (assessment_files).
+MAX_MARKDOWN_BYTES = 256 * 1024  # module.md and each lesson
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,35 @@ class Document:
         return result
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """A SafeLoader that notes every key given twice in one mapping (PyYAML would keep the last quietly).
+
+    ``duplicates`` collects (key, first line, repeated line), 0-based within the text, so every one in a
+    file is reported, not just the first.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[Any, int, int]] = []
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # `<<: *defaults` may be overridden by the mapping's own keys
+                key, line = self.construct_object(key_node, deep=True), key_node.start_mark.line
+                try:
+                    first = seen.get(key)
+                except TypeError:
+                    continue  # an unhashable key: construct_mapping below reports it
+                if first is None:
+                    seen[key] = line
+                else:
+                    self.duplicates.append((key, first, line))
+        return super().construct_mapping(node, deep)
+
+
 @dataclass
 class Reader:
     root: Path  # the folder paths are reported relative to
@@ -143,29 +175,45 @@ class Reader:
     def problem(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(self.rel(path), line, message))
 
+    def read_text(self, path: Path, limit: int, what: str) -> str | None:
+        """The file's text, or None having reported it too large (``what`` it is) or not UTF-8."""
+        size = path.stat().st_size
+        if size > limit:
+            self.problem(path, 1, f"the file is {size:,} bytes; {what} may be at most {limit // 1024} KiB")
+            return None
+        raw = path.read_bytes()
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            self.problem(path, line, "the file is not valid UTF-8 text")
+            return None
+
     def parse_yaml(self, text: str, path: Path, first_line: int = 1) -> Document | None:
         """Parse ``text`` (which starts at ``first_line`` of ``path``) as a YAML mapping."""
+        loader = _StrictLoader(text)
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = first_line + (mark.line if mark else 0)
             self.problem(path, line, f"invalid YAML: {error.problem or error}")
             return None
+        finally:
+            loader.dispose()
+        for key, first, again in loader.duplicates:
+            where = f"{self.rel(path)}:{first_line + first}"
+            self.problem(path, first_line + again, f"duplicate key `{key}`: it is also given at {where}")
         if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
             self.problem(path, first_line, "expected a YAML mapping of `key: value` lines")
             return None
         return Document.of(data, node, first_line)
 
-    def front_matter(self, path: Path) -> tuple[Document | None, str, int]:
+    def front_matter(self, path: Path, what: str) -> tuple[Document | None, str, int]:
         """Split a Markdown file into its front matter and body; the int is the body's first line."""
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n") + 1
-            self.problem(path, line, "the file is not valid UTF-8 text")
+        text = self.read_text(path, MAX_MARKDOWN_BYTES, what)
+        if text is None:
             return None, "", 1
         lines = text.splitlines(keepends=True)
         if not lines or lines[0].strip() != "---":
@@ -252,7 +300,7 @@ def manifest_hash(manifest: dict[str, str]) -> str:
 
 def _load_lesson(reader: Reader, path: Path, position: int, slug: str) -> LoadedLesson | None:
     before = len(reader.problems)
-    doc, body, body_line = reader.front_matter(path)
+    doc, body, body_line = reader.front_matter(path, "a lesson")
     if doc is None:
         return None
     reader.unknown_keys(doc, {"title", "content_note", "law_as_at", "review_due"}, path)
@@ -283,7 +331,8 @@ def _load_lesson(reader: Reader, path: Path, position: int, slug: str) -> Loaded
     )
 
 
-def _load_module(reader: Reader, folder: Path, position: int, yaml_path: Path, line: int):
+def _module_file(reader: Reader, folder: Path, yaml_path: Path, line: int) -> Path | None:
+    """The module's module.md, or None having reported (at its curriculum.yaml line) why not."""
     if not folder.is_dir():
         reader.problem(yaml_path, line, f"module folder `{folder.name}` does not exist")
         return None
@@ -291,18 +340,10 @@ def _load_module(reader: Reader, folder: Path, position: int, yaml_path: Path, l
     if not path.is_file():
         reader.problem(yaml_path, line, f"`{folder.name}/module.md` is missing")
         return None
-    before = len(reader.problems)
-    doc, body, body_line = reader.front_matter(path)
-    if doc is None:
-        return None
-    allowed = {"code", "title", "summary", "study_hours", "learning_outcomes", "content_note"}
-    reader.unknown_keys(doc, allowed, path)
-    code = reader.text(doc, "code", path, max_len=16)
-    if code and not MODULE_CODE.match(code):
-        reader.problem(path, doc.lines["code"], f"`code` must look like M01, not {code!r}")
-    title = reader.text(doc, "title", path)
-    summary = reader.text(doc, "summary", path, max_len=600)
-    note = reader.text(doc, "content_note", path, required=False, max_len=1000)
+    return path
+
+
+def _study_hours(reader: Reader, path: Path, doc: Document) -> int | None:
     hours = doc.data.get("study_hours")
     if hours is None:
         reader.problem(path, doc.start_line, "`study_hours` is required")
@@ -312,6 +353,10 @@ def _load_module(reader: Reader, folder: Path, position: int, yaml_path: Path, l
             doc.lines["study_hours"],
             f"`study_hours` must be a whole number from 1 to {MAX_STUDY_HOURS}",
         )
+    return hours
+
+
+def _learning_outcomes(reader: Reader, path: Path, doc: Document) -> list[str]:
     outcomes = doc.data.get("learning_outcomes")
     if (
         not isinstance(outcomes, list)
@@ -323,38 +368,78 @@ def _load_module(reader: Reader, folder: Path, position: int, yaml_path: Path, l
             doc.lines.get("learning_outcomes", doc.start_line),
             "`learning_outcomes` must be a list of at least one outcome (text)",
         )
-    reader.body_headings(body, path, body_line)
+        return []
+    return [o.strip() for o in outcomes]
 
+
+def _module_fields(reader: Reader, path: Path, doc: Document) -> dict[str, Any]:
+    """The front matter of module.md, checked field by field."""
+    allowed = {"code", "title", "summary", "study_hours", "learning_outcomes", "content_note"}
+    reader.unknown_keys(doc, allowed, path)
+    code = reader.text(doc, "code", path, max_len=16)
+    if code and not MODULE_CODE.match(code):
+        reader.problem(path, doc.lines["code"], f"`code` must look like M01, not {code!r}")
+    return {
+        "code": code,
+        "title": reader.text(doc, "title", path),
+        "summary": reader.text(doc, "summary", path, max_len=600),
+        "content_note": reader.text(doc, "content_note", path, required=False, max_len=1000),
+        "study_hours": _study_hours(reader, path, doc),
+        "learning_outcomes": _learning_outcomes(reader, path, doc),
+    }
+
+
+def _lesson_slug(reader: Reader, lesson_path: Path, seen_numbers: dict[int, Path]) -> str | None:
+    """The slug from a lesson's file name, or None having reported a bad, reserved or repeated one."""
+    match = LESSON_FILE.match(lesson_path.name)
+    if not match:
+        reader.problem(
+            lesson_path, 1, "lesson files are named NN-slug.md (two digits, lowercase words and hyphens)"
+        )
+        return None
+    number, slug = int(match.group(1)), match.group(2)
+    if slug in RESERVED_SLUGS:
+        reader.problem(lesson_path, 1, f"`{slug}` is the name of a module page; rename the lesson")
+        return None
+    if number in seen_numbers:
+        reader.problem(
+            lesson_path, 1, f"lesson number {number:02d} is also used by {seen_numbers[number].name}"
+        )
+        return None
+    seen_numbers[number] = lesson_path
+    return slug
+
+
+def _load_lessons(reader: Reader, folder: Path, module_path: Path) -> list[LoadedLesson]:
     lessons_dir = folder / "lessons"
     lesson_files = sorted(lessons_dir.glob("*.md")) if lessons_dir.is_dir() else []
     if not lesson_files:
         reader.problem(
-            path, 1, f"`{folder.name}/lessons/` has no lessons (files named like 01-first-lesson.md)"
+            module_path, 1, f"`{folder.name}/lessons/` has no lessons (files named like 01-first-lesson.md)"
         )
     lessons: list[LoadedLesson] = []
     seen_numbers: dict[int, Path] = {}
     for lesson_path in lesson_files:
-        match = LESSON_FILE.match(lesson_path.name)
-        if not match:
-            reader.problem(
-                lesson_path, 1, "lesson files are named NN-slug.md (two digits, lowercase words and hyphens)"
-            )
+        slug = _lesson_slug(reader, lesson_path, seen_numbers)
+        if slug is None:
             continue
-        if match.group(2) in RESERVED_SLUGS:
-            reader.problem(
-                lesson_path, 1, f"`{match.group(2)}` is the name of a module page; rename the lesson"
-            )
-            continue
-        number = int(match.group(1))
-        if number in seen_numbers:
-            reader.problem(
-                lesson_path, 1, f"lesson number {number:02d} is also used by {seen_numbers[number].name}"
-            )
-            continue
-        seen_numbers[number] = lesson_path
-        lesson = _load_lesson(reader, lesson_path, len(lessons) + 1, match.group(2))
+        lesson = _load_lesson(reader, lesson_path, len(lessons) + 1, slug)
         if lesson:
             lessons.append(lesson)
+    return lessons
+
+
+def _load_module(reader: Reader, folder: Path, position: int, yaml_path: Path, line: int):
+    path = _module_file(reader, folder, yaml_path, line)
+    if path is None:
+        return None
+    before = len(reader.problems)
+    doc, body, body_line = reader.front_matter(path, "module.md")
+    if doc is None:
+        return None
+    fields = _module_fields(reader, path, doc)
+    reader.body_headings(body, path, body_line)
+    lessons = _load_lessons(reader, folder, path)
     if len(reader.problems) > before:
         return None
     module_hash = _sha256(
@@ -363,29 +448,15 @@ def _load_module(reader: Reader, folder: Path, position: int, yaml_path: Path, l
     return LoadedModule(
         position=position,
         slug=folder.name,
-        code=code,
-        title=title,
-        summary=summary,
-        study_hours=hours,
-        learning_outcomes=[o.strip() for o in outcomes],
-        content_note=note,
         intro_html=render_markdown(body),
         content_hash=module_hash,
         lessons=lessons,
+        **fields,
     )
 
 
-def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedCurriculum:
-    """Read and validate the whole tree; raise ``CurriculumInvalid`` listing every problem."""
-    content_dir = content_dir.resolve()
-    assessments_dir = assessments_dir.resolve() if assessments_dir else None
-    reader = Reader(root=content_dir.parent)
-    yaml_path = content_dir / "curriculum.yaml"
-    if not yaml_path.is_file():
-        raise CurriculumInvalid([Problem(reader.rel(yaml_path), 1, "curriculum.yaml is missing")])
-    doc = reader.parse_yaml(yaml_path.read_text(encoding="utf-8"), yaml_path)
-    if doc is None:
-        raise CurriculumInvalid(reader.problems)
+def _curriculum_fields(reader: Reader, doc: Document, yaml_path: Path) -> tuple[Any, str | None, Any]:
+    """curriculum.yaml's version label, title and accreditation rule, each checked."""
     reader.unknown_keys(doc, {"version", "title", "modules", "accreditation"}, yaml_path)
     label = doc.data.get("version")
     if label is None:
@@ -402,6 +473,46 @@ def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedC
         reader.problem(
             yaml_path, doc.lines.get("accreditation", 1), "`accreditation` must be a mapping (the award rule)"
         )
+    return label, title, rule
+
+
+def _load_modules(reader: Reader, content_dir: Path, yaml_path: Path, doc: Document) -> list[LoadedModule]:
+    """Every module curriculum.yaml lists, in order; each listed twice or missing is reported on its line."""
+    modules: list[LoadedModule] = []
+    seen: set[str] = set()
+    for index, (name, (line, _)) in enumerate(zip(doc.data["modules"], doc.items("modules"), strict=True)):
+        if name in seen:
+            reader.problem(yaml_path, line, f"module folder `{name}` is listed twice")
+            continue
+        seen.add(name)
+        module = _load_module(reader, content_dir / name, index + 1, yaml_path, line)
+        if module:
+            modules.append(module)
+    codes: dict[str, str] = {}
+    for module in modules:
+        if module.code in codes:
+            reader.problem(
+                content_dir / module.slug / "module.md",
+                2,
+                f"code {module.code} is also used by {codes[module.code]}",
+            )
+        codes[module.code] = module.slug
+    return modules
+
+
+def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedCurriculum:
+    """Read and validate the whole tree; raise ``CurriculumInvalid`` listing every problem."""
+    content_dir = content_dir.resolve()
+    assessments_dir = assessments_dir.resolve() if assessments_dir else None
+    reader = Reader(root=content_dir.parent)
+    yaml_path = content_dir / "curriculum.yaml"
+    if not yaml_path.is_file():
+        raise CurriculumInvalid([Problem(reader.rel(yaml_path), 1, "curriculum.yaml is missing")])
+    text = reader.read_text(yaml_path, MAX_YAML_BYTES, "curriculum.yaml")
+    doc = reader.parse_yaml(text, yaml_path) if text is not None else None
+    if doc is None:
+        raise CurriculumInvalid(reader.problems)
+    label, title, rule = _curriculum_fields(reader, doc, yaml_path)
     folders = doc.data.get("modules")
     modules: list[LoadedModule] = []
     if not isinstance(folders, list) or not folders or not all(isinstance(f, str) for f in folders):
@@ -409,26 +520,8 @@ def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedC
             yaml_path, doc.lines.get("modules", 1), "`modules` must be a list of module folder names"
         )
     else:
-        # Each list item's own line, so a missing folder is reported where it is named.
-        seen: set[str] = set()
-        for index, (name, (line, _)) in enumerate(zip(folders, doc.items("modules"), strict=True)):
-            if name in seen:
-                reader.problem(yaml_path, line, f"module folder `{name}` is listed twice")
-                continue
-            seen.add(name)
-            module = _load_module(reader, content_dir / name, index + 1, yaml_path, line)
-            if module:
-                modules.append(module)
-        codes: dict[str, str] = {}
-        for module in modules:
-            if module.code in codes:
-                reader.problem(
-                    content_dir / module.slug / "module.md",
-                    2,
-                    f"code {module.code} is also used by {codes[module.code]}",
-                )
-            codes[module.code] = module.slug
-        assessments = load_assessments(reader, assessments_dir, [f for f in folders if isinstance(f, str)])
+        modules = _load_modules(reader, content_dir, yaml_path, doc)
+        assessments = load_assessments(reader, assessments_dir, folders)
         modules = [replace(m, assessments=assessments[m.slug]) for m in modules]
     if reader.problems:
         raise CurriculumInvalid(reader.problems)

@@ -183,6 +183,74 @@ def test_a_file_that_is_not_a_trainee_list_is_refused_at_line_1(setup, text, mes
     assert checked.problems[0].line == 1 and message in checked.problems[0].message and not checked.ok
 
 
+def test_control_characters_are_refused_at_their_line_and_never_reach_the_database(setup):
+    """A NUL (PostgreSQL refuses it; SQLite stored it) or any other C0 control but tab, a quoted line break
+    included, refuses its row with its line; the other rows are still checked, and nothing is written."""
+    cohort, hub = setup
+    text = (
+        "name,email,organisation,nation\n"  # 1
+        "Alex Fictional,alex@example.org,Harbour Example Trust,England\n"  # 2 good
+        "Bryn Sample,bryn\x00@example.org,Harbour Example Trust,Wales\n"  # 3 NUL in the email
+        "Cara\x07 Example,cara@example.org,Harbour Example Trust,Scotland\n"  # 4 BEL in the name
+        '"Dee\nExample",dee@example.org,Harbour Example Trust,England\n'  # 5-6 a line break in the name
+        "Eli,not-an-email,Harbour Example Trust,England\n"  # 7 bad email: still found, at its own line
+        "Fay\tExample,fay@example.org,Harbour Example Trust\x1f,England\n"  # 8 tab is fine; U+001F is not
+        "Gus\tExample,gus@example.org,Harbour Example Trust,England\n"  # 9 good: a tab is not refused
+    )
+    before = _counts()
+    checked = importing.preview(cohort, text)
+    assert _counts() == before
+    assert [r.line for r in checked.rows] == [2, 9]
+    messages = {p.line: p.message for p in checked.problems}
+    assert sorted(messages) == [3, 4, 5, 7, 8]
+    assert messages[3] == "the email contains a control character (U+0000): remove it"
+    assert messages[4] == "the name contains a control character (U+0007): remove it"
+    assert messages[5] == "the name contains a control character (U+000A): remove it"
+    assert "is not a valid email address" in messages[7]
+    assert messages[8] == "the organisation contains a control character (U+001F): remove it"
+    with pytest.raises(importing.ImportRefused) as refused:
+        importing.import_trainees(cohort, text, hub)
+    db.session.rollback()
+    assert [p.line for p in refused.value.problems] == [3, 4, 5, 7, 8]
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "line"),
+    [
+        ('"Cara Example,cara@example.org,Harbour Example Trust,Scotland\n', 4),  # never closed
+        ('Cara Example,"cara@example.org"x,Harbour Example Trust,Scotland\n', 4),  # text after the quote
+    ],
+)
+def test_a_quoting_error_is_reported_at_the_line_of_its_row(setup, bad_row, line):
+    """A bad quote is an error at the line its row starts on (an unclosed one runs to the end of the
+    file), counting the lines of a quoted value that runs over several; nothing is imported."""
+    text = (
+        "name,email,organisation,nation\n"  # 1
+        '"Alex, Fictional",alex@example.org,Harbour Example Trust,England\n'  # 2 good: a quoted comma
+        "Bryn Sample,bryn@example.org,Harbour Example Trust,Wales\n"  # 3 good
+        + bad_row  # 4
+        + "Dee Example,dee@example.org,Harbour Example Trust,England\n"  # 5
+        "Eli Example,eli@example.org,Harbour Example Trust,England\n"  # 6
+    )
+    checked = importing.preview(setup[0], text)
+    assert [p.line for p in checked.problems] == [line] and not checked.ok
+    assert "cannot be read as CSV" in checked.problems[0].message
+
+
+def test_a_row_after_a_value_over_several_lines_keeps_its_own_line(setup):
+    """Rows are named by the line they start on, so a quoted value running over lines does not shift the
+    line numbers of the rows after it."""
+    text = (
+        "name,email,organisation,nation\n"  # 1
+        '"Alex\r\nFictional",alex@example.org,Harbour Example Trust,England\n'  # 2-3
+        "Bryn,bryn@,Harbour Example Trust,Wales\n"  # 4
+    )
+    messages = {p.line: p.message for p in importing.preview(setup[0], text).problems}
+    assert sorted(messages) == [2, 4]
+    assert "control character (U+000D)" in messages[2] and "“bryn@” is not a valid email" in messages[4]
+
+
 def test_confirming_enrols_everyone_and_sends_invitations_after_commit(setup):
     """A good file enrols every row with its nation and queues one invitation each, sent on commit."""
     cohort, hub = setup
@@ -394,6 +462,19 @@ def test_cli_import_names_bad_lines_writes_nothing_then_imports(setup, runner, t
     assert done.exit_code == 0, done.output
     assert "Enrolling" in done.output and "enrolled: 2 trainee(s) in Cohort CSV" in done.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)) == 2
+
+
+def test_cli_import_refuses_a_nul_byte_at_file_and_line(setup, runner, tmp_path):
+    """A NUL byte in the CSV is named as FILE:LINE like any bad row, and nothing is written."""
+    cohort, _hub = setup
+    bad = tmp_path / "nul.csv"
+    bad.write_text(GOOD + "Zed\x00,zed@example.org,Harbour Example Trust,England\n")
+    before = _counts()
+    result = runner.invoke(args=["cohort", "import", cohort.name, str(bad)])
+    assert result.exit_code == 1
+    assert f"error: {bad}:4: the name contains a control character (U+0000): remove it" in result.output
+    assert "nothing was imported" in result.output
+    assert _counts() == before
 
 
 def test_cli_report_prints_a_table_or_csv(setup, runner):

@@ -7,7 +7,7 @@ import pytest
 from app.curriculum import services
 from app.curriculum.models import CurriculumVersion, Lesson, Module, PublishedVersionError
 from app.database import db
-from tests.factories import make_version, write_curriculum
+from tests.factories import make_version, write_assessments, write_curriculum
 
 
 def test_loading_the_same_tree_twice_stores_one_version(app, tmp_path):
@@ -164,3 +164,68 @@ def test_hub_admins_see_content_due_for_legal_review(client, tmp_path):
     page = client.get("/curriculum/review-due").get_data(as_text=True)
     assert "Lesson: Lesson 2.1" in page and "Overdue" in page and "1 overdue, 0 due within 60 days" in page
     assert "Nothing in this version is due for review" in page  # the other version
+
+
+@pytest.mark.parametrize(
+    ("file", "find", "replace", "first", "again"),
+    [
+        (
+            "course_content/curriculum.yaml",
+            "title: Test curriculum\n",
+            "title: Test curriculum\ntitle: Two\n",
+            2,
+            3,
+        ),
+        (
+            "course_content/m01-module-1/module.md",
+            "study_hours: 10\n",
+            "study_hours: 10\nstudy_hours: 12\n",
+            5,
+            6,
+        ),
+        (
+            "course_content/m01-module-1/lessons/01-lesson-1.md",
+            "law_as_at: 2026-01-31\n",
+            "law_as_at: 2026-01-31\nlaw_as_at: 2026-02-28\n",
+            3,
+            4,
+        ),
+        (  # nested in a question of the bank
+            "assessments/m01-module-1/quiz.yaml",
+            '    stem: "This is true."\n',
+            '    stem: "This is true."\n    stem: "This is false."\n',
+            27,
+            28,
+        ),
+        (  # both on one line, in a flow mapping
+            "assessments/m01-module-1/assignment.yaml",
+            'fail: "Wrong.", ',
+            'fail: "Wrong.", fail: "Also wrong.", ',
+            12,
+            12,
+        ),
+    ],
+)
+def test_cli_validate_reports_a_duplicate_key_at_both_of_its_lines(
+    runner, tmp_path, file, find, replace, first, again
+):
+    """YAML would quietly keep the last of two equal keys; the loader refuses it, naming both lines."""
+    content = write_curriculum(tmp_path)
+    write_assessments(content)
+    path = tmp_path / file
+    assert find in path.read_text()
+    path.write_text(path.read_text().replace(find, replace, 1))
+    result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
+    assert result.exit_code == 1
+    key = find.strip().split(":")[0].strip('"')
+    assert (
+        f"error: {file}:{again}: duplicate key `{key}`: it is also given at {file}:{first}" in result.output
+    )
+
+
+def test_cli_validate_passes_the_test_tree_with_its_assessments(runner, tmp_path):
+    """The trees the duplicate-key cases start from are valid as written."""
+    content = write_curriculum(tmp_path)
+    write_assessments(content)
+    result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
+    assert result.exit_code == 0 and "ok: curriculum test.1" in result.output

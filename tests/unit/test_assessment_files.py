@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.config import PROJECT_ROOT
+from app.curriculum.assessment_files import MAX_YAML_BYTES
 from app.curriculum.loader import CurriculumInvalid, load_tree
 from tests.factories import write_assessments, write_curriculum
 
@@ -121,3 +122,16 @@ def test_assessments_for_a_module_not_in_the_curriculum_are_reported(tmp_path):
         "assessments/m09-not-listed:1: `m09-not-listed` is not a module folder listed in curriculum.yaml"
         in (problems(content, assessments))
     )
+
+
+def test_an_oversized_assessment_file_is_refused_with_the_limit(tmp_path):
+    """A YAML file over the size limit is refused before it is parsed."""
+    content = write_curriculum(tmp_path)
+    assessments = write_assessments(content)
+    quiz = assessments / "m01-module-1" / "quiz.yaml"
+    with quiz.open("a") as padding:
+        padding.write("#" * MAX_YAML_BYTES + "\n")
+    size = quiz.stat().st_size
+    assert problems(content, assessments) == [
+        f"assessments/m01-module-1/quiz.yaml:1: the file is {size:,} bytes; quiz.yaml may be at most 1024 KiB"
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.config import PROJECT_ROOT
-from app.curriculum.loader import CurriculumInvalid, load_tree
+from app.curriculum.loader import MAX_MARKDOWN_BYTES, CurriculumInvalid, load_tree
 from tests.factories import write_curriculum
 
 
@@ -123,3 +123,26 @@ def test_scripts_in_lesson_markdown_are_removed_when_loaded(tmp_path):
     lesson.write_text(lesson.read_text() + '\n<script>steal()</script>\n\n<img src=x onerror="steal()">\n')
     html = load_tree(content).modules[0].lessons[0].html
     assert "<script" not in html and "onerror" not in html and "<img" not in html
+
+
+def test_an_oversized_lesson_is_refused_with_the_limit(tmp_path):
+    """A lesson over the size limit (a pasted export, a binary) is refused before it is rendered."""
+    content = write_curriculum(tmp_path)
+    lesson = content / "m01-module-1" / "lessons" / "01-lesson-1.md"
+    text = lesson.read_text()
+    lesson.write_text(text + "x" * (MAX_MARKDOWN_BYTES - len(text.encode()) + 1))
+    assert problems_of(content) == [
+        "course_content/m01-module-1/lessons/01-lesson-1.md:1: "
+        f"the file is {MAX_MARKDOWN_BYTES + 1:,} bytes; a lesson may be at most 256 KiB"
+    ]
+
+
+def test_a_duplicate_key_is_reported_even_when_the_values_agree(tmp_path):
+    """Whatever the values, a key given twice is a mistake: the later line names the earlier."""
+    content = write_curriculum(tmp_path)
+    module = content / "m02-module-2" / "module.md"
+    module.write_text(module.read_text().replace("code: M02\n", "code: M02\ncode: M02\n"))
+    assert problems_of(content) == [
+        "course_content/m02-module-2/module.md:3: duplicate key `code`: it is also given at "
+        "course_content/m02-module-2/module.md:2"
+    ]
