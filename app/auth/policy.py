@@ -43,9 +43,19 @@ def manages_organisation_of(actor, enrolment) -> bool:
     )
 
 
+def may_see_candidate_names(actor, cohort) -> bool:
+    """While a cohort marks anonymously its markers see candidate numbers, never names, everywhere (the
+    cohort page, the progress matrix, records, marking); Hub admins and the lead trainer see both."""
+    return is_cohort_lead(actor, cohort) or not cohort.anonymous_marking
+
+
 def may_see_record(actor, enrolment) -> bool:
-    """The trainee record: the cohort's staff, and the manager of the trainee's own organisation."""
-    return is_cohort_staff(actor, enrolment.cohort) or manages_organisation_of(actor, enrolment)
+    """The trainee record, which names the trainee: the cohort's staff who may see names, and the manager
+    of the trainee's own organisation."""
+    cohort = enrolment.cohort
+    return (
+        is_cohort_staff(actor, cohort) and may_see_candidate_names(actor, cohort)
+    ) or manages_organisation_of(actor, enrolment)
 
 
 def may_see_unreleased_marks(actor, enrolment) -> bool:

@@ -288,7 +288,8 @@ def sort_rows(rows: list[Row], sort: str) -> list[Row]:
     return rows  # by name, as loaded
 
 
-def matrix_csv(data: Matrix) -> str:
+def matrix_csv(data: Matrix, names: bool = True) -> str:
+    """The matrix as CSV; with ``names`` False (anonymous marking) the name column is left empty."""
     header = [
         "name",
         "candidate_number",
@@ -302,7 +303,7 @@ def matrix_csv(data: Matrix) -> str:
     ]
     rows = [
         [
-            row.enrolment.user.name,
+            row.enrolment.user.name if names else "",
             row.enrolment.candidate_number,
             row.enrolment.organisation.name,
             row.enrolment.nation.label,

@@ -33,6 +33,7 @@ def cohort(public_id: str):
         enrolments=enrolments,
         completed=completion_by_enrolment([e.id for e in enrolments]),
         total=lesson_totals({cohort.curriculum_version_id}).get(cohort.curriculum_version_id, 0),
+        names=policy.may_see_candidate_names(current_user, cohort),
         title=cohort.name,
     )
 
@@ -54,7 +55,7 @@ def progress_matrix(public_id: str):
     )
     if args.get("format") == "csv":
         return Response(
-            progress.matrix_csv(data),
+            progress.matrix_csv(data, names=policy.may_see_candidate_names(current_user, cohort)),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename=progress-{cohort.public_id}.csv"},
         )
@@ -67,6 +68,7 @@ def progress_matrix(public_id: str):
         sort=sort,
         sorts=progress.SORTS,
         statuses=progress.STATUS_FILTERS,
+        names=policy.may_see_candidate_names(current_user, cohort),
         nations=list(Nation),
         csv_url=url_for(".progress_matrix", public_id=public_id, format="csv", sort=sort, **filters),
         page_url=lambda n: url_for(".progress_matrix", public_id=public_id, sort=sort, page=n, **filters),
