@@ -175,9 +175,8 @@ def world(app, tmp_path):
     version = make_assessed_version(tmp_path)  # M01: quiz, assignment, portfolio; M02: lessons only
     trainer = make_user(Role.TRAINER, name="Tess Trainer")
     cohort = make_cohort(version, trainers=[trainer], name="Cohort P")
-    cohort.lead_trainer = (
-        trainer  # the lead sees names while the cohort marks anonymously (test_anonymity.py)
-    )
+    # The lead sees names while the cohort marks anonymously (see test_anonymity.py).
+    cohort.lead_trainer = trainer
     north, south = make_organisation("Northern Fictional Trust"), make_organisation("Southern Example Group")
     people = {}
     for name, org, nation in (
