@@ -152,6 +152,21 @@ class Extension(db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class QuizAllowance(db.Model):
+    """One more attempt at a quiz for one trainee, allowed by a trainer or Hub admin with a reason; it may
+    also lift the cooling-off period, so the attempt can start at once."""
+
+    __tablename__ = "quiz_allowance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"))
+    lifts_cooling_off: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class EvidenceStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     VERIFIED = "verified"

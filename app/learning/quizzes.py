@@ -12,10 +12,12 @@ from werkzeug.datastructures import MultiDict
 
 from app.assessments.question_types import REGISTRY
 from app.audit.services import record
+from app.auth import policy
+from app.auth.access import PermissionDenied
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Feedback, Quiz
 from app.database import db, utcnow
-from app.learning.models import QuizAnswer, QuizAttempt
+from app.learning.models import QuizAllowance, QuizAnswer, QuizAttempt
 from app.learning.services import check_own
 from app.refusal import Refused
 
@@ -57,6 +59,7 @@ class QuizState:
     quiz: Quiz
     attempts: list[QuizAttempt]
     now: datetime
+    allowances: tuple[QuizAllowance, ...] = ()
 
     @property
     def in_progress(self) -> QuizAttempt | None:
@@ -71,8 +74,23 @@ class QuizState:
         return len(self.attempts)
 
     @property
+    def allowed(self) -> int:
+        """The quiz's attempts plus every further attempt a trainer has allowed."""
+        return self.quiz.attempts + len(self.allowances)
+
+    @property
     def remaining(self) -> int:
-        return max(0, self.quiz.attempts - self.used)
+        return max(0, self.allowed - self.used)
+
+    @property
+    def cooling_off_until(self) -> datetime | None:
+        """When a further attempt may start after the quiz's own attempts are used up (None: now)."""
+        if self.used < self.quiz.attempts or not self.attempts or self.attempts[-1].submitted_at is None:
+            return None
+        if any(a.lifts_cooling_off for a in self.allowances):
+            return None
+        until = self.attempts[-1].submitted_at + timedelta(days=self.quiz.cooling_off_days)
+        return until if until > self.now else None
 
     @property
     def best(self) -> QuizAttempt | None:
@@ -90,8 +108,23 @@ class QuizState:
             last = self.attempts[-1].submitted_at
             after = (last + timedelta(days=self.quiz.cooling_off_days)).date() if last else None
             cooling = f" Your trainer can allow another attempt after {after:%-d %B %Y}." if after else ""
-            return f"You have used all {self.quiz.attempts} attempts.{cooling} Your trainer will be in touch."
+            return f"You have used all {self.allowed} attempts.{cooling} Your trainer will be in touch."
+        if self.cooling_off_until is not None:
+            return (
+                "Your trainer has allowed another attempt. It can start after the cooling-off period, "
+                f"on {self.cooling_off_until:%-d %B %Y}."
+            )
         return None
+
+
+def allowances(enrolment: Enrolment, quiz: Quiz) -> tuple[QuizAllowance, ...]:
+    return tuple(
+        db.session.scalars(
+            sa.select(QuizAllowance)
+            .where(QuizAllowance.enrolment_id == enrolment.id, QuizAllowance.quiz_id == quiz.id)
+            .order_by(QuizAllowance.id)
+        )
+    )
 
 
 def state(enrolment: Enrolment, quiz: Quiz, now: datetime | None = None) -> QuizState:
@@ -99,7 +132,52 @@ def state(enrolment: Enrolment, quiz: Quiz, now: datetime | None = None) -> Quiz
     found = attempts(enrolment, quiz)
     for attempt in found:
         expire_if_due(attempt, now)
-    return QuizState(quiz, found, now)
+    return QuizState(quiz, found, now, allowances(enrolment, quiz))
+
+
+def allow_another_attempt(
+    enrolment: Enrolment, quiz: Quiz, reason: str, lift_cooling_off: bool, actor
+) -> QuizAllowance:
+    """A trainer of the cohort (or a Hub admin) allows one more attempt, with a reason the trainee sees;
+    ``lift_cooling_off`` lets it start at once instead of after the cooling-off period."""
+    if not policy.is_cohort_staff(actor, enrolment.cohort):
+        raise PermissionDenied("only this cohort's trainers and Hub admins allow another attempt")
+    current = state(enrolment, quiz)
+    if current.passed:
+        raise QuizRefused("This trainee has passed the quiz: there is nothing to allow.", field="reason")
+    if current.remaining > 0 and not (lift_cooling_off and current.cooling_off_until):
+        raise QuizRefused(
+            f"This trainee still has {current.remaining} attempt{'s' if current.remaining != 1 else ''} "
+            "to use.",
+            field="reason",
+        )
+    reason = reason.strip()
+    if not reason:
+        raise QuizRefused("Say why (the trainee sees it on their quiz page)", field="reason")
+    if len(reason) > 1000:
+        raise QuizRefused("Keep the reason to 1,000 characters", field="reason")
+    if current.remaining > 0:  # an attempt is allowed already: lift its cooling-off, add no attempt
+        allowance = current.allowances[-1]
+        allowance.lifts_cooling_off = True
+        record(actor, "quiz.cooling_off_lifted", enrolment, quiz=quiz.title, reason=reason)
+        return allowance
+    allowance = QuizAllowance(
+        enrolment_id=enrolment.id,
+        quiz_id=quiz.id,
+        lifts_cooling_off=lift_cooling_off,
+        reason=reason,
+        granted_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(allowance)
+    record(
+        actor,
+        "quiz.attempt_allowed",
+        enrolment,
+        quiz=quiz.title,
+        reason=reason,
+        lifts_cooling_off=lift_cooling_off,
+    )
+    return allowance
 
 
 def start_attempt(enrolment: Enrolment, quiz: Quiz, actor, now: datetime | None = None) -> QuizAttempt:

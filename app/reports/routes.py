@@ -13,6 +13,7 @@ from app.auth.models import Role
 from app.cohorts import services as cohorts
 from app.cohorts.forms import ContactNoteForm
 from app.cohorts.lookups import cohort_or_404, enrolment_or_404
+from app.learning import quizzes
 from app.learning.services import completion_by_enrolment, lesson_totals
 from app.organisations.models import Nation, OrganisationKind
 from app.reports import bp, hub, progress, record
@@ -83,17 +84,58 @@ def trainee(enrolment_id: str):
     return _record_page(enrolment, ContactNoteForm(formdata=None, contacted_on=today_in_london()))
 
 
-def _record_page(enrolment, note_form):
+def _record_page(enrolment, note_form, allow_refused=None, allow_module=None):
+    staff = policy.is_cohort_staff(current_user, enrolment.cohort)
     return render_template(
         "reports/trainee.html",
         record=record.build(enrolment, current_user, today_in_london()),
         note_form=note_form,
+        # Quizzes whose attempts are used up (or cooling off): the staff can allow another attempt.
+        blocked_quizzes=_blocked_quizzes(enrolment) if staff else {},
+        allow_refused=allow_refused,
+        allow_module=allow_module,
         is_staff=policy.is_cohort_staff(current_user, enrolment.cohort),
         is_hub=policy.is_hub_admin(current_user),
         moves=cohorts.enrolment_moves(enrolment) if policy.is_hub_admin(current_user) else [],
         form=note_form,
         title=f"{enrolment.user.name}: trainee record",
     )
+
+
+def _blocked_quizzes(enrolment) -> dict:
+    found = {}
+    for module in enrolment.cohort.curriculum_version.modules:
+        if module.quiz is None:
+            continue
+        state = quizzes.state(enrolment, module.quiz)
+        if not state.passed and not state.in_progress and (state.remaining == 0 or state.cooling_off_until):
+            found[module.id] = state
+    return found
+
+
+@bp.route("/cohorts/trainees/<enrolment_id>/quizzes/<module_slug>/allow", methods=["POST"])
+@roles_required(*STAFF)
+def allow_attempt(enrolment_id: str, module_slug: str):
+    """A trainer allows one more quiz attempt (or lifts the cooling-off), with a reason the trainee sees."""
+    enrolment = enrolment_or_404(enrolment_id)
+    module = next(
+        (m for m in enrolment.cohort.curriculum_version.modules if m.slug == module_slug and m.quiz), None
+    )
+    if module is None:
+        abort(404)
+    with refusals() as refused:
+        quizzes.allow_another_attempt(
+            enrolment,
+            module.quiz,
+            request.form.get("reason", ""),
+            request.form.get("lift_cooling_off") == "yes",
+            current_user,
+        )
+    if refused:
+        note_form = ContactNoteForm(formdata=None, contacted_on=today_in_london())
+        return _record_page(enrolment, note_form, allow_refused=refused.refused, allow_module=module.id)
+    flash(f"{enrolment.user.name} can take another attempt at the {module.code} quiz.", "success")
+    return redirect(url_for(".trainee", enrolment_id=enrolment_id) + "#quizzes")
 
 
 @bp.route("/cohorts/trainees/<enrolment_id>/notes", methods=["POST"])

@@ -63,6 +63,7 @@ ACCESS = {
     "cohorts.schedule": ("GET", {HUB}),
     "cohorts.import_trainees": ("GET", {HUB}),
     "reports.trainee": ("GET", {HUB, TRAINER, ORG}),  # the manager of the trainee's own organisation
+    "reports.allow_attempt": ("POST", {HUB, TRAINER}),
     "reports.contact_note": ("POST", {HUB, TRAINER}),
     "cohorts.enrolment_status": ("GET", {HUB}),
     "cohorts.transfer": ("GET", {HUB}),
