@@ -15,7 +15,7 @@ from app.accreditation.forms import CpdForm, DeclarationsForm
 from app.accreditation.lookups import credential_or_404, for_holder
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.cohorts.services import current_enrolment
+from app.cohorts.lookups import own_enrolment
 from app.web import refusals
 
 
@@ -41,7 +41,7 @@ def _declaration_choices(keys: list[str]) -> list[SelectChoice]:
 
 
 def _mine(declarations_form=None, cpd_form=None, status=200):
-    enrolment = current_enrolment(current_user)
+    enrolment = own_enrolment()
     held = for_holder(current_user)
     check = evaluate(enrolment) if enrolment and not held else None
     wanted = []
@@ -75,7 +75,7 @@ def mine():
 @bp.route("/mine/declarations", methods=["POST"])
 @roles_required(Role.TRAINEE)
 def declare():
-    enrolment = current_enrolment(current_user)
+    enrolment = own_enrolment()
     if enrolment is None:
         abort(404)
     form = DeclarationsForm(prefix="declare")

@@ -38,6 +38,7 @@ class StaffForm(FlaskForm):
 
 class InviteTraineeForm(InvitePersonForm):
     organisation = SelectField("Host organisation", validators=[DataRequired("Choose the host organisation")])
+    confirm_existing = BooleanField("Yes, enrol this existing person in this cohort too")
 
 
 class ContactNoteForm(FlaskForm):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, session
 from flask_login import current_user
 
 from app.cohorts import services
 from app.cohorts.models import Cohort, Enrolment
+
+TRAINING = "training"  # the session key of the enrolment a trainee with several chose to open
+
+
+def own_enrolment() -> Enrolment | None:
+    """The signed-in trainee's enrolment to work in: the one they chose, else their latest active one."""
+    return services.current_enrolment(current_user, session.get(TRAINING))
 
 
 def cohort_or_404(public_id: str) -> Cohort:

@@ -101,7 +101,12 @@ def invite(public_id: str):
         organisation = organisation_by_public_id(form.organisation.data)
         with refusals() as refused:
             enrolment = services.invite_trainee(
-                cohort, form.email.data, form.name.data, organisation, current_user
+                cohort,
+                form.email.data,
+                form.name.data,
+                organisation,
+                current_user,
+                existing_confirmed=form.confirm_existing.data,
             )
         if refused:
             refused.onto(form, "email")
@@ -114,6 +119,7 @@ def invite(public_id: str):
     return render_template(
         "cohorts/invite.html",
         form=form,
+        asks_to_confirm=bool(form.confirm_existing.errors),
         cohort=cohort,
         has_organisations=bool(organisations),
         title=f"Invite a trainee to {cohort.name}",

@@ -149,9 +149,18 @@ def enrol(
 
 
 def invite_trainee(
-    cohort: Cohort, email: str, name: str, organisation: Organisation, actor, nation: Nation | None = None
+    cohort: Cohort,
+    email: str,
+    name: str,
+    organisation: Organisation,
+    actor,
+    nation: Nation | None = None,
+    existing_confirmed: bool = True,
 ) -> Enrolment:
-    """Invite a person (new or existing) as a trainee and enrol them in ``cohort``."""
+    """Invite a person (new or existing) as a trainee and enrol them in ``cohort``.
+
+    An existing person keeps their account, their name and every earlier enrolment; with
+    ``existing_confirmed`` False the Hub is asked to confirm first (the refusal names the person)."""
     require_role(actor, Role.HUB_ADMIN)
     user = auth.user_by_email(email)
     if user is not None and db.session.scalar(
@@ -159,6 +168,13 @@ def invite_trainee(
     ):
         raise CohortError(
             f"{auth.normalise_email(email)} is already enrolled in {cohort.name}", field="email"
+        )
+    if user is not None and not existing_confirmed:
+        places = ", ".join(e.cohort.name for e in enrolments_of(user)) or "no cohort yet"
+        raise CohortError(
+            f"{user.email} already has an account, as {user.name} ({places}). Their name stays as it is "
+            "and their earlier training stays with its cohort. Confirm below to enrol them here too.",
+            field="confirm_existing",
         )
     user = auth.invite(email, name, {Role.TRAINEE}, actor, organisation=organisation)
     return enrol(cohort, user, organisation, actor, nation=nation)
@@ -258,14 +274,34 @@ def enrolment_counts() -> dict[int, int]:
     return dict(rows.all())
 
 
-def current_enrolment(user: User) -> Enrolment | None:
-    """The trainee's active enrolment in the most recently started cohort."""
-    return db.session.scalar(
-        db.select(Enrolment)
-        .join(Enrolment.cohort)
-        .where(Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.ACTIVE)
-        .order_by(Cohort.starts_on.desc())
-        .limit(1)
+def current_enrolment(user: User, chosen: str | None = None) -> Enrolment | None:
+    """The active enrolment the trainee chose to open (``chosen``: its public id), else their active
+    enrolment in the most recently started cohort."""
+    active = active_enrolments(user)
+    return next((e for e in active if e.public_id == chosen), active[0] if active else None)
+
+
+def active_enrolments(user: User) -> list[Enrolment]:
+    """Every training the trainee can open now, the most recently started first."""
+    return list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .join(Enrolment.cohort)
+            .where(Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.ACTIVE)
+            .order_by(Cohort.starts_on.desc(), Enrolment.id.desc())
+        )
+    )
+
+
+def enrolments_of(user: User) -> list[Enrolment]:
+    """Every place the person has held, in any state, the most recently started first."""
+    return list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .join(Enrolment.cohort)
+            .where(Enrolment.user_id == user.id)
+            .order_by(Cohort.starts_on.desc(), Enrolment.id.desc())
+        )
     )
 
 

@@ -4,15 +4,14 @@ so another person's work is a 404, never a 403 that confirms it exists."""
 from __future__ import annotations
 
 from flask import abort
-from flask_login import current_user
 
-from app.cohorts.services import current_enrolment
+from app.cohorts.lookups import own_enrolment
 from app.learning import quizzes, services
 
 
 def enrolment_and_module(module_slug: str):
     """The signed-in trainee's current enrolment and the module of its curriculum, or 404."""
-    enrolment = current_enrolment(current_user)
+    enrolment = own_enrolment()
     module = services.module_in(enrolment, module_slug) if enrolment else None
     if module is None:
         abort(404)

@@ -1,11 +1,12 @@
 """The trainee's pages: their modules, module pages and lessons."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.cohorts.services import current_enrolment
+from app.cohorts.lookups import TRAINING, own_enrolment
+from app.cohorts.services import active_enrolments, enrolments_of
 from app.learning import bp, services
 from app.learning.lookups import enrolment_and_module
 from app.learning.outcomes import outcomes
@@ -14,7 +15,10 @@ from app.learning.outcomes import outcomes
 @bp.route("/")
 @roles_required(Role.TRAINEE)
 def dashboard():
-    enrolment = current_enrolment(current_user)
+    active = active_enrolments(current_user)
+    if len(active) > 1 and session.get(TRAINING) not in {e.public_id for e in active}:
+        return redirect(url_for(".choose"))
+    enrolment = own_enrolment()
     if enrolment is None:
         return render_template("site/nothing_yet.html", title="My training")
     overview = services.overview(enrolment)
@@ -23,7 +27,28 @@ def dashboard():
         enrolment=enrolment,
         overview=overview,
         outcomes=outcomes(enrolment, overview),
+        others=len(active) - 1,
         title="My training",
+    )
+
+
+@bp.route("/choose", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def choose():
+    """A trainee with more than one place (a new cohort after deferral, a transfer, a later course)
+    chooses which training to open; every earlier place keeps its own work."""
+    active = active_enrolments(current_user)
+    if request.method == "POST":
+        chosen = next((e for e in active if e.public_id == request.form.get("enrolment")), None)
+        if chosen is not None:
+            session[TRAINING] = chosen.public_id
+            return redirect(url_for(".dashboard"))
+        flash("Choose the training to open.", "info")
+    return render_template(
+        "learning/choose.html",
+        enrolments=enrolments_of(current_user),
+        current=own_enrolment(),
+        title="Choose your training",
     )
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.auth import policy
 from app.auth.access import public, signed_in
 from app.auth.models import Role
-from app.cohorts.services import current_enrolment
+from app.cohorts.lookups import own_enrolment
 from app.database import db
 from app.site import bp
 
@@ -63,7 +63,7 @@ def navigation():
 @bp.route("/")
 @signed_in
 def home():
-    if current_user.has_role(Role.TRAINEE) and current_enrolment(current_user):
+    if current_user.has_role(Role.TRAINEE) and own_enrolment():
         return redirect(url_for("learning.dashboard"))
     if current_user.has_role(Role.HUB_ADMIN, Role.TRAINER):
         return redirect(url_for("cohorts.index"))

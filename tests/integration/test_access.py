@@ -30,6 +30,7 @@ ACCESS = {
     "admin.people": ("GET", {HUB}),
     "admin.invite_staff": ("GET", {HUB}),
     "learning.dashboard": ("GET", {TRAINEE}),
+    "learning.choose": ("GET", {TRAINEE}),
     "learning.module": ("GET", {TRAINEE}),
     "learning.lesson": ("GET", {TRAINEE}),
     "learning.complete": ("POST", {TRAINEE}),
