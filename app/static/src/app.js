@@ -91,3 +91,16 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     }
   });
 }
+
+// Phones: a wide table scrolls inside its own region, which the keyboard can reach, never the whole page.
+for (const table of document.querySelectorAll("table.govuk-table")) {
+  if (table.closest(".imsa-matrix, .imsa-scroll")) continue;
+  const region = document.createElement("div");
+  const caption = table.querySelector("caption");
+  region.className = "imsa-scroll";
+  region.setAttribute("role", "region");
+  region.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+  region.tabIndex = 0;
+  table.before(region);
+  region.append(table);
+}
