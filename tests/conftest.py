@@ -8,6 +8,8 @@ table of the schema made once per process. Under pytest-xdist each worker has it
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import re
 import sqlite3
@@ -21,10 +23,46 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.config import TestConfig
+from app.config import PROJECT_ROOT, TestConfig
 from app.database import db
 
 PG_URL = os.environ.get("IMSA_TEST_DATABASE_URL")
+
+
+def _read_the_shipped_curriculum_once() -> None:
+    """The shipped curriculum (course_content/ with assessments/) is read, validated and rendered once per
+    test process rather than by every test and fixture that loads it (seconds each time). It is a function
+    of its files only: the memo is keyed by every file's path, size and modification time, and each caller
+    gets its own deep copy. Any other tree is loaded as usual."""
+    from app.curriculum import loader, services
+
+    real = loader.load_tree
+    shipped = ((PROJECT_ROOT / "course_content").resolve(), (PROJECT_ROOT / "assessments").resolve())
+    memo: dict = {}
+
+    def fingerprint() -> tuple:
+        return tuple(
+            (str(path), stat.st_size, stat.st_mtime_ns)
+            for folder in shipped
+            for path in sorted(folder.rglob("*"))
+            if (stat := path.stat()) and path.is_file()
+        )
+
+    @functools.wraps(real)
+    def load_tree(content_dir, assessments_dir=None):
+        folders = (Path(content_dir).resolve(), Path(assessments_dir).resolve() if assessments_dir else None)
+        if folders != shipped:
+            return real(content_dir, assessments_dir)
+        key = fingerprint()
+        if key not in memo:
+            memo.clear()
+            memo[key] = real(content_dir, assessments_dir)
+        return copy.deepcopy(memo[key])
+
+    loader.load_tree = services.load_tree = load_tree
+
+
+_read_the_shipped_curriculum_once()
 PASSWORD = "a-long-test-password"  # the factories' password for everyone (tests.factories.PASSWORD)
 
 
