@@ -25,7 +25,7 @@ setup: runtime-deps $(VENV)/.installed assets
 
 test: system-deps $(VENV)/.installed assets
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist worksteal
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
