@@ -62,8 +62,8 @@ def _read_the_shipped_curriculum_once() -> None:
     loader.load_tree = services.load_tree = load_tree
 
 
-_read_the_shipped_curriculum_once()
-PASSWORD = "a-long-test-password"  # the factories' password for everyone (tests.factories.PASSWORD)
+def pytest_configure(config) -> None:
+    _read_the_shipped_curriculum_once()  # in test runs only, not in the benchmarks that import this file
 
 
 def _reset_database() -> None:
@@ -334,7 +334,7 @@ def post_form(client, url: str, data: dict | None = None, **kwargs):
     return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
 
 
-def sign_in(client, user, password: str = PASSWORD) -> None:
+def sign_in(client, user, password: str = "a-long-test-password") -> None:
     """Sign ``user`` in on ``client`` through the session, as the sign-in form does once the password is
     right: Flask-Login's ``login_user`` stores the user's session token (``User.get_id``), marks the
     session fresh and records its identifier. The password is checked as the form checks it, so a test
@@ -356,7 +356,7 @@ def sign_in(client, user, password: str = PASSWORD) -> None:
         session["_id"] = identifier
 
 
-def sign_in_with_form(client, user, password: str = PASSWORD) -> None:
+def sign_in_with_form(client, user, password: str = "a-long-test-password") -> None:
     """Sign in as a person does: the sign-in form, with its CSRF token."""
     response = post_form(client, "/sign-in", {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
