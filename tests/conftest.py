@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,47 +25,52 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.config import PROJECT_ROOT, TestConfig
+from app.config import TestConfig
 from app.database import db
 
 PG_URL = os.environ.get("IMSA_TEST_DATABASE_URL")
 
 
-def _read_the_shipped_curriculum_once() -> None:
-    """The shipped curriculum (course_content/ with assessments/) is read, validated and rendered once per
-    test process rather than by every test and fixture that loads it (seconds each time). It is a function
-    of its files only: the memo is keyed by every file's path, size and modification time, and each caller
-    gets its own deep copy. Any other tree is loaded as usual."""
+def _read_each_curriculum_tree_once() -> None:
+    """A curriculum tree is read, validated and rendered once per test process, not by every test and
+    fixture that loads the same files (the shipped one takes seconds, the factories' small one a fifth of a
+    second, and most tests load one). Loading is a function of the files only: the memo is keyed by the
+    folders' layout and every file's content, and each caller gets its own deep copy. A tree with problems
+    is loaded afresh every time (so its ``CurriculumInvalid`` is raised as before)."""
     from app.curriculum import loader, services
 
     real = loader.load_tree
-    shipped = ((PROJECT_ROOT / "course_content").resolve(), (PROJECT_ROOT / "assessments").resolve())
     memo: dict = {}
 
-    def fingerprint() -> tuple:
-        return tuple(
-            (str(path), stat.st_size, stat.st_mtime_ns)
-            for folder in shipped
-            for path in sorted(folder.rglob("*"))
-            if (stat := path.stat()) and path.is_file()
-        )
+    def fingerprint(content_dir: Path, assessments_dir: Path | None) -> tuple:
+        root = content_dir.parent  # the loader reports paths relative to it
+        key: list = [date.today()]
+        for folder in (content_dir, assessments_dir):
+            if folder is None:
+                key.append(None)
+                continue
+            key.append(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder))
+            for path in sorted(folder.rglob("*")):
+                name = path.relative_to(folder).as_posix()
+                key.append((name, hashlib.blake2b(path.read_bytes()).digest() if path.is_file() else None))
+        return tuple(key)
 
     @functools.wraps(real)
     def load_tree(content_dir, assessments_dir=None):
-        folders = (Path(content_dir).resolve(), Path(assessments_dir).resolve() if assessments_dir else None)
-        if folders != shipped:
-            return real(content_dir, assessments_dir)
-        key = fingerprint()
+        folders = Path(content_dir).resolve(), Path(assessments_dir).resolve() if assessments_dir else None
+        key = fingerprint(*folders)
         if key not in memo:
-            memo.clear()
-            memo[key] = real(content_dir, assessments_dir)
+            loaded = real(content_dir, assessments_dir)
+            if len(memo) >= 32:
+                memo.clear()
+            memo[key] = loaded
         return copy.deepcopy(memo[key])
 
     loader.load_tree = services.load_tree = load_tree
 
 
 def pytest_configure(config) -> None:
-    _read_the_shipped_curriculum_once()  # in test runs only, not in the benchmarks that import this file
+    _read_each_curriculum_tree_once()  # in test runs only, not in the benchmarks that import this file
 
 
 def _reset_database() -> None:
