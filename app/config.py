@@ -11,12 +11,18 @@ import secrets
 from pathlib import Path
 from typing import ClassVar
 
+import argon2
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Password hashing (argon2id): the defaults are argon2-cffi's, RFC 9106's low-memory choice. A deployment may
 # raise them; it may not lower them below OWASP's minimum (19 MiB, two passes), so a typo cannot make stolen
 # hashes cheap to crack. Only the tests (TestConfig) use cheaper ones.
-ARGON2_DEFAULTS = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}  # memory in KiB
+ARGON2_DEFAULTS = {  # memory in KiB: 65536, 3 passes, 4 lanes in argon2-cffi 25
+    "time_cost": argon2.DEFAULT_TIME_COST,
+    "memory_cost": argon2.DEFAULT_MEMORY_COST,
+    "parallelism": argon2.DEFAULT_PARALLELISM,
+}
 ARGON2_MINIMUMS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
 
 
