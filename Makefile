@@ -24,7 +24,7 @@ setup: runtime-deps $(VENV)/.installed assets
 	$(BIN)/imsa demo
 
 test: system-deps $(VENV)/.installed assets lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist worksteal
 
 # Style, complexity (ruff's C90), formatting, and the layers contract in pyproject.toml.
 lint: $(VENV)/.installed

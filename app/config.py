@@ -11,7 +11,19 @@ import secrets
 from pathlib import Path
 from typing import ClassVar
 
+import argon2
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Password hashing (argon2id): the defaults are argon2-cffi's, RFC 9106's low-memory choice. A deployment may
+# raise them; it may not lower them below OWASP's minimum (19 MiB, two passes), so a typo cannot make stolen
+# hashes cheap to crack. Only the tests (TestConfig) use cheaper ones.
+ARGON2_DEFAULTS = {  # memory in KiB: 65536, 3 passes, 4 lanes in argon2-cffi 25
+    "time_cost": argon2.DEFAULT_TIME_COST,
+    "memory_cost": argon2.DEFAULT_MEMORY_COST,
+    "parallelism": argon2.DEFAULT_PARALLELISM,
+}
+ARGON2_MINIMUMS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -19,6 +31,15 @@ def _bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _argon2(name: str) -> int:
+    """One argon2 parameter from ``IMSA_ARGON2_<NAME>``: its default, or a value no lower than the minimum."""
+    variable = f"IMSA_ARGON2_{name.upper()}"
+    value = int(os.environ.get(variable, ARGON2_DEFAULTS[name]))
+    if value < ARGON2_MINIMUMS[name]:
+        raise ValueError(f"{variable} must be at least {ARGON2_MINIMUMS[name]} (it is {value})")
+    return value
 
 
 def load_secret_key(instance_path: Path) -> str:
@@ -66,6 +87,9 @@ class Config:
         self.RATELIMIT_ENABLED = _bool("IMSA_RATELIMIT_ENABLED", True)
         self.IMSA_SIGN_IN_LIMIT = env.get("IMSA_SIGN_IN_LIMIT", "5 per minute;30 per hour")  # per account
         self.IMSA_SIGN_IN_ADDRESS_LIMIT = env.get("IMSA_SIGN_IN_ADDRESS_LIMIT", "60 per minute;600 per hour")
+        self.IMSA_ARGON2_TIME_COST = _argon2("time_cost")
+        self.IMSA_ARGON2_MEMORY_COST = _argon2("memory_cost")  # KiB
+        self.IMSA_ARGON2_PARALLELISM = _argon2("parallelism")
         self.SESSION_COOKIE_SECURE = _bool("IMSA_SECURE_COOKIES")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 
@@ -95,3 +119,7 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.IMSA_SMTP_HOST = ""
         self.IMSA_BASE_URL = "http://localhost"
+        # Cheap hashing: thousands of test accounts are made and signed in. Never for a running platform.
+        self.IMSA_ARGON2_TIME_COST = 1
+        self.IMSA_ARGON2_MEMORY_COST = 8
+        self.IMSA_ARGON2_PARALLELISM = 1

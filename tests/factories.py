@@ -7,20 +7,18 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-from argon2 import PasswordHasher
-
 from app.auth import services as auth
 from app.auth.models import Role, User
 from app.cohorts import services as cohorts
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, TestConfig
 from app.curriculum import services as curriculum
 from app.database import db
 from app.organisations import services as organisations
 from app.organisations.models import Nation, OrganisationKind
 
 PASSWORD = "a-long-test-password"
-# Hashed once: argon2 is deliberately slow, and every test makes several people.
-_PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
+# Hashed once, with the tests' cheap argon2 parameters (so signing in does not rehash it).
+_PASSWORD_HASH = auth.password_hasher(vars(TestConfig("sqlite://"))).hash(PASSWORD)
 _counter = itertools.count(1)
 
 

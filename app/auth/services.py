@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,14 +22,26 @@ from app.mail.services import send
 from app.urls import external_url
 
 MIN_PASSWORD_LENGTH = 12
-_hasher = PasswordHasher()
+
+
+def password_hasher(config: Mapping[str, Any] | None = None) -> PasswordHasher:
+    """The argon2 hasher with the parameters of ``config`` (by default the current app's config)."""
+    config = current_app.config if config is None else config
+    return _hasher_with(
+        config["IMSA_ARGON2_TIME_COST"], config["IMSA_ARGON2_MEMORY_COST"], config["IMSA_ARGON2_PARALLELISM"]
+    )
 
 
 @cache
-def _dummy_hash() -> str:
+def _hasher_with(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
     """Verified against when no account matches, so an unknown email takes as long as a wrong password.
     Made on first use: hashing is deliberately slow, and every `imsa` command starts the app."""
-    return _hasher.hash("no account has this password")
+    return hasher.hash("no account has this password")
 
 
 class TokenInvalid(Exception):
@@ -50,7 +64,7 @@ def _token_hash(token: str) -> str:
 def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"passwords must be at least {MIN_PASSWORD_LENGTH} characters")
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = password_hasher().hash(password)
     user.session_token = secrets.token_urlsafe(32)  # signs out every other session
 
 
@@ -61,15 +75,16 @@ def user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (without saying which part was wrong)."""
     user = user_by_email(email)
-    stored = user.password_hash if user and user.password_hash else _dummy_hash()
+    hasher = password_hasher()
+    stored = user.password_hash if user and user.password_hash else _dummy_hash(hasher)
     try:
-        _hasher.verify(stored, password)
+        hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.is_active or user.password_hash is None:
         return None
-    if _hasher.check_needs_rehash(stored):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(stored):
+        user.password_hash = hasher.hash(password)
     user.last_signed_in_at = utcnow()
     record(user, "auth.signed_in", user)
     return user

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from app.accreditation.keys import keystore
-from app.auth.models import Role
+from app.auth.models import Role, User
+from app.database import db
 from app.learning import assignments, portfolio, quizzes
 from tests.conftest import csrf_token, sign_in
 from tests.factories import make_assessed_version, make_cohort, make_enrolment, make_organisation, make_user
@@ -102,9 +103,10 @@ ACCESS = {
 }
 
 
-@pytest.fixture
-def world(app, tmp_path):
-    version = make_assessed_version(tmp_path)
+def _seed(root):
+    """One trainee with work in every state a route needs, their trainer, a Hub admin and an organisation
+    manager; returns the people's ids and the URL parameters, as plain values."""
+    version = make_assessed_version(root)
     trainer = make_user(Role.TRAINER)
     cohort = make_cohort(version, trainers=[trainer])
     organisation = make_organisation()
@@ -127,8 +129,6 @@ def world(app, tmp_path):
     keystore().init()  # the public key documents and status lists need a key
     manager = make_user(Role.ORG_MANAGER)
     manager.organisation = organisation
-    from app.database import db
-
     db.session.commit()
     people = {TRAINEE: trainee, TRAINER: trainer, HUB: make_user(Role.HUB_ADMIN), ORG: manager}
     params = {
@@ -148,7 +148,26 @@ def world(app, tmp_path):
         "label": version.label,
         "list_number": 1,
     }
-    return people, params
+    return {persona: person.id for persona, person in people.items()}, params
+
+
+@pytest.fixture(scope="module")
+def shared(make_shared_world, tmp_path_factory):
+    """One app and one seeded world for the whole module (seeding takes far longer than one request);
+    each test starts from the seeded state (see SharedWorld)."""
+    return make_shared_world(lambda: _seed(tmp_path_factory.mktemp("access")))
+
+
+@pytest.fixture
+def app(shared):
+    with shared.use() as application:
+        yield application
+
+
+@pytest.fixture
+def world(app, shared):
+    ids, params = shared.data
+    return {persona: db.session.get(User, id) for persona, id in ids.items()}, params
 
 
 def test_the_table_names_every_route(app):
