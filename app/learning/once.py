@@ -29,9 +29,18 @@ def _insert(model):
 
 def insert_once(model, unique: tuple[str, ...], **values) -> bool:
     """Insert the row unless one with the same ``unique`` key exists (or is being committed by another
-    request). True when this call inserted it; Python-side column defaults apply as usual."""
-    statement = _insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))
-    return db.session.execute(statement).rowcount == 1
+    request). True when this call inserted it; Python-side column defaults apply as usual.
+
+    Decided by ``RETURNING id``, not the row count: SQLAlchemy adds RETURNING to an INSERT on PostgreSQL,
+    and the driver then reports no row count."""
+    table = model.__table__
+    statement = (
+        _insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(table.c.id)
+    )
+    return db.session.execute(statement).scalar_one_or_none() is not None
 
 
 def upsert(model, unique: tuple[str, ...], **values) -> None:
