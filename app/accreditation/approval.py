@@ -16,6 +16,7 @@ from app.cohorts.models import Enrolment, EnrolmentStatus
 from app.curriculum.models import Assignment, CurriculumVersion, Module, VersionStatus
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
+from app.learning.once import insert_once
 
 
 def approval_queue() -> list[tuple[Enrolment, Eligibility]]:
@@ -62,23 +63,32 @@ def _capstone_passed() -> sa.Select:
 
 
 def approve(enrolment: Enrolment, note: str, actor) -> Credential:
-    """Record the Hub's decision and issue the credential, in one transaction."""
+    """Record the Hub's decision and issue the credential, in one transaction.
+
+    Two approvals at once (a double-click) race on the enrolment's unique key: one records the approval
+    and issues the credential; the other is told the trainee is already approved, as a later one would be.
+    """
     require_role(actor, Role.HUB_ADMIN)
+    already = AccreditationError("This trainee has already been approved for accreditation")
     if db.session.scalar(sa.select(Approval.id).where(Approval.enrolment_id == enrolment.id)):
-        raise AccreditationError("This trainee has already been approved for accreditation")
+        raise already
     check = evaluate(enrolment)
     if not check.eligible:
         raise AccreditationError(
             f"Not eligible yet: {check.outstanding} requirement{'s' if check.outstanding != 1 else ''} "
             "not met. Nothing was recorded."
         )
-    approval = Approval(
+    approved = insert_once(
+        Approval,
+        ("enrolment_id",),
         enrolment_id=enrolment.id,
         approved_by_id=getattr(actor, "id", None),
         note=note.strip(),
         evidence=check.as_json(),
     )
-    db.session.add(approval)
+    if not approved:
+        raise already
+    approval = db.session.scalar(sa.select(Approval).where(Approval.enrolment_id == enrolment.id))
     record(actor, "accreditation.approved", enrolment, note=approval.note)
     return issue(enrolment, actor, approval=approval)
 

@@ -62,7 +62,7 @@ class Credential(db.Model):
     holder_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
     curriculum_version_id: Mapped[int] = mapped_column(sa.ForeignKey("curriculum_version.id"))
-    approval_id: Mapped[int | None] = mapped_column(sa.ForeignKey("approval.id"))
+    approval_id: Mapped[int | None] = mapped_column(sa.ForeignKey("approval.id"), unique=True)  # one each
     renews_id: Mapped[int | None] = mapped_column(sa.ForeignKey("credential.id"))
     status_index: Mapped[int] = mapped_column(unique=True)  # random, never reused
     kid: Mapped[str] = mapped_column(sa.String(255))

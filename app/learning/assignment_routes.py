@@ -53,10 +53,12 @@ def assignment(module_slug: str):
         else:
             assignments.save_draft(submission, text, revision, current_user)
     if refused:
-        # The text typed is shown again exactly as sent: nothing is lost.
-        return _page(
+        # The text typed is shown again exactly as sent: nothing is lost. Work submitted already (from
+        # another tab) is a conflict: the page says so and links to the receipt of what was submitted.
+        page = _page(
             module, submission, error=refused.message, error_field=refused.field or "text", text=text
         )
+        return (page, 409) if isinstance(refused.refused, assignments.AlreadySubmitted) else page
     if action == "submit":
         return redirect(url_for("marking.receipt", module_slug=module.slug))
     flash("Your draft has been saved.", "success")

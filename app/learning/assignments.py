@@ -21,6 +21,7 @@ from app.cohorts.services import module_dates
 from app.curriculum.models import Assignment
 from app.database import db, utcnow
 from app.learning.models import Extension, Submission, SubmissionStatus
+from app.learning.once import insert_once, update_if
 from app.learning.services import check_own
 from app.refusal import Refused
 from app.templating import LONDON
@@ -36,6 +37,14 @@ class SubmissionRefused(Refused):
 
 class DraftConflict(SubmissionRefused):
     """The draft was saved elsewhere (another tab or device) since this copy was opened."""
+
+
+class AlreadySubmitted(SubmissionRefused):
+    """The work was submitted (from another tab, or a moment ago) and can no longer be changed; the
+    receipt shows what was submitted."""
+
+
+DRAFT = SubmissionStatus.DRAFT
 
 
 def word_count(text: str) -> int:
@@ -85,51 +94,86 @@ def submissions(enrolment: Enrolment, assignment: Assignment) -> list[Submission
 
 
 def current_submission(enrolment: Enrolment, assignment: Assignment, actor) -> Submission:
-    """The trainee's latest piece for this assignment, started as an empty draft if there is none."""
+    """The trainee's latest piece for this assignment, started as an empty draft if there is none.
+
+    Two tabs (or a double-click) opening it for the first time race on the unique key: one inserts the
+    draft and both read the same row.
+    """
     check_own(enrolment, actor)
     existing = submissions(enrolment, assignment)
     if existing:
         return existing[-1]
-    submission = Submission(
-        enrolment=enrolment,
-        assignment=assignment,
+    insert_once(
+        Submission,
+        ("enrolment_id", "assignment_id", "attempt"),
+        enrolment_id=enrolment.id,
+        assignment_id=assignment.id,
         attempt=1,
         text="",
         word_count=0,
         revision=0,
-        status=SubmissionStatus.DRAFT,
+        status=DRAFT,
     )
-    db.session.add(submission)
-    return submission
+    return submissions(enrolment, assignment)[-1]
+
+
+def _submitted() -> AlreadySubmitted:
+    return AlreadySubmitted(
+        "This work has already been submitted, so it can no longer be changed. Your receipt shows exactly "
+        "what was submitted."
+    )
+
+
+def _conflict() -> DraftConflict:
+    return DraftConflict(
+        "A newer version of this draft was saved from another tab or device. Copy your text somewhere "
+        "safe, reload the page to see the newer version, and combine them."
+    )
 
 
 def _check_open(submission: Submission) -> None:
-    if submission.status is not SubmissionStatus.DRAFT:
-        raise SubmissionRefused("This work has been submitted, so it can no longer be changed.")
+    if submission.status is not DRAFT:
+        raise _submitted()
+
+
+def _base_revision(submission: Submission, text: str, revision: int) -> int:
+    """The stored revision this write replaces. ``revision`` is the one the editor started from: a newer
+    draft is never overwritten, unless it already holds exactly this text (nothing would be lost)."""
+    _check_open(submission)
+    if revision != submission.revision and text != submission.text:
+        raise _conflict()
+    return submission.revision
+
+
+def _check_length(text: str) -> None:
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise SubmissionRefused(
+            f"The text is too long to save (more than {MAX_TEXT_CHARACTERS:,} characters)."
+        )
 
 
 def save_draft(
     submission: Submission, text: str, revision: int, actor, now: datetime | None = None
 ) -> Submission:
     """Save the draft text. ``revision`` is the one the editor started from: a newer saved draft
-    (from another tab or device) is never overwritten silently."""
+    (from another tab or device) is never overwritten silently.
+
+    The check and the write are one ``UPDATE … WHERE revision = :seen AND status = 'draft'``: of two saves
+    from the same revision exactly one is stored; the other is told a newer version exists.
+    """
     check_own(submission.enrolment, actor)
     _check_open(submission)
-    if len(text) > MAX_TEXT_CHARACTERS:
-        raise SubmissionRefused(
-            f"The text is too long to save (more than {MAX_TEXT_CHARACTERS:,} characters)."
-        )
-    if revision != submission.revision:
-        raise DraftConflict(
-            "A newer version of this draft was saved from another tab or device. Copy your text somewhere "
-            "safe, reload the page to see the newer version, and combine them."
-        )
-    if text != submission.text:
-        submission.text = text
-        submission.word_count = word_count(text)
-        submission.revision += 1
-    submission.draft_saved_at = now or utcnow()
-    return submission
+    _check_length(text)
+    now = now or utcnow()
+    while True:
+        seen = _base_revision(submission, text, revision)
+        values = {"draft_saved_at": now}
+        if text != submission.text:
+            values |= {"text": text, "word_count": word_count(text), "revision": seen + 1}
+        if update_if(submission, Submission.revision == seen, Submission.status == DRAFT, **values):
+            return submission
+        # Another request changed the row since it was read: decide again on what is stored now.
+        revision = seen
 
 
 def _attachment_type(data: bytes) -> str | None:
@@ -156,7 +200,6 @@ def upload_folder() -> Path:
 
 def attach(submission: Submission, filename: str, data: bytes, actor) -> Submission:
     check_own(submission.enrolment, actor)
-    _check_open(submission)
     if not data:
         raise SubmissionRefused("The selected file is empty.", field="attachment")
     if len(data) > MAX_ATTACHMENT_BYTES:
@@ -167,19 +210,45 @@ def attach(submission: Submission, filename: str, data: bytes, actor) -> Submiss
     if kind is None:
         raise SubmissionRefused("The file must be a PDF or a Word document (.docx).", field="attachment")
     digest = hashlib.sha256(data).hexdigest()
+    if submission.status is not DRAFT:
+        return _already_attached(submission, digest)
     (upload_folder() / digest).write_bytes(data)  # named by content: the same file is stored once
     name = re.sub(r"[^\w .()-]", "_", Path(filename or f"attachment.{kind}").name)[:200]
-    submission.attachment_name, submission.attachment_sha256 = name, digest
-    submission.attachment_size, submission.attachment_type = len(data), kind
+    attached = update_if(
+        submission,
+        Submission.status == DRAFT,
+        attachment_name=name,
+        attachment_sha256=digest,
+        attachment_size=len(data),
+        attachment_type=kind,
+    )
+    if not attached:
+        return _already_attached(submission, digest)
     record(actor, "submission.attachment_added", submission, sha256=digest, size=len(data))
+    return submission
+
+
+def _already_attached(submission: Submission, digest: str) -> Submission:
+    """A submitted piece that already holds this very file (the same request sent twice) is left as it
+    is; any other change to it is refused."""
+    if submission.attachment_sha256 != digest:
+        raise _submitted()
     return submission
 
 
 def remove_attachment(submission: Submission, actor) -> Submission:
     check_own(submission.enrolment, actor)
     _check_open(submission)
-    submission.attachment_name = submission.attachment_sha256 = None
-    submission.attachment_size = submission.attachment_type = None
+    removed = update_if(
+        submission,
+        Submission.status == DRAFT,
+        attachment_name=None,
+        attachment_sha256=None,
+        attachment_size=None,
+        attachment_type=None,
+    )
+    if not removed:
+        raise _submitted()
     return submission
 
 
@@ -190,18 +259,28 @@ def attachment_path(submission: Submission) -> Path | None:
 def submit(
     submission: Submission, text: str, revision: int, declaration: bool, actor, now: datetime | None = None
 ) -> Submission:
-    """Submit the work: the text becomes read-only and its SHA-256 is the receipt."""
+    """Submit the work: the text becomes read-only and its SHA-256 is the receipt.
+
+    The checks and the write are one ``UPDATE … WHERE revision = :seen AND status = 'draft'``, so of two
+    submissions at once exactly one is stored and recorded. The same text sent again (a double-click)
+    returns the stored submission and records nothing; different text is refused with ``AlreadySubmitted``.
+    """
+    check_own(submission.enrolment, actor)
     now = now or utcnow()
-    save_draft(submission, text, revision, actor, now)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if submission.status is not DRAFT:
+        return _already_submitted(submission, digest)
+    _check_length(text)
+    words = word_count(text)
     assignment = submission.assignment
-    if not submission.text.strip() and not submission.attachment_sha256:
+    if not text.strip() and not submission.attachment_sha256:
         raise SubmissionRefused(
             "Write your work in the box, or attach it as a file, before submitting.", field="text"
         )
     limit = assignment.word_limit
-    if submission.word_count > limit * (1 + OVER_LIMIT_ALLOWANCE):
+    if words > limit * (1 + OVER_LIMIT_ALLOWANCE):
         raise SubmissionRefused(
-            f"Your text is {submission.word_count:,} words. The limit is {limit:,} words; you may go up to "
+            f"Your text is {words:,} words. The limit is {limit:,} words; you may go up to "
             f"10% over ({int(limit * (1 + OVER_LIMIT_ALLOWANCE)):,}). Shorten it, then submit."
         )
     if assignment.anonymisation_declaration and not declaration:
@@ -209,12 +288,33 @@ def submit(
             "Confirm that no survivor or other person can be identified from your work.", field="declaration"
         )
     due = due_on(submission.enrolment, assignment)
-    submission.anonymisation_confirmed = declaration
-    submission.status = SubmissionStatus.SUBMITTED
-    submission.submitted_at = now
-    submission.sha256 = hashlib.sha256(submission.text.encode("utf-8")).hexdigest()
-    submission.due_on = due
-    submission.late = is_late(now, due)
+    while True:
+        seen = _base_revision(submission, text, revision)
+        conditions = [Submission.revision == seen, Submission.status == DRAFT]
+        if not text.strip():  # the attachment is the work: it must still be there
+            conditions.append(Submission.attachment_sha256.is_not(None))
+        submitted = update_if(
+            submission,
+            *conditions,
+            text=text,
+            word_count=words,
+            revision=seen + 1 if text != submission.text else seen,
+            draft_saved_at=now,
+            anonymisation_confirmed=declaration,
+            status=SubmissionStatus.SUBMITTED,
+            submitted_at=now,
+            sha256=digest,
+            due_on=due,
+            late=is_late(now, due),
+        )
+        if submitted:
+            break
+        if submission.status is not DRAFT:
+            return _already_submitted(submission, digest)
+        if not text.strip() and not submission.attachment_sha256:
+            raise SubmissionRefused("The attached file was removed in another tab. Attach it again.")
+        revision = seen  # the draft changed since it was read: decide again on what is stored now
+    # Recorded from the row as stored (refreshed above), so the audit trail and the receipt agree.
     record(
         actor,
         "submission.submitted",
@@ -224,6 +324,14 @@ def submit(
         attachment_sha256=submission.attachment_sha256,
         words=submission.word_count,
     )
+    return submission
+
+
+def _already_submitted(submission: Submission, digest: str) -> Submission:
+    """Submitted already: exactly this text again (the same click twice) gets the stored submission and
+    nothing is recorded; anything else is refused, pointing to the receipt of what was submitted."""
+    if submission.sha256 != digest:
+        raise _submitted()
     return submission
 
 

@@ -18,6 +18,7 @@ from app.cohorts.models import Enrolment
 from app.curriculum.models import Feedback, Quiz
 from app.database import db, utcnow
 from app.learning.models import QuizAllowance, QuizAnswer, QuizAttempt
+from app.learning.once import insert_once, update_if, upsert
 from app.learning.services import check_own
 from app.refusal import Refused
 
@@ -181,22 +182,42 @@ def allow_another_attempt(
 
 
 def start_attempt(enrolment: Enrolment, quiz: Quiz, actor, now: datetime | None = None) -> QuizAttempt:
+    """Start the next attempt, or carry on with the one in progress.
+
+    Two requests at once (a double-click) race on the attempt number's unique key: one inserts and
+    records the attempt, the other finds it; both answer with the same attempt.
+    """
     check_own(enrolment, actor)
     current = state(enrolment, quiz, now)
+    if current.in_progress:
+        return current.in_progress
     if current.refusal:
         raise QuizRefused(current.refusal)
     now = current.now
     seed = secrets.randbits(63)
-    attempt = QuizAttempt(
-        enrolment=enrolment,
-        quiz=quiz,
-        number=current.used + 1,
+    number = current.used + 1
+    started = insert_once(
+        QuizAttempt,
+        ("enrolment_id", "quiz_id", "number"),
+        enrolment_id=enrolment.id,
+        quiz_id=quiz.id,
+        number=number,
         seed=seed,
         layout=draw(quiz, seed),
         started_at=now,
         deadline_at=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
     )
-    db.session.add(attempt)
+    attempt = db.session.scalar(
+        sa.select(QuizAttempt).where(
+            QuizAttempt.enrolment_id == enrolment.id,
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.number == number,
+        )
+    )
+    if not started:
+        if attempt.submitted_at is None:
+            return attempt  # started a moment ago by the same click, sent twice
+        raise QuizRefused(state(enrolment, quiz, now).refusal or "This attempt has already been submitted.")
     record(actor, "quiz.attempt_started", attempt, number=attempt.number, quiz=quiz.title)
     return attempt
 
@@ -242,34 +263,46 @@ def save_answer(
     item = attempt.layout[position - 1]
     question = attempt.quiz.bank[question_key]
     value = REGISTRY[question["type"]].parse(question, item["layout"], form)
-    answer = next((a for a in attempt.answers if a.question_key == question_key), None)
-    if answer is None:
-        answer = QuizAnswer(
-            attempt=attempt, question_key=question_key, response={"value": value}, saved_at=now
-        )
-        db.session.add(answer)
-    else:
-        answer.response, answer.saved_at = {"value": value}, now
+    # Holds the attempt's row until this request ends (a no-op UPDATE, so the same on both databases): a
+    # submission marking it at the same moment waits for this answer, or this answer sees it submitted.
+    if not update_if(attempt, QuizAttempt.submitted_at.is_(None), submitted_at=None):
+        raise QuizRefused("This attempt has already been submitted, so its answers cannot change.")
+    # One statement, so the same answer saved twice at once (a double-click) is one row, never an error.
+    upsert(
+        QuizAnswer,
+        ("attempt_id", "question_key"),
+        attempt_id=attempt.id,
+        question_key=question_key,
+        response={"value": value},
+        saved_at=now,
+    )
+    answer = db.session.scalar(
+        sa.select(QuizAnswer)
+        .where(QuizAnswer.attempt_id == attempt.id, QuizAnswer.question_key == question_key)
+        .execution_options(populate_existing=True)
+    )
+    db.session.expire(attempt, ["answers"])
     return answer
 
 
 def submit(attempt: QuizAttempt, actor, now: datetime | None = None) -> QuizAttempt:
+    """Submit and mark the attempt. Submitted already (the same click twice, or another tab): nothing
+    changes, nothing is recorded, and the attempt is returned as it stands."""
     check_own(attempt.enrolment, actor)
     now = now or utcnow()
     if expire_if_due(attempt, now):
         return attempt
-    if attempt.submitted_at is not None:
-        raise QuizRefused("This attempt has already been submitted.")
-    _mark(attempt, submitted_at=now)
-    record(actor, "quiz.attempt_submitted", attempt, score=attempt.score, passed=attempt.passed)
+    if attempt.submitted_at is None and _mark(attempt, submitted_at=now):
+        record(actor, "quiz.attempt_submitted", attempt, score=attempt.score, passed=attempt.passed)
     return attempt
 
 
 def expire_if_due(attempt: QuizAttempt, now: datetime) -> bool:
-    """Mark an unfinished attempt whose time limit has passed, as at its deadline. True if it did."""
+    """Mark an unfinished attempt whose time limit has passed, as at its deadline. True when it has been
+    closed that way (by this call, or by another request a moment ago)."""
     if attempt.submitted_at is None and attempt.deadline_at is not None and now > attempt.deadline_at:
-        _mark(attempt, submitted_at=attempt.deadline_at)
-        record(None, "quiz.attempt_timed_out", attempt, score=attempt.score, passed=attempt.passed)
+        if _mark(attempt, submitted_at=attempt.deadline_at):
+            record(None, "quiz.attempt_timed_out", attempt, score=attempt.score, passed=attempt.passed)
         return True
     return False
 
@@ -288,13 +321,24 @@ def score_answers(
     return scores, percent
 
 
-def _mark(attempt: QuizAttempt, submitted_at: datetime) -> None:
+def _mark(attempt: QuizAttempt, submitted_at: datetime) -> bool:
+    """Close the attempt and mark it with the answers saved, unless another request closed it first
+    (then False, and nothing is changed). Closing is ``UPDATE … WHERE submitted_at IS NULL``, before the
+    answers are read, so an answer being saved at the same moment is either marked or refused."""
+    if not update_if(attempt, QuizAttempt.submitted_at.is_(None), submitted_at=submitted_at):
+        return False
+    db.session.scalars(  # the answers as stored now, not as this session first read them
+        sa.select(QuizAnswer)
+        .where(QuizAnswer.attempt_id == attempt.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    db.session.expire(attempt, ["answers"])
     scores, percent = score_answers(attempt.quiz, attempt.layout, saved_answers(attempt))
     for answer in attempt.answers:
         answer.score = scores.get(answer.question_key)
-    attempt.submitted_at = submitted_at
     attempt.score = percent
     attempt.passed = percent >= attempt.quiz.pass_mark
+    return True
 
 
 def feedback_allowed(quiz_state: QuizState, attempt: QuizAttempt) -> bool:

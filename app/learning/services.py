@@ -14,6 +14,7 @@ from app.cohorts.models import Enrolment
 from app.curriculum.models import Lesson, Module
 from app.database import db, utcnow
 from app.learning.models import LessonProgress
+from app.learning.once import insert_once
 
 
 class Status(enum.StrEnum):
@@ -154,13 +155,8 @@ def _progress_row(enrolment: Enrolment, lesson: Lesson) -> LessonProgress:
     row = db.session.scalar(query)
     if row is not None:
         return row
-    try:
-        with db.session.begin_nested():
-            row = LessonProgress(enrolment_id=enrolment.id, lesson_id=lesson.id)
-            db.session.add(row)
-    except sa.exc.IntegrityError:
-        row = db.session.scalar(query)
-    return row
+    insert_once(LessonProgress, ("enrolment_id", "lesson_id"), enrolment_id=enrolment.id, lesson_id=lesson.id)
+    return db.session.scalar(query)
 
 
 def open_lesson(enrolment: Enrolment, lesson: Lesson, actor) -> LessonProgress:

@@ -26,6 +26,7 @@ from app.curriculum.models import Assignment
 from app.curriculum.rendering import render_markdown
 from app.database import db, utcnow
 from app.learning.models import Submission, SubmissionStatus
+from app.learning.once import insert_once, update_if
 from app.mail.services import send
 from app.marking.models import Mark, MarkKind
 from app.refusal import Refused
@@ -135,14 +136,13 @@ def allocate_round_robin(pieces: list[Submission], markers: list[User], actor: U
     if not markers:
         raise MarkingRefused("This cohort has no trainers to allocate to.")
     load = {m.id: sum(1 for p in pieces if p.marker_id == m.id) for m in markers}
-    done = 0
-    for piece in sorted(pieces, key=lambda p: p.submitted_at):
-        if piece.status is S.SUBMITTED and piece.marker_id is None:
-            marker = min(markers, key=lambda m: (load[m.id], m.name))
-            allocate(piece, marker, actor)
-            load[marker.id] += 1
-            done += 1
-    return done
+    # Only submitted pieces have a submission time to go by: drafts (and later stages) are left alone.
+    waiting = [p for p in pieces if p.status is S.SUBMITTED and p.marker_id is None]
+    for piece in sorted(waiting, key=lambda p: (p.submitted_at, p.id)):
+        marker = min(markers, key=lambda m: (load[m.id], m.name))
+        allocate(piece, marker, actor)
+        load[marker.id] += 1
+    return len(waiting)
 
 
 # --- first marking
@@ -389,7 +389,11 @@ def _ready(submission: Submission, deciding: Mark) -> None:
 def release(
     assignment: Assignment, cohort: Cohort, actor: User, now: datetime | None = None
 ) -> list[Submission]:
-    """Release every result that is ready, in one action, and tell each trainee."""
+    """Release every result that is ready, in one action, and tell each trainee.
+
+    Each piece moves with ``UPDATE … WHERE status = 'ready_for_release'``: the same release sent twice (a
+    double-click) releases, records and tells each trainee once; the second finds nothing left to do.
+    """
     _need(
         policy.is_cohort_lead(actor, cohort), "only a Hub admin or the cohort's lead trainer releases results"
     )
@@ -398,12 +402,19 @@ def release(
     if not pieces:
         raise MarkingRefused("No results are ready for release.")
     allowed = assignment.resubmission["allowed"]
+    released = []
     for piece in pieces:
         referred = piece.result_band == "fail" and piece.attempt <= allowed
-        piece.status = S.REFERRED if referred else S.RELEASED
-        piece.released_at = now
-        if referred:
-            piece.resubmission_due_on = now.date() + timedelta(days=RESUBMISSION_DAYS)
+        moved = update_if(
+            piece,
+            Submission.status == S.READY_FOR_RELEASE,
+            status=S.REFERRED if referred else S.RELEASED,
+            released_at=now,
+            resubmission_due_on=now.date() + timedelta(days=RESUBMISSION_DAYS) if referred else None,
+        )
+        if not moved:
+            continue  # released a moment ago by the same action sent twice
+        released.append(piece)
         record(
             actor,
             "marking.released",
@@ -424,33 +435,42 @@ def release(
                 link=external_url("learning.assignment", module_slug=assignment.module.slug),
             ),
         )
-    return pieces
+    if not released:
+        raise MarkingRefused("These results have already been released.")
+    return released
 
 
 def start_resubmission(previous: Submission, actor: User) -> Submission:
-    """A referred trainee starts their resubmission: a new draft, due by the date set at release."""
+    """A referred trainee starts their resubmission: a new draft, due by the date set at release. The same
+    click sent twice starts (and records) it once: the attempt number's unique key decides."""
     if previous.enrolment.user_id != actor.id:
         raise PermissionDenied("only the trainee can resubmit their own work")
     _state(previous, S.REFERRED, doing="resubmit")
-    if db.session.scalar(
-        db.select(Submission.id).where(
+    later = (
+        db.select(Submission)
+        .where(
             Submission.enrolment_id == previous.enrolment_id,
             Submission.assignment_id == previous.assignment_id,
             Submission.attempt > previous.attempt,
         )
-    ):
+        .order_by(Submission.attempt)
+    )
+    if db.session.scalar(later):
         raise MarkingRefused("You have already started your resubmission.")
-    piece = Submission(
-        enrolment=previous.enrolment,
-        assignment=previous.assignment,
+    started = insert_once(
+        Submission,
+        ("enrolment_id", "assignment_id", "attempt"),
+        enrolment_id=previous.enrolment_id,
+        assignment_id=previous.assignment_id,
         attempt=previous.attempt + 1,
         text=previous.text,
         word_count=previous.word_count,
         revision=0,
         status=S.DRAFT,
     )
-    db.session.add(piece)
-    record(actor, "submission.resubmission_started", piece, previous=previous.public_id)
+    piece = db.session.scalar(later)
+    if started:
+        record(actor, "submission.resubmission_started", piece, previous=previous.public_id)
     return piece
 
 
