@@ -73,6 +73,7 @@ def create_demo_data() -> list[tuple[str, User]]:
             [trainer, second_marker],
             actor=None,
             lead_trainer=trainer,
+            allocation="round_robin",
         )
     elif cohort is not None and second_marker not in cohort.trainers:  # a demo made before there were two
         cohorts.change_staff(cohort, [*cohort.trainers, second_marker], cohort.lead_trainer, actor=None)

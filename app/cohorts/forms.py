@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import InvitePersonForm
+from app.cohorts.services import ALLOCATIONS
 
 
 class CohortForm(FlaskForm):
@@ -28,6 +29,12 @@ class CohortForm(FlaskForm):
     lead_trainer = SelectField("Lead trainer (optional)", choices=[], default="")
     anonymous_marking = BooleanField(
         "Mark anonymously: markers see candidate numbers, not names, until release", default=True
+    )
+    allocation = RadioField(
+        "How written work reaches a marker",
+        choices=list(ALLOCATIONS.items()),
+        default="round_robin",
+        validators=[DataRequired("Choose how work is allocated to markers")],
     )
 
 

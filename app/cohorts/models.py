@@ -33,6 +33,10 @@ class Cohort(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Markers see candidate numbers, not names, until results are released.
     anonymous_marking: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # How submitted work reaches a marker: "round_robin" (at submission, to the trainer with the least work;
+    # what the cohort form offers first) or "manual" (a Hub admin allocates each piece; cohorts made before
+    # the choice existed keep it). Either way the Hub's and lead's pages count what waits unallocated.
+    allocation: Mapped[str] = mapped_column(sa.String(16), default="manual", server_default="manual")
     lead_trainer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")

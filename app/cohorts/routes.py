@@ -50,6 +50,7 @@ def new():
                 if form.lead_trainer.data
                 else None,
                 anonymous_marking=form.anonymous_marking.data,
+                allocation=form.allocation.data,
             )
         if refused:
             refused.onto(form, "name")

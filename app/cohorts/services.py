@@ -23,6 +23,12 @@ class CohortError(Refused):
     """A cohort or enrolment change that cannot be made; the message says why."""
 
 
+ALLOCATIONS = {
+    "round_robin": "Allocate each piece when it is submitted, to the trainer with the least marking",
+    "manual": "A Hub admin allocates each piece",
+}
+
+
 def create_cohort(
     name: str,
     version: CurriculumVersion,
@@ -32,6 +38,7 @@ def create_cohort(
     actor,
     lead_trainer: User | None = None,
     anonymous_marking: bool = True,
+    allocation: str = "manual",
 ) -> Cohort:
     require_role(actor, Role.HUB_ADMIN)
     name = name.strip()
@@ -47,6 +54,8 @@ def create_cohort(
         raise CohortError("Only people with the trainer role can train a cohort", field="trainers")
     if lead_trainer is not None and lead_trainer not in trainers:
         raise CohortError("The lead trainer must be one of the cohort's trainers", field="lead_trainer")
+    if allocation not in ALLOCATIONS:
+        raise CohortError("Choose how work is allocated to markers", field="allocation")
     cohort = Cohort(
         name=name,
         curriculum_version=version,
@@ -55,6 +64,7 @@ def create_cohort(
         trainers=trainers,
         lead_trainer=lead_trainer,
         anonymous_marking=anonymous_marking,
+        allocation=allocation,
     )
     db.session.add(cohort)
     for module_id, (opens_on, due) in default_schedule(cohort).items():
@@ -68,6 +78,7 @@ def create_cohort(
         trainers=[t.public_id for t in trainers],
         lead_trainer=lead_trainer.public_id if lead_trainer else None,
         anonymous_marking=anonymous_marking,
+        allocation=allocation,
     )
     return cohort
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app
 
 from app.audit.services import record
@@ -25,6 +26,10 @@ from app.learning.once import insert_once, update_if
 from app.learning.services import check_own
 from app.refusal import Refused
 from app.templating import LONDON
+
+# Sent once a piece is submitted, inside the submitting transaction. The marking workflow (a layer above,
+# which this package must not import) listens, to allocate the piece to a marker.
+submitted_work = Namespace().signal("imsa.submission.submitted")
 
 MAX_TEXT_CHARACTERS = 200_000
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -324,6 +329,7 @@ def submit(
         attachment_sha256=submission.attachment_sha256,
         words=submission.word_count,
     )
+    submitted_work.send(submission)  # the marking workflow allocates it, in this same transaction
     return submission
 
 

@@ -73,6 +73,42 @@ def queue(user: User, cohort: str | None = None, module: str | None = None, stat
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """Submitted pieces of one assessment of one cohort that no marker has yet."""
+
+    cohort: Cohort
+    module: Module
+    count: int
+
+
+def unallocated(user: User) -> list[Waiting]:
+    """What waits for a marker in the cohorts ``user`` leads (every cohort, for a Hub admin): the pages of
+    the people who can allocate say so, so submitted work is never left unseen."""
+    query = (
+        db.select(Enrolment.cohort_id, Submission.assignment_id, db.func.count())
+        .join(Enrolment, Enrolment.id == Submission.enrolment_id)
+        .where(Submission.status == S.SUBMITTED, Submission.marker_id.is_(None))
+        .group_by(Enrolment.cohort_id, Submission.assignment_id)
+    )
+    if not policy.is_hub_admin(user):
+        query = query.join(Cohort, Cohort.id == Enrolment.cohort_id).where(Cohort.lead_trainer_id == user.id)
+    rows = db.session.execute(query).all()
+    if not rows:
+        return []
+    cohorts = {
+        c.id: c for c in db.session.scalars(db.select(Cohort).where(Cohort.id.in_({r[0] for r in rows})))
+    }
+    modules = {
+        a.id: a.module
+        for a in db.session.scalars(db.select(Assignment).where(Assignment.id.in_({r[1] for r in rows})))
+    }
+    return sorted(
+        (Waiting(cohorts[c], modules[a], n) for c, a, n in rows),
+        key=lambda w: (w.cohort.name, w.module.position),
+    )
+
+
+@dataclass(frozen=True)
 class Report:
     pieces: list[Submission]
     marks: dict[int, dict[MarkKind, Mark]]

@@ -31,6 +31,7 @@ def index():
         "marking/queue.html",
         items=marking_queue.queue(current_user, args.get("cohort"), args.get("module"), args.get("status")),
         cohorts=mine,
+        waiting=marking_queue.unallocated(current_user),
         statuses=marking_queue.IN_MARKING,
         filters=args,
         modules={

@@ -25,6 +25,7 @@ from app.cohorts.models import Cohort, Enrolment
 from app.curriculum.models import Assignment
 from app.curriculum.rendering import render_markdown
 from app.database import db, utcnow
+from app.learning.assignments import submitted_work
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.mail.services import send
@@ -128,6 +129,28 @@ def allocate(submission: Submission, marker: User, actor: User) -> Submission:
         _drop_lock(submission)
     record(actor, "marking.allocated", submission, marker=marker.public_id)
     return submission
+
+
+@submitted_work.connect
+def allocate_on_submission(submission: Submission) -> None:
+    """A cohort that allocates round robin gives each piece, as it is submitted, to the trainer with the
+    least work in marking on that assignment (the system allocates: the audit event has no actor)."""
+    cohort = _cohort(submission)
+    if cohort.allocation != "round_robin" or not cohort.trainers or submission.marker_id is not None:
+        return
+    load = dict(
+        db.session.execute(
+            db.select(Submission.marker_id, db.func.count())
+            .where(
+                Submission.assignment_id == submission.assignment_id,
+                Submission.marker_id.in_([t.id for t in cohort.trainers]),
+                Submission.status.in_((S.SUBMITTED, S.IN_MARKING)),
+            )
+            .group_by(Submission.marker_id)
+        ).all()
+    )
+    marker = min(cohort.trainers, key=lambda t: (load.get(t.id, 0), t.name))
+    allocate(submission, marker, None)
 
 
 def allocate_round_robin(pieces: list[Submission], markers: list[User], actor: User) -> int:
