@@ -80,6 +80,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
+
 def _register_blueprints(app: Flask) -> None:
     from app.accreditation.routes import bp as accreditation_bp
     from app.admin import bp as admin_bp
