@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import ClassVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,11 +65,16 @@ class Config:
         self.RATELIMIT_ENABLED = _bool("IMSA_RATELIMIT_ENABLED", True)
         self.IMSA_SIGN_IN_LIMIT = env.get("IMSA_SIGN_IN_LIMIT", "5 per minute;30 per hour")  # per account
         self.IMSA_SIGN_IN_ADDRESS_LIMIT = env.get("IMSA_SIGN_IN_ADDRESS_LIMIT", "60 per minute;600 per hour")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Connections each worker process keeps (and may add for bursts): workers × (both) must stay under
+        # PostgreSQL's max_connections. Unset: SQLAlchemy's 5 and 10.
+        for setting, option in (("IMSA_DB_POOL_SIZE", "pool_size"), ("IMSA_DB_MAX_OVERFLOW", "max_overflow")):
+            if env.get(setting):
+                self.SQLALCHEMY_ENGINE_OPTIONS[option] = int(env[setting])
         self.SESSION_COOKIE_SECURE = _bool("IMSA_SECURE_COOKIES")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 
     SECRET_KEY: str | None = None  # filled by create_app from the environment or instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
