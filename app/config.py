@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import ClassVar
 
 import argon2
 
@@ -90,11 +89,16 @@ class Config:
         self.IMSA_ARGON2_TIME_COST = _argon2("time_cost")
         self.IMSA_ARGON2_MEMORY_COST = _argon2("memory_cost")  # KiB
         self.IMSA_ARGON2_PARALLELISM = _argon2("parallelism")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Connections each worker process keeps (and may add for bursts): workers × (both) must stay under
+        # PostgreSQL's max_connections. Unset: SQLAlchemy's 5 and 10.
+        for setting, option in (("IMSA_DB_POOL_SIZE", "pool_size"), ("IMSA_DB_MAX_OVERFLOW", "max_overflow")):
+            if env.get(setting):
+                self.SQLALCHEMY_ENGINE_OPTIONS[option] = int(env[setting])
         self.SESSION_COOKIE_SECURE = _bool("IMSA_SECURE_COOKIES")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 
     SECRET_KEY: str | None = None  # filled by create_app from the environment or instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
