@@ -312,6 +312,8 @@ def make_credential(root: Path, holder=None, version=None):
     credential = accreditation.approve(enrolment, "Approved in a test.", make_user(Role.HUB_ADMIN))
     db.session.commit()
     return credential
+
+
 # --- progress rows written directly, for tests (and benchmarks) of what is derived from them
 
 

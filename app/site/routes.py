@@ -55,7 +55,7 @@ def navigation():
             {"label": label, "href": url_for(endpoint), "active": current.startswith(sections)}
             for label, endpoint, roles, sections in NAVIGATION
             if current_user.has_role(*roles)
-        ]
+        ],
     }
 
 

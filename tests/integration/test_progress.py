@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from app.auth.models import Role, User
 from app.cohorts import services as cohorts
 from app.cohorts.models import Enrolment, ModuleSchedule
-from app.reports.progress import matrix, risks
 from app.database import db
 from app.learning.models import EvidenceStatus, QuizAttempt, Submission
 from app.learning.models import SubmissionStatus as S
 from app.learning.outcomes import ModuleFacts, ModuleState, PieceFacts, assess, collect
 from app.organisations.models import Nation
+from app.reports.progress import matrix, risks
 from tests.conftest import post_form, sign_in
 from tests.factories import (
     add_evidence,

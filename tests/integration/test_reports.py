@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.auth.models import Role
-from app.reports import hub as reports
 from app.database import db
 from app.learning.models import EvidenceStatus
 from app.learning.models import SubmissionStatus as S
 from app.organisations import services as organisations
 from app.organisations.models import Nation, OrganisationKind
+from app.reports import hub as reports
 from tests.conftest import sign_in
 from tests.factories import (
     add_evidence,
