@@ -13,7 +13,7 @@ from app.auth.models import Role
 from app.database import db
 from app.learning.models import Submission
 from tests.e2e.test_journey import assert_accessible, sign_in, sign_out
-from tests.factories import make_cohort, make_enrolment, make_organisation, make_user, make_version
+from tests.factories import PASSWORD, make_cohort, make_enrolment, make_organisation, make_user, make_version
 
 pytestmark = pytest.mark.e2e
 
@@ -116,3 +116,30 @@ def test_drafts_kept_under_the_old_shared_key_are_removed_unread(page: Page, two
     page.goto(path)
     expect(page.get_by_label("Your work")).to_have_value("")
     assert kept_drafts(page) == {}
+
+
+def test_sign_out_everywhere_from_the_account_page_ends_the_session_left_on_a_shared_computer(
+    page: Page, browser, live_server, two_trainees
+):
+    first, _second, _module = two_trainees
+    shared = browser.new_context(base_url=live_server)
+    try:
+        left_open = shared.new_page()
+        left_open.goto("/sign-in")
+        left_open.get_by_label("Email address").fill(first.email)
+        left_open.get_by_label("Password", exact=True).fill(PASSWORD)
+        left_open.get_by_label("Keep me signed in on this device for 14 days").check()
+        left_open.get_by_role("button", name="Sign in").click()
+        expect(left_open.get_by_role("heading", name="My training")).to_be_visible()
+
+        sign_in(page, first.email)
+        page.goto("/account")
+        assert_accessible(page)
+        page.get_by_role("button", name="Sign out everywhere").click()
+        expect(page.get_by_text("You have signed out on every device and browser.")).to_be_visible()
+        assert_accessible(page)
+
+        left_open.reload()  # the shared computer, still holding its session and remember-me cookies
+        expect(left_open.get_by_role("heading", name="Sign in to IMSA® training")).to_be_visible()
+    finally:
+        shared.close()
