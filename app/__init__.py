@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.config["SECRET_KEY"] = load_secret_key(instance)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'imsa.sqlite3'}"
+    _refuse_per_process_rate_limits(app.config)
     if app.config["IMSA_BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
@@ -44,6 +46,42 @@ def create_app(config: Config | None = None) -> Flask:
     register_commands(app)
     _check_every_view_declares_access(app)
     return app
+
+
+def gunicorn_workers() -> int | None:
+    """The number of worker processes gunicorn is configured with, when gunicorn is loading this app.
+
+    Read from gunicorn's own settings (command line, ``GUNICORN_CMD_ARGS``, config file and
+    ``WEB_CONCURRENCY``, already merged): the arbiter or worker that imports the app is on the call stack.
+    """
+    if "gunicorn" not in sys.modules:
+        return None
+    from gunicorn.config import Config as GunicornConfig
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        settings = getattr(frame.f_locals.get("self"), "cfg", None)
+        if isinstance(settings, GunicornConfig):
+            return settings.workers
+        frame = frame.f_back
+    return None
+
+
+def _refuse_per_process_rate_limits(config) -> None:
+    """The memory store counts in each process alone: with several gunicorn workers every limit would be
+    multiplied by their number (and depend on which worker answers), so the app refuses to start."""
+    if not config.get("RATELIMIT_ENABLED", True):
+        return
+    if not str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://"):
+        return
+    workers = gunicorn_workers()
+    if workers is not None and workers > 1:
+        raise RuntimeError(
+            f"gunicorn runs {workers} worker processes but the rate limits are counted in memory "
+            "(IMSA_RATELIMIT_STORAGE_URL=memory://), so each worker would count alone. Set "
+            "IMSA_RATELIMIT_STORAGE_URL to a shared store, e.g. redis://redis.internal:6379/0, or run "
+            "one worker (--workers 1 --threads N)."
+        )
 
 
 def _init_extensions(app: Flask) -> None:

@@ -10,6 +10,9 @@ import time
 from flask import Flask, g, has_request_context, request
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# URL parts that are secrets in themselves (invitation and password reset links): never written to a log.
+SECRET_VIEW_ARGS = ("token",)
+REDACTED = "<redacted>"
 
 
 class JsonFormatter(logging.Formatter):
@@ -26,6 +29,16 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+def logged_path() -> str:
+    """The request's path with every secret segment (``SECRET_VIEW_ARGS``) replaced by ``<redacted>``."""
+    secrets_in_path = {
+        value for name, value in (request.view_args or {}).items() if name in SECRET_VIEW_ARGS and value
+    }
+    if not secrets_in_path:
+        return request.path
+    return "/".join(REDACTED if part in secrets_in_path else part for part in request.path.split("/"))
 
 
 def configure_logging(app: Flask) -> None:
@@ -49,7 +62,7 @@ def configure_logging(app: Flask) -> None:
             ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
             fields = {
                 "method": request.method,
-                "path": request.path,
+                "path": logged_path(),
                 "status": response.status_code,
                 "ms": ms,
             }

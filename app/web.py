@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import flash, make_response
+from flask import flash, make_response, url_for
 
 from app.database import db
 from app.refusal import Refused
@@ -37,6 +38,27 @@ def transaction(view):
         return response
 
     return wrapper
+
+
+def safe_redirect_target(target: str | None, fallback: str = "site.home") -> str:
+    """``target`` if it is a path on this site, else the URL of the ``fallback`` endpoint.
+
+    For every ``next=`` and ``back=`` a request carries: a crafted link must never send someone to another
+    site. Only a relative path starting with one ``/`` passes; ``//host``, ``/\\host`` (browsers read a
+    backslash as a slash), any scheme (``https:``, ``javascript:``), any host and any control character
+    are refused.
+    """
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or any(character == "\\" or ord(character) < 32 for character in target)
+    ):
+        return url_for(fallback)
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return url_for(fallback)
+    return target
 
 
 @dataclass

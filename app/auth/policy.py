@@ -19,6 +19,11 @@ def is_hub_admin(actor) -> bool:
     return acts_as_server(actor) or actor.has_role(Role.HUB_ADMIN)
 
 
+def may_end_sessions_of(actor, user) -> bool:
+    """Signing an account out everywhere: the account holder (and the command line)."""
+    return acts_as_server(actor) or actor.id == user.id
+
+
 def is_cohort_staff(actor, cohort) -> bool:
     """A Hub admin, or one of this cohort's trainers."""
     return is_hub_admin(actor) or actor in cohort.trainers

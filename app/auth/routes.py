@@ -1,6 +1,4 @@
-from urllib.parse import urlsplit
-
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
@@ -13,6 +11,7 @@ from app.auth.forms import (
     SignInForm,
 )
 from app.extensions import limiter
+from app.web import safe_redirect_target
 
 
 def _sign_in_limit() -> str:
@@ -29,11 +28,16 @@ def _address_and_account() -> str:
     return f"{get_remote_address()}/{request.form.get('email', '').strip().lower()}"
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so a crafted link cannot send someone elsewhere after signing in."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("site.home")
+def _start_session(user, remember: bool = False) -> None:
+    """A new session for a new sign-in: nothing from before survives into it (not the CSRF token an
+    attacker may have planted or read before the person signed in, nor anyone else's flashed messages)."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def _end_session() -> None:
+    session.clear()
+    logout_user()  # after clearing: it leaves the note that deletes the remember-me cookie
 
 
 def _failed(response) -> bool:
@@ -52,8 +56,8 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            _start_session(user, remember=form.remember.data)
+            return redirect(safe_redirect_target(request.args.get("next")))
         form.password.errors.append("Enter a correct email address and password")
     return render_template("auth/sign_in.html", form=form, title="Sign in")
 
@@ -71,9 +75,21 @@ def _too_many_attempts(error):
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out():
-    logout_user()
+    """Public, so a stale page's sign-out button still works; a signed-in person's sessions all end."""
+    if current_user.is_authenticated:
+        services.sign_out(current_user._get_current_object())
+    _end_session()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@signed_in
+def sign_out_everywhere():
+    services.sign_out_everywhere(current_user._get_current_object(), current_user._get_current_object())
+    _end_session()
+    flash("You have signed out on every device and browser. Sign in again to carry on.", "success")
+    return redirect(url_for("site.home"))  # which, signed out, asks to sign in
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -90,8 +106,7 @@ def accept_invitation(token: str):
         form.name.data = invitation.user.name
     if form.validate_on_submit():
         user = services.accept_invitation(token, form.name.data, form.password.data)
-        logout_user()
-        login_user(user)
+        _start_session(user)
         flash("Your account is ready. Welcome to IMSA® training.", "success")
         return redirect(url_for("site.home"))
     return render_template(
@@ -123,7 +138,7 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
-        logout_user()
+        _end_session()
         flash("Your password has been changed. Sign in with your new password.", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form, title="Choose a new password")

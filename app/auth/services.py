@@ -15,7 +15,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, render_template
 
 from app.audit.services import record
-from app.auth.access import require_role
+from app.auth import policy
+from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Invitation, PasswordReset, Role, User, UserRole
 from app.database import db, utcnow
 from app.mail.services import send
@@ -90,9 +91,33 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Sign ``user`` out everywhere: every session and remember-me cookie names the old ``session_token``
+    (``User.get_id``), so a copy of one, taken at any time before, no longer finds the account."""
+    user.session_token = secrets.token_urlsafe(32)
+
+
 def grant_roles(user: User, roles: set[Role]) -> None:
-    for role in roles - user.roles:
+    """Grant ``roles``; when that changes what the person holds, their sessions end (they sign in again)."""
+    new = roles - user.roles
+    for role in new:
         user.role_grants.append(UserRole(role=role))
+    if new:
+        end_sessions(user)
+
+
+def sign_out(user: User) -> None:
+    """The person signs out: this session ends, and with it every other one (one version per account)."""
+    end_sessions(user)
+    record(user, "auth.signed_out", user)
+
+
+def sign_out_everywhere(user: User, actor) -> None:
+    """End every session of ``user`` on every device, at their own request (or the server's)."""
+    if not policy.may_end_sessions_of(actor, user):
+        raise PermissionDenied("only the account holder can sign their account out everywhere")
+    end_sessions(user)
+    record(actor, "auth.signed_out_everywhere", user)
 
 
 def invite(email: str, name: str, roles: set[Role], actor, organisation=None) -> User:
@@ -191,6 +216,11 @@ def request_password_reset(email: str) -> None:
 
 def reset_for(token: str) -> PasswordReset:
     reset = db.session.scalar(db.select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token)))
+    if reset is not None and reset.withdrawn_at is not None:
+        raise TokenInvalid(
+            "This password reset link was replaced: the password was changed with another link. "
+            "Sign in, or ask for a new link."
+        )
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow() or not reset.user.is_active:
         raise TokenInvalid(
             "This password reset link has expired or has already been used. Ask for a new one."
@@ -199,10 +229,22 @@ def reset_for(token: str) -> PasswordReset:
 
 
 def reset_password(token: str, password: str) -> User:
+    """Set the new password; every other unused link for the person is withdrawn with it."""
     reset = reset_for(token)
     set_password(reset.user, password)
-    reset.used_at = utcnow()
-    record(reset.user, "auth.password_reset", reset.user)
+    now = utcnow()
+    others = db.select(PasswordReset).where(
+        PasswordReset.user_id == reset.user_id,
+        PasswordReset.id != reset.id,
+        PasswordReset.used_at.is_(None),
+        PasswordReset.withdrawn_at.is_(None),
+    )
+    withdrawn = 0
+    for other in db.session.scalars(others):
+        other.withdrawn_at = now
+        withdrawn += 1
+    reset.used_at = now
+    record(reset.user, "auth.password_reset", reset.user, links_withdrawn=withdrawn)
     return reset.user
 
 

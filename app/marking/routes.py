@@ -17,7 +17,7 @@ from app.marking import queue as marking_queue
 from app.marking.forms import ExtensionForm
 from app.marking.lookups import assessment_or_404, piece_or_404
 from app.marking.models import MarkKind
-from app.web import refusals
+from app.web import refusals, safe_redirect_target
 
 STAFF = (Role.TRAINER, Role.HUB_ADMIN)
 
@@ -139,7 +139,7 @@ def allocate(piece_id: str):
         refused.flash()
     else:
         flash(f"Allocated to {marker.name}.", "success")
-    return redirect(request.form.get("back") or url_for(".index"))
+    return redirect(safe_redirect_target(request.form.get("back"), ".index"))
 
 
 @bp.route("/marking/pieces/<piece_id>/attachment")

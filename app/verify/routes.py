@@ -131,18 +131,21 @@ def _download(code: str, kind: str) -> Response:
 
 @bp.route("/verify/<code>/credential.jwt")
 @public
+@limiter.limit(_limit)
 def credential_jwt(code):
     return _download(code, "jwt")
 
 
 @bp.route("/verify/<code>/credential.json")
 @public
+@limiter.limit(_limit)
 def credential_json(code):
     return _download(code, "json")
 
 
 @bp.route("/verify/<code>/certificate.pdf")
 @public
+@limiter.limit(_limit)
 def certificate(code):
     return _download(code, "pdf")
 

@@ -28,6 +28,7 @@ ACCESS = {
     "auth.forgot_password": ("GET", EVERYONE),
     "auth.reset_password": ("GET", EVERYONE),
     "auth.account": ("GET", SIGNED_IN),
+    "auth.sign_out_everywhere": ("POST", SIGNED_IN),
     "admin.people": ("GET", {HUB}),
     "admin.invite_staff": ("GET", {HUB}),
     "learning.dashboard": ("GET", {TRAINEE}),

@@ -4,16 +4,34 @@ import { initAll } from "./govuk-frontend.min.js";
 document.body.classList.add("govuk-frontend-supported");
 initAll();
 
+// Unsaved assignment text kept in this browser belongs to one person and one piece of work: the key
+// names the signed-in person (their public id, from the page) and the draft's own autosave address.
+// Browsers are shared (a training room, a family computer), so another account never reads it back, and
+// signing out removes it.
+const DRAFTS = "imsa-draft:";
+const signedIn = document.querySelector("meta[name=imsa-user]")?.content || "";
+const draftKeys = (person) =>
+  Object.keys(localStorage).filter((key) => key.startsWith(person ? `${DRAFTS}${person}:` : DRAFTS));
+// Keys from before drafts were kept per person (`imsa-draft:/learn/...`) could be read by anyone.
+for (const key of draftKeys("")) {
+  if (key.startsWith(`${DRAFTS}/`)) localStorage.removeItem(key);
+}
+for (const form of document.querySelectorAll("form[data-sign-out]")) {
+  form.addEventListener("submit", () => {
+    for (const key of draftKeys(signedIn)) localStorage.removeItem(key);
+  });
+}
+
 // The assignment editor: a live word count and an autosave that never loses text. The text is also
 // kept in this browser until the server has it, so a lost connection or a closed tab loses nothing.
 const editor = document.querySelector("form[data-autosave]");
-if (editor) {
+if (editor && signedIn) {
   const textarea = editor.querySelector("textarea[name=text]");
   const revision = editor.querySelector("input[name=revision]");
   const status = document.getElementById("text-status");
   const limit = Number(status.dataset.limit);
   const csrf = document.querySelector("meta[name=csrf-token]").content;
-  const backupKey = `imsa-draft:${location.pathname}`;
+  const backupKey = `${DRAFTS}${signedIn}:${editor.dataset.autosave}`;
   let timer = null;
   let saving = false;
   let again = false;
