@@ -23,6 +23,7 @@ def _page(module, submission, error=None, error_field="text", text=None):
         error_field=error_field,
         text=submission.text if text is None else text,
         limit=module.assignment.word_limit,
+        check=assignments.pre_submission_check(submission),
         title=module.assignment.title,
     )
 
@@ -48,7 +49,12 @@ def assignment(module_slug: str):
             assignments.attach(submission, upload.filename, upload.read(), current_user)
         if action == "submit":
             assignments.submit(
-                submission, text, revision, request.form.get("declaration") == "yes", current_user
+                submission,
+                text,
+                revision,
+                request.form.get("declaration") == "yes",
+                current_user,
+                identifiers_checked=request.form.get("identifiers_checked") == "yes",
             )
         else:
             assignments.save_draft(submission, text, revision, current_user)

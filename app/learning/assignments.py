@@ -7,6 +7,7 @@ import hashlib
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from app.curriculum.models import Assignment
 from app.database import db, utcnow
 from app.learning.models import Extension, Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
+from app.learning.portfolio import identifying_details
 from app.learning.services import check_own
 from app.refusal import Refused
 from app.templating import LONDON
@@ -257,12 +259,43 @@ def remove_attachment(submission: Submission, actor) -> Submission:
     return submission
 
 
+@dataclass(frozen=True)
+class PreSubmissionCheck:
+    """What the trainee should look at before submitting the saved draft (the page shows it above the
+    submit button): its length against the brief, the attachment, and anything that looks identifying."""
+
+    words: int
+    limit: int
+    attachment: str | None
+    identifiers: list[str]
+
+    @property
+    def short(self) -> bool:
+        """Well under the length the brief asks for: it may not be finished."""
+        return self.limit > 0 and self.words < self.limit // 2
+
+
+def pre_submission_check(submission: Submission) -> PreSubmissionCheck:
+    return PreSubmissionCheck(
+        words=submission.word_count,
+        limit=submission.assignment.word_limit,
+        attachment=submission.attachment_name,
+        identifiers=identifying_details(submission.text),
+    )
+
+
 def attachment_path(submission: Submission) -> Path | None:
     return upload_folder() / submission.attachment_sha256 if submission.attachment_sha256 else None
 
 
 def submit(
-    submission: Submission, text: str, revision: int, declaration: bool, actor, now: datetime | None = None
+    submission: Submission,
+    text: str,
+    revision: int,
+    declaration: bool,
+    actor,
+    now: datetime | None = None,
+    identifiers_checked: bool = False,
 ) -> Submission:
     """Submit the work: the text becomes read-only and its SHA-256 is the receipt.
 
@@ -292,6 +325,14 @@ def submit(
         raise SubmissionRefused(
             "Confirm that no survivor or other person can be identified from your work.", field="declaration"
         )
+    found = identifying_details(text)
+    if found and not identifiers_checked:  # the portfolio's screen: a warning to act on, not a silent block
+        raise SubmissionRefused(
+            f"Your work looks as if it may include {' and '.join(found)}. Remove or change anything that "
+            "could identify a survivor or anyone else, or, if you have checked and nothing does, say so "
+            "below.",
+            field="identifiers",
+        )
     due = due_on(submission.enrolment, assignment)
     while True:
         seen = _base_revision(submission, text, revision)
@@ -308,6 +349,7 @@ def submit(
             anonymisation_confirmed=declaration,
             status=SubmissionStatus.SUBMITTED,
             submitted_at=now,
+            returned_note=None,
             sha256=digest,
             due_on=due,
             late=is_late(now, due),

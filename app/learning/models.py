@@ -130,6 +130,8 @@ class Submission(db.Model):
     result_band: Mapped[str | None] = mapped_column(sa.String(16))
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resubmission_due_on: Mapped[date | None]
+    # Set when a marker returned the work because it could identify someone: what to change, for the trainee.
+    returned_note: Mapped[str | None] = mapped_column(sa.Text)
 
     assignment: Mapped[Assignment] = relationship(lazy="joined")
     enrolment: Mapped[Enrolment] = relationship()

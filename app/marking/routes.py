@@ -142,6 +142,21 @@ def allocate(piece_id: str):
     return redirect(safe_redirect_target(request.form.get("back"), ".index"))
 
 
+@bp.route("/marking/pieces/<piece_id>/return", methods=["POST"])
+@roles_required(*STAFF)
+def return_for_anonymisation(piece_id: str):
+    """The marker flags work that could identify someone: it goes back to the trainee unmarked."""
+    piece = piece_or_404(piece_id)
+    with refusals() as refused:
+        workflow.return_for_anonymisation(piece, request.form.get("note", ""), current_user)
+    if refused:
+        return _mark_page(piece, error=refused.message)
+    flash(
+        "The work has gone back to the trainee to anonymise; they have been told what to change.", "success"
+    )
+    return redirect(url_for(".index"))
+
+
 @bp.route("/marking/pieces/<piece_id>/attachment")
 @roles_required(*STAFF)
 def piece_attachment(piece_id: str):

@@ -78,6 +78,8 @@ def allowed_moves(submission: Submission, actor: User) -> frozenset[str]:
     moves = set()
     if admin and status in (S.SUBMITTED, S.IN_MARKING):
         moves.add("allocate")
+    if (admin or submission.marker_id == actor.id) and status in (S.SUBMITTED, S.IN_MARKING):
+        moves.add("return_for_anonymisation")
     if submission.marker_id == actor.id:
         moves.add({S.SUBMITTED: "start", S.IN_MARKING: "first_mark"}.get(status, ""))
     if status is S.IN_MODERATION:
@@ -151,6 +153,35 @@ def allocate_on_submission(submission: Submission) -> None:
     )
     marker = min(cohort.trainers, key=lambda t: (load.get(t.id, 0), t.name))
     allocate(submission, marker, None)
+
+
+def return_for_anonymisation(submission: Submission, note: str, actor: User) -> Submission:
+    """The marker (or a Hub admin) finds the work could identify someone: it goes back to the trainee as
+    a draft, unmarked, with a note of what to change; the receipt's hash and the note stay in the audit
+    trail."""
+    _need(
+        submission.marker_id == actor.id or policy.is_hub_admin(actor),
+        "only the piece's marker or a Hub admin returns it",
+    )
+    _state(submission, S.SUBMITTED, S.IN_MARKING, doing="return this work for anonymisation")
+    note = note.strip()
+    if not note:
+        raise MarkingRefused("Say what could identify someone, so the trainee can change it.", field="note")
+    record(actor, "marking.returned_for_anonymisation", submission, sha256=submission.sha256, note=note)
+    submission.status, submission.returned_note = S.DRAFT, note
+    submission.submitted_at = submission.sha256 = None
+    _drop_lock(submission)
+    send(
+        submission.enrolment.user.email,
+        "Your written work has been returned to you to anonymise",
+        render_template(
+            "marking/email/returned.txt",
+            submission=submission,
+            note=note,
+            url=external_url("learning.assignment", module_slug=submission.assignment.module.slug),
+        ),
+    )
+    return submission
 
 
 def allocate_round_robin(pieces: list[Submission], markers: list[User], actor: User) -> int:

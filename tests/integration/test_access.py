@@ -51,6 +51,7 @@ ACCESS = {
     "marking.piece": ("GET", {HUB, TRAINER}),
     "marking.start": ("POST", {TRAINER}),  # the allocated marker only
     "marking.allocate": ("POST", {HUB}),
+    "marking.return_for_anonymisation": ("POST", {HUB, TRAINER}),
     "marking.piece_attachment": ("GET", {HUB, TRAINER}),
     "marking.assessment": ("GET", {HUB, TRAINER}),
     "marking.report": ("GET", {HUB, TRAINER}),
