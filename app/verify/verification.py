@@ -62,6 +62,11 @@ class Result:
     record: Credential | None = None
 
     @property
+    def valid(self) -> bool:
+        """Genuine and current: the only verdict on which a verifier may rely on the credential."""
+        return self.verdict is Verdict.VALID
+
+    @property
     def code(self) -> str | None:
         return (self.credential or {}).get("credentialSubject", {}).get("licenseNumber")
 
