@@ -62,6 +62,28 @@ _environment.filters["breakable_url"] = breakable_url
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """A revocation or suspension, stated across the certificate so a printed copy cannot pass as valid."""
+
+    revoked: bool  # False: suspended
+    on: date
+
+    @property
+    def word(self) -> str:
+        return "REVOKED" if self.revoked else "SUSPENDED"
+
+    @property
+    def statement(self) -> str:
+        """The banner's text, e.g. ``REVOKED on 3 December 2026 — this certificate is no longer valid``."""
+        consequence = (
+            "this certificate is no longer valid"
+            if self.revoked
+            else "this certificate is not valid while the suspension lasts"
+        )
+        return f"{self.word} on {uk_long_date(self.on)} — {consequence}"
+
+
+@dataclass(frozen=True)
 class CertificateData:
     """What the certificate shows; every field is printed, none is trusted as markup."""
 
@@ -75,6 +97,7 @@ class CertificateData:
     issuer_name: str  # e.g. "IMSA® Model Hub"
     issuer_id: str  # e.g. "did:web:imsa.example.org"
     verify_url: str  # e.g. "https://imsa.example.org/verify/IMSA-7K4Q-9D2M-X"
+    withdrawn: Withdrawal | None = None  # set when the Hub has revoked or suspended the credential
 
 
 class CertificateReadError(ValueError):
@@ -107,7 +130,8 @@ def layout(data: CertificateData, credential_jws: str) -> tuple[Template, dict[s
         raise ValueError(f"The holder's name is longer than {MAX_NAME_LENGTH} characters: too long to print")
     context = {
         "c": data,
-        "title": f"IMSA® accreditation certificate — {data.holder_name}",
+        "title": f"IMSA® accreditation certificate — {data.holder_name}"
+        + (f" ({data.withdrawn.word})" if data.withdrawn else ""),
         "short_hash": data.curriculum_hash[:SHORT_HASH_LENGTH],
         "awarded": uk_long_date(data.awarded_on),
         "valid_until": uk_long_date(data.valid_until),

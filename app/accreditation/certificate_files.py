@@ -1,5 +1,6 @@
-"""Each credential's certificate: what it states (read from the signed credential) and its PDF, rendered
-once per credential and design and kept in the instance folder."""
+"""Each credential's certificate: what it states (read from the signed credential, and whether the Hub has
+revoked or suspended it) and its PDF, rendered once per credential, design and status and kept in the
+instance folder."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 from flask import current_app
 
 from app.accreditation import credentials
-from app.accreditation.certificate import CERTIFICATES_DIR, CertificateData
+from app.accreditation.certificate import CERTIFICATES_DIR, CertificateData, Withdrawal
 from app.accreditation.models import Credential
+from app.accreditation.standing import standing
 
 
 def certificate_data(credential: Credential) -> CertificateData:
@@ -33,7 +35,14 @@ def certificate_data(credential: Credential) -> CertificateData:
         issuer_name=issued["issuer"]["name"],
         issuer_id=issued["issuer"]["id"],
         verify_url=f"{base}/verify/{credential.code}",
+        withdrawn=withdrawal(credential),
     )
+
+
+def withdrawal(credential: Credential) -> Withdrawal | None:
+    """The revocation or suspension the certificate states across the page, if the credential has one."""
+    now = standing(credential)
+    return Withdrawal(revoked=now.revoked, on=now.since_day) if now.withdrawn else None
 
 
 @functools.cache
@@ -45,14 +54,25 @@ def design_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def certificate_pdf(credential: Credential) -> bytes:
-    """The certificate PDF, rendered once per credential and design, and kept in the instance folder.
+def cache_name(credential: Credential) -> str:
+    """The cached file's name: per credential, design and status, so a revocation, suspension or
+    reinstatement gives the right PDF at once (and the clean file keeps the name it always had)."""
+    name = f"{credential.code}-{design_fingerprint()}"
+    mark = withdrawal(credential)
+    if mark is not None:
+        name += f"-{mark.word.lower()}-{mark.on.isoformat()}"
+    return name + ".pdf"
 
-    What it states never changes after issue (status is checked online), so only a change to the
-    design in ``certificates/`` makes a new file.
+
+def certificate_pdf(credential: Credential) -> bytes:
+    """The certificate PDF, rendered once per credential, design and status, and kept in the instance folder.
+
+    What it states never changes after issue except a revocation or suspension, which the page then
+    states across it (expiry needs no mark: the dates are printed). The embedded signed credential is
+    always the one issued, so checking an uploaded copy reports the current status whatever it shows.
     """
     folder = Path(current_app.instance_path) / "certificates"
-    path = folder / f"{credential.code}-{design_fingerprint()}.pdf"
+    path = folder / cache_name(credential)
     if path.exists():
         return path.read_bytes()
     # WeasyPrint takes a second to import: only a process that renders a certificate pays for it.

@@ -13,6 +13,7 @@ from app.accreditation.declarations import confirm_declarations, confirmed_decla
 from app.accreditation.eligibility import DECLARATIONS, evaluate
 from app.accreditation.forms import CpdForm, DeclarationsForm
 from app.accreditation.lookups import credential_or_404, for_holder
+from app.accreditation.standing import standing
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts.lookups import own_enrolment
@@ -49,6 +50,8 @@ def _mine(declarations_form=None, cpd_form=None, status=200):
         wanted = enrolment.cohort.curriculum_version.accreditation_rule.get("requires", {}).get(
             "declarations", []
         )
+    # Where each credential stands decides what the page offers: only a valid one can be shared.
+    standings = {c.id: standing(c) for c in held}
     declarations_form = declarations_form or DeclarationsForm(prefix="declare", formdata=None)
     declarations_form.declarations.choices = _declaration_choices(wanted)
     return render_template(
@@ -61,7 +64,9 @@ def _mine(declarations_form=None, cpd_form=None, status=200):
         cpd_form=cpd_form or CpdForm(prefix="cpd", formdata=None),
         cpd={c.id: renewal.cpd_entries(c) for c in held},
         renewal={c.id: renewal.renewal_check(c) for c in held},
-        linkedin={c.id: linkedin_url(c) for c in held},
+        standings=standings,
+        renewed_by={c.id: renewal.renewed_by(c) for c in held if not standings[c.id].current},
+        linkedin={c.id: linkedin_url(c) for c in held if standings[c.id].current},
         title="My accreditation",
     ), status
 

@@ -16,7 +16,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from sqlalchemy.orm import lazyload
 
-from app.accreditation import credentials, status
+from app.accreditation import credentials, standing, status
 from app.accreditation.keys import keystore
 from app.accreditation.models import Credential
 from app.database import db
@@ -60,6 +60,11 @@ class Result:
     credential: dict | None = None  # the decoded payload, once its signature checks out
     jws: str | None = None
     record: Credential | None = None
+
+    @property
+    def valid(self) -> bool:
+        """Genuine and current: the only verdict on which a verifier may rely on the credential."""
+        return self.verdict is Verdict.VALID
 
     @property
     def code(self) -> str | None:
@@ -179,14 +184,12 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
     checks.append(
         Check("Validity dates", in_window, f"valid from {valid_from:%-d %B %Y} until {valid_until:%-d %B %Y}")
     )
-    if revoked:
-        result.verdict = Verdict.REVOKED
-    elif suspended:
-        result.verdict = Verdict.SUSPENDED
-    elif now > valid_until:
-        result.verdict = Verdict.EXPIRED
-    elif now < valid_from:
-        result.verdict = Verdict.NOT_YET_VALID
+    # The same rule as the holder's page and the certificate, applied to the published lists' bits.
+    result.verdict = Verdict(
+        standing.decide(
+            revoked=revoked, suspended=suspended, valid_from=valid_from, valid_until=valid_until, now=now
+        )
+    )
     return result
 
 
