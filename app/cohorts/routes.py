@@ -51,6 +51,7 @@ def new():
                 else None,
                 anonymous_marking=form.anonymous_marking.data,
                 allocation=form.allocation.data,
+                trainers_required=True,
             )
         if refused:
             refused.onto(form, "name")

@@ -39,7 +39,10 @@ def create_cohort(
     lead_trainer: User | None = None,
     anonymous_marking: bool = True,
     allocation: str = "manual",
+    trainers_required: bool = False,
 ) -> Cohort:
+    """Create a cohort with its default schedule. The Hub's form requires a trainer (``trainers_required``);
+    scripts may add trainers later with ``change_staff``."""
     require_role(actor, Role.HUB_ADMIN)
     name = name.strip()
     if not version.is_published:
@@ -56,6 +59,8 @@ def create_cohort(
         raise CohortError("The lead trainer must be one of the cohort's trainers", field="lead_trainer")
     if allocation not in ALLOCATIONS:
         raise CohortError("Choose how work is allocated to markers", field="allocation")
+    if trainers_required and not trainers:
+        raise CohortError("Choose at least one trainer to mark this cohort", field="trainers")
     cohort = Cohort(
         name=name,
         curriculum_version=version,

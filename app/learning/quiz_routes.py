@@ -94,6 +94,21 @@ def question(module_slug: str, attempt_id: str, number: int):
     )
 
 
+@bp.route("/<module_slug>/quiz/<attempt_id>/continue")
+@roles_required(Role.TRAINEE)
+def continue_attempt(module_slug: str, attempt_id: str):
+    """Back to the first question left unanswered (the check page once every one has an answer)."""
+    enrolment, module = enrolment_and_module(module_slug)
+    attempt = attempt_or_404(enrolment, attempt_id)
+    answered = quizzes.saved_answers(attempt)
+    number = next((n for n, item in enumerate(attempt.layout, 1) if item["key"] not in answered), None)
+    if number is None:
+        return redirect(url_for(".quiz_check", module_slug=module.slug, attempt_id=attempt.public_id))
+    return redirect(
+        url_for(".question", module_slug=module.slug, attempt_id=attempt.public_id, number=number)
+    )
+
+
 @bp.route("/<module_slug>/quiz/<attempt_id>/check", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
 def quiz_check(module_slug: str, attempt_id: str):
@@ -112,6 +127,10 @@ def quiz_check(module_slug: str, attempt_id: str):
         module=module,
         attempt=attempt,
         answered=answered,
+        described={
+            key: REGISTRY[attempt.quiz.bank[key]["type"]].describe(attempt.quiz.bank[key], value)
+            for key, value in answered.items()
+        },
         bank=attempt.quiz.bank,
         title="Check your answers",
     )

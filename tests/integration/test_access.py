@@ -39,6 +39,7 @@ ACCESS = {
     "learning.quiz": ("GET", {TRAINEE}),
     "learning.start_quiz": ("POST", {TRAINEE}),
     "learning.question": ("GET", {TRAINEE}),
+    "learning.continue_attempt": ("GET", {TRAINEE}),
     "learning.quiz_check": ("GET", {TRAINEE}),
     "learning.quiz_review": ("GET", {TRAINEE}),
     "learning.assignment": ("GET", {TRAINEE}),

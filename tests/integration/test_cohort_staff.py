@@ -101,3 +101,13 @@ def test_the_demo_cohort_has_two_trainers_so_it_shows_moderation(app, tmp_path):
     db.session.commit()
     cohort = db.session.scalar(db.select(Cohort).where(Cohort.name == COHORT_NAME))
     assert len(cohort.trainers) == 2 and cohort.lead_trainer.email == "trainer@example.org"
+
+
+def test_the_cohort_form_refuses_a_cohort_without_a_trainer_on_its_field(client, tmp_path):
+    version = make_version(tmp_path)
+    sign_in(client, make_user(Role.HUB_ADMIN))
+    fields = {"name": "No Trainers", "curriculum_version": version.content_hash, "allocation": "manual"}
+    body = post_form(
+        client, "/cohorts/new", {**fields, "starts_on": "2026-01-12", "ends_on": "2027-12-31"}
+    ).get_data(as_text=True)
+    assert "Choose at least one trainer to mark this cohort" in body and 'href="#trainers' in body

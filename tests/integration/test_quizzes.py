@@ -7,8 +7,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
+from app.assessments.question_types import REGISTRY
 from app.auth.access import PermissionDenied
 from app.auth.models import Role
 from app.database import db, utcnow
@@ -206,3 +208,22 @@ def test_an_attempt_left_past_its_deadline_is_marked_when_next_seen(app, tmp_pat
     later = utcnow() + timedelta(hours=1)
     state = quizzes.state(enrolment, quiz, now=later)
     assert attempt.submitted_at == attempt.deadline_at and state.in_progress is None
+
+
+def test_check_your_answers_shows_each_answer_and_continue_goes_to_the_question_left(client, tmp_path):
+    """The check page names what was answered (not just "Answered"), and "Continue your attempt" opens
+    the first question without an answer."""
+    enrolment, quiz = setup(tmp_path)
+    attempt = quizzes.start_attempt(enrolment, quiz, enrolment.user)
+    answer_all(attempt, enrolment.user, correct=1)
+    db.session.commit()
+    sign_in(client, enrolment.user)
+    module = quiz.module.slug
+    first = attempt.layout[0]
+    question = quiz.bank[first["key"]]
+    described = REGISTRY[question["type"]].describe(question, quizzes.saved_answers(attempt)[first["key"]])
+    page = client.get(f"/learn/{module}/quiz/{attempt.public_id}/check").get_data(as_text=True)
+    assert str(escape(described)) in page and ">Answered<" not in page
+    assert client.get(f"/learn/{module}/quiz").get_data(as_text=True).count("/continue") == 1
+    response = client.get(f"/learn/{module}/quiz/{attempt.public_id}/continue")
+    assert response.location.endswith(f"/quiz/{attempt.public_id}/2")
