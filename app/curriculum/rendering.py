@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import urlsplit
+
 import bleach
 import markdown
 
@@ -57,6 +61,21 @@ def sanitise(html: str) -> str:
     )
 
 
+# A bare link (<https://…> in the source, common in footnotes) shows its address as its text: long query
+# strings on a phone. It is shown as host and path instead, shortened; the link itself is unchanged.
+_BARE_LINK = re.compile(r'<a href="(https?://[^"]+)">\1</a>')
+_LABEL_LENGTH = 48
+
+
+def _bare_link_label(match: re.Match) -> str:
+    address = match.group(1)
+    parts = urlsplit(html.unescape(address))
+    label = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+    if len(label) > _LABEL_LENGTH:
+        label = label[: _LABEL_LENGTH - 1] + "…"
+    return f'<a href="{address}">{html.escape(label)}</a>'
+
+
 def render_markdown(text: str) -> str:
     """Render trusted-format, untrusted-content Markdown to sanitised HTML."""
-    return sanitise(_markdown().convert(text))
+    return _BARE_LINK.sub(_bare_link_label, sanitise(_markdown().convert(text)))

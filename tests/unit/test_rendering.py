@@ -37,3 +37,13 @@ def test_tables_footnotes_anchors_and_review_boxes_render():
 def test_links_to_sources_keep_their_address():
     html = render_markdown("[legislation.gov.uk](https://www.legislation.gov.uk/ukpga/2015/30/section/1)")
     assert 'href="https://www.legislation.gov.uk/ukpga/2015/30/section/1"' in html
+
+
+def test_a_bare_link_in_a_footnote_reads_as_host_and_path_and_keeps_its_address():
+    link = "https://www.theyworkforyou.com/senedd/?id=2022-01-12.2.398408&s=x"
+    source = f"Text.[^1]\n\n[^1]: Senedd. <{link}> (as at 2026)."
+    html = render_markdown(source)
+    assert 'href="https://www.theyworkforyou.com/senedd/?id=2022-01-12.2.398408&amp;s=x"' in html
+    assert ">theyworkforyou.com/senedd</a>" in html
+    long = render_markdown("<https://www.legislation.gov.uk/uksi/2015/238/regulation/16/made/data.pdf>")
+    assert ">legislation.gov.uk/uksi/2015/238/regulation/16/…</a>" in long  # 48 characters at most
