@@ -178,3 +178,27 @@ def test_an_employer_reaches_verification_from_the_front_door_in_one_click(page:
     page.get_by_role("link", name="check an IMSA® accreditation").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("accreditation", re.I))
     assert page.url.endswith("/verify")
+
+
+def test_a_choice_made_but_not_saved_survives_a_reload(page: Page, people):
+    cohort = make_cohort(people["version"], trainers=[people["ash"]], name="Cohort 16 — reload")
+    make_enrolment(cohort, people["quinn"], people["organisation"])
+    sign_in(page, "quinn@example.org")
+    page.goto("/learn/m01-module-1/quiz")
+    page.get_by_role("button", name="Start attempt 1").click()
+    expect(page.get_by_role("heading", name="Question 1")).to_be_visible()
+    radio = page.locator("input[type=radio], input[type=checkbox]")
+    if radio.count():
+        radio.first.check()
+        page.reload()
+        expect(page.locator("input[type=radio], input[type=checkbox]").first).to_be_checked()
+    else:
+        choice = page.locator("select, input[type=text]").first
+        if choice.evaluate("e => e.tagName") == "SELECT":
+            choice.select_option(index=1)
+        else:
+            choice.fill("an answer typed")
+        choice.dispatch_event("change")
+        value = choice.input_value()
+        page.reload()
+        expect(page.locator("select, input[type=text]").first).to_have_value(value)

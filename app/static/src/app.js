@@ -122,3 +122,34 @@ for (const table of document.querySelectorAll("table.govuk-table")) {
   table.before(region);
   region.append(table);
 }
+
+// A quiz answer chosen but not yet saved survives a reload: kept in this tab only, per person and
+// question, and only restored where the server has no saved answer. Saving (the submit) forgets it.
+const choiceForm = document.querySelector("form[data-keep-choice]");
+if (choiceForm && signedIn) {
+  const key = `imsa-choice:${signedIn}:${choiceForm.dataset.keepChoice}`;
+  const fields = () =>
+    [...choiceForm.elements].filter((e) => e.name && !["submit", "hidden", "button"].includes(e.type));
+  const kept = sessionStorage.getItem(key);
+  if (kept && choiceForm.dataset.saved === "no") {
+    const values = JSON.parse(kept);
+    for (const field of fields()) {
+      if (!(field.name in values)) continue;
+      if (field.type === "radio" || field.type === "checkbox") {
+        field.checked = values[field.name].includes(field.value);
+      } else field.value = values[field.name][0] ?? "";
+    }
+  }
+  choiceForm.addEventListener("change", () => {
+    const values = {};
+    for (const field of fields()) {
+      if ((field.type === "radio" || field.type === "checkbox") && !field.checked) {
+        values[field.name] ??= [];
+        continue;
+      }
+      (values[field.name] ??= []).push(field.value);
+    }
+    sessionStorage.setItem(key, JSON.stringify(values));
+  });
+  choiceForm.addEventListener("submit", () => sessionStorage.removeItem(key));
+}
