@@ -272,7 +272,7 @@ class PreSubmissionCheck:
     @property
     def short(self) -> bool:
         """Well under the length the brief asks for: it may not be finished."""
-        return self.limit > 0 and self.words < self.limit // 2
+        return 0 < self.words < self.limit // 2  # an empty draft cannot be submitted at all
 
 
 def pre_submission_check(submission: Submission) -> PreSubmissionCheck:
