@@ -32,7 +32,7 @@ class CohortForm(FlaskForm):
     )
     allocation = RadioField(
         "How written work reaches a marker",
-        choices=list(ALLOCATIONS.items()),
+        choices=[SelectChoice(value, label) for value, label in ALLOCATIONS.items()],
         default="round_robin",
         validators=[DataRequired("Choose how work is allocated to markers")],
     )
