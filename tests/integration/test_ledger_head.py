@@ -14,16 +14,7 @@ from app.accreditation.models import LedgerEvent
 from app.auth.models import Role
 from app.database import db
 from tests.factories import make_credential, make_user
-
-
-def _drop_append_only_triggers() -> None:
-    """What someone with full rights over the database could do before deleting events."""
-    if db.engine.dialect.name == "sqlite":
-        statements = ["DROP TRIGGER ledger_event_no_update", "DROP TRIGGER ledger_event_no_delete"]
-    else:
-        statements = ["DROP TRIGGER ledger_event_append_only ON ledger_event"]
-    for statement in statements:
-        db.session.execute(sa.text(statement))
+from tests.integration.test_accreditation import _drop_append_only_triggers
 
 
 def test_each_commit_signs_the_new_head_and_publishes_it(app, client, tmp_path):
