@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -25,6 +26,16 @@ def number(value) -> str:
     return f"{Decimal(str(value)).normalize():f}"
 
 
+def minutes(value) -> str:
+    """A number of minutes as people write it: 30, 37½, 40.2."""
+    whole, part = int(value), value - int(value)
+    if part == 0:
+        return str(whole)
+    if part == Fraction(1, 2):
+        return f"{whole}½"
+    return f"{float(value):.1f}"
+
+
 def time_of_day(value: datetime) -> str:
     return f"{value.astimezone(LONDON):%H:%M} (UK time)"
 
@@ -37,4 +48,5 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(time_of_day)
     app.add_template_filter(number)
+    app.add_template_filter(minutes)
     app.add_template_global(today_in_london, "today")

@@ -127,6 +127,28 @@ class ContactNote(db.Model):
     author: Mapped[User] = relationship(lazy="joined")
 
 
+class AdjustmentPlan(db.Model):
+    """A trainee's reasonable adjustments for one enrolment: extra time on timed quizzes, later deadlines,
+    rest breaks and notes on format. It applies to every quiz and deadline of the enrolment, now and later.
+
+    ``reason`` is sensitive (health, circumstances): only the Hub sees it, and the trainee may remove it.
+    Markers are only told that an adjustment applies, never why.
+    """
+
+    __tablename__ = "adjustment_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id", ondelete="CASCADE"), unique=True)
+    extra_time_percent: Mapped[int] = mapped_column(default=0)
+    extra_days: Mapped[int] = mapped_column(default=0)
+    rest_breaks: Mapped[bool] = mapped_column(default=False)
+    format_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    review_on: Mapped[date | None]
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 @sa.event.listens_for(Enrolment, "before_insert")
 def _nation_defaults_to_the_organisations(_mapper, connection, enrolment: Enrolment) -> None:
     """An enrolment made without a nation (by older code or tests) takes its organisation's."""

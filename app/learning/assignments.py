@@ -18,6 +18,7 @@ from flask import current_app
 from app.audit.services import record
 from app.auth import policy
 from app.auth.access import PermissionDenied
+from app.cohorts import adjustments
 from app.cohorts.models import Enrolment
 from app.cohorts.services import module_dates
 from app.curriculum.models import Assignment
@@ -60,7 +61,8 @@ def word_count(text: str) -> int:
 
 def due_on(enrolment: Enrolment, assignment: Assignment) -> date:
     """The trainee's due date: their latest extension, else the resubmission date of a referred piece,
-    else the cohort's schedule."""
+    else the cohort's schedule; the last two moved by the days of their adjustment plan (an extension is a
+    date granted knowing the plan)."""
     extension = db.session.scalar(
         sa.select(Extension.due_on)
         .where(Extension.enrolment_id == enrolment.id, Extension.assignment_id == assignment.id)
@@ -79,9 +81,10 @@ def due_on(enrolment: Enrolment, assignment: Assignment) -> date:
         .order_by(Submission.attempt.desc())
         .limit(1)
     )
+    plan = adjustments.plan_for(enrolment)
     if referred:
-        return referred
-    return module_dates(enrolment.cohort, assignment.module_id)[1]
+        return adjustments.due_date(referred, plan)
+    return adjustments.due_date(module_dates(enrolment.cohort, assignment.module_id)[1], plan)
 
 
 def is_late(submitted_at: datetime, due: date) -> bool:

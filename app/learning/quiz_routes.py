@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.assessments.question_types import REGISTRY, InvalidAnswer
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.cohorts import adjustments
 from app.database import utcnow
 from app.learning import bp, quizzes
 from app.learning.lookups import attempt_or_404, enrolment_and_module, quiz_or_404
@@ -18,7 +19,13 @@ def quiz(module_slug: str):
     enrolment, module = enrolment_and_module(module_slug)
     state = quizzes.state(enrolment, quiz_or_404(module))  # marks an attempt that timed out while away
     return render_template(
-        "learning/quiz.html", module=module, quiz=module.quiz, state=state, title=module.quiz.title
+        "learning/quiz.html",
+        module=module,
+        quiz=module.quiz,
+        state=state,
+        minutes=quizzes.time_allowed(enrolment, module.quiz),
+        plan=adjustments.plan_for(enrolment),
+        title=module.quiz.title,
     )
 
 

@@ -14,6 +14,7 @@ from app.assessments.question_types import REGISTRY
 from app.audit.services import record
 from app.auth import policy
 from app.auth.access import PermissionDenied
+from app.cohorts import adjustments
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Feedback, Quiz
 from app.database import db, utcnow
@@ -205,7 +206,9 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, actor, now: datetime | None 
         seed=seed,
         layout=draw(quiz, seed),
         started_at=now,
-        deadline_at=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+        deadline_at=now + timedelta(minutes=float(time_allowed(enrolment, quiz)))
+        if quiz.time_limit_minutes
+        else None,
     )
     attempt = db.session.scalar(
         sa.select(QuizAttempt).where(
@@ -220,6 +223,11 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, actor, now: datetime | None 
         raise QuizRefused(state(enrolment, quiz, now).refusal or "This attempt has already been submitted.")
     record(actor, "quiz.attempt_started", attempt, number=attempt.number, quiz=quiz.title)
     return attempt
+
+
+def time_allowed(enrolment: Enrolment, quiz: Quiz):
+    """The trainee's time limit in minutes: the quiz's, with the extra time of their adjustment plan."""
+    return adjustments.quiz_minutes(quiz.time_limit_minutes or 0, adjustments.plan_for(enrolment))
 
 
 def attempt_for(enrolment: Enrolment, public_id: str) -> QuizAttempt | None:

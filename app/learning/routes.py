@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.cohorts import adjustments
 from app.cohorts.lookups import TRAINING, own_enrolment
 from app.cohorts.services import active_enrolments, enrolments_of
 from app.learning import bp, services
@@ -28,8 +29,21 @@ def dashboard():
         overview=overview,
         outcomes=outcomes(enrolment, overview),
         others=len(active) - 1,
+        plan=adjustments.plan_for(enrolment),
         title="My training",
     )
+
+
+@bp.route("/adjustments/remove-reason", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def remove_adjustment_reason():
+    """The trainee removes the sensitive reason recorded with their adjustment plan."""
+    enrolment = own_enrolment()
+    if enrolment is None:
+        abort(404)
+    adjustments.remove_reason(enrolment, current_user)
+    flash("The reason has been removed. Your adjustments still apply.", "success")
+    return redirect(url_for(".dashboard"))
 
 
 @bp.route("/choose", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.auth import policy
 from app.auth.access import PermissionDenied, roles_required
 from app.auth.models import Role
+from app.cohorts import adjustments
 from app.cohorts.services import cohorts_for, enrolments_in
 from app.database import db
 from app.learning import assignments, portfolio
@@ -73,6 +74,7 @@ def _mark_page(piece: Submission, error: str | None = None, typed=None):
         typed=typed,
         trainers=piece.enrolment.cohort.trainers,
         moves=workflow.allowed_moves(piece, current_user),
+        adjusted=bool(adjustments.plan_for(piece.enrolment)),
         title=f"Candidate {piece.enrolment.candidate_number}" if anonymous else piece.enrolment.user.name,
     )
 

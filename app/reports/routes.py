@@ -4,12 +4,15 @@ accreditation, which never import them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth import policy
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.cohorts import adjustments
 from app.cohorts import services as cohorts
 from app.cohorts.forms import ContactNoteForm
 from app.cohorts.lookups import cohort_or_404, enrolment_or_404
@@ -84,7 +87,7 @@ def trainee(enrolment_id: str):
     return _record_page(enrolment, ContactNoteForm(formdata=None, contacted_on=today_in_london()))
 
 
-def _record_page(enrolment, note_form, allow_refused=None, allow_module=None):
+def _record_page(enrolment, note_form, allow_refused=None, allow_module=None, plan_refused=None):
     staff = policy.is_cohort_staff(current_user, enrolment.cohort)
     return render_template(
         "reports/trainee.html",
@@ -94,6 +97,9 @@ def _record_page(enrolment, note_form, allow_refused=None, allow_module=None):
         blocked_quizzes=_blocked_quizzes(enrolment) if staff else {},
         allow_refused=allow_refused,
         allow_module=allow_module,
+        plan=adjustments.plan_for(enrolment),
+        may_plan=policy.is_cohort_lead(current_user, enrolment.cohort),
+        plan_refused=plan_refused,
         is_staff=policy.is_cohort_staff(current_user, enrolment.cohort),
         is_hub=policy.is_hub_admin(current_user),
         moves=cohorts.enrolment_moves(enrolment) if policy.is_hub_admin(current_user) else [],
@@ -136,6 +142,38 @@ def allow_attempt(enrolment_id: str, module_slug: str):
         return _record_page(enrolment, note_form, allow_refused=refused.refused, allow_module=module.id)
     flash(f"{enrolment.user.name} can take another attempt at the {module.code} quiz.", "success")
     return redirect(url_for(".trainee", enrolment_id=enrolment_id) + "#quizzes")
+
+
+@bp.route("/cohorts/trainees/<enrolment_id>/adjustments", methods=["POST"])
+@roles_required(Role.HUB_ADMIN, Role.TRAINER)
+def adjustment_plan(enrolment_id: str):
+    """A Hub admin or the lead trainer records the trainee's reasonable adjustments."""
+    enrolment = enrolment_or_404(enrolment_id)
+    form = request.form
+    try:
+        review_on = date.fromisoformat(form["review_on"]) if form.get("review_on") else None
+    except ValueError:
+        review_on = None
+        problem = "Enter a real review date, for example 2027-03-31"
+        refused = adjustments.AdjustmentRefused(problem, field="review_on")
+    else:
+        with refusals() as outcome:
+            adjustments.save_plan(
+                enrolment,
+                form.get("extra_time_percent", "0"),
+                form.get("extra_days", "0"),
+                form.get("rest_breaks") == "yes",
+                form.get("format_notes", ""),
+                review_on,
+                form.get("reason", "") if policy.is_hub_admin(current_user) else "",
+                current_user,
+            )
+        refused = outcome.refused
+    if refused:
+        note_form = ContactNoteForm(formdata=None, contacted_on=today_in_london())
+        return _record_page(enrolment, note_form, plan_refused=refused)
+    flash("The adjustment plan has been saved. It applies to every quiz and deadline from now on.", "success")
+    return redirect(url_for(".trainee", enrolment_id=enrolment_id) + "#adjustments")
 
 
 @bp.route("/cohorts/trainees/<enrolment_id>/notes", methods=["POST"])

@@ -33,6 +33,7 @@ ACCESS = {
     "admin.invite_staff": ("GET", {HUB}),
     "learning.dashboard": ("GET", {TRAINEE}),
     "learning.choose": ("GET", {TRAINEE}),
+    "learning.remove_adjustment_reason": ("POST", {TRAINEE}),
     "learning.module": ("GET", {TRAINEE}),
     "learning.lesson": ("GET", {TRAINEE}),
     "learning.complete": ("POST", {TRAINEE}),
@@ -69,6 +70,7 @@ ACCESS = {
     "cohorts.import_trainees": ("GET", {HUB}),
     "reports.trainee": ("GET", {HUB, TRAINER, ORG}),  # the manager of the trainee's own organisation
     "reports.allow_attempt": ("POST", {HUB, TRAINER}),
+    "reports.adjustment_plan": ("POST", {HUB, TRAINER}),
     "reports.contact_note": ("POST", {HUB, TRAINER}),
     "cohorts.enrolment_status": ("GET", {HUB}),
     "cohorts.transfer": ("GET", {HUB}),
