@@ -102,3 +102,22 @@ def test_the_record_page_keeps_what_was_typed_when_a_value_is_refused(client, pl
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="extra_time_percent-error"' in page
     assert 'value="-5"' in page and "Large print." in page
+
+
+def test_the_progress_matrix_counts_the_plans_extra_days_before_calling_work_overdue(app, place):
+    """The matrix and the trainee's due date agree: a deadline moved by the plan is not overdue yet."""
+    from app.reports.progress import matrix
+
+    enrolment, lead, _, module = place
+    cohort = enrolment.cohort
+    scheduled = assignments.due_on(enrolment, module.assignment)
+    the_day_after = scheduled + timedelta(days=1)
+
+    def first_module(day):
+        return matrix(cohort, day).rows[0].cells[0][0]
+
+    assert first_module(the_day_after) == "overdue"
+    adjustments.save_plan(enrolment, "0", "7", False, "", None, "", lead)
+    db.session.commit()
+    assert first_module(the_day_after) != "overdue"
+    assert first_module(scheduled + timedelta(days=8)) == "overdue"

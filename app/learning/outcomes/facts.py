@@ -15,7 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
 
-from app.cohorts.models import Cohort, ModuleSchedule
+from app.cohorts.models import AdjustmentPlan, Cohort, ModuleSchedule
 from app.cohorts.services import default_schedule
 from app.curriculum.models import Assignment, Lesson, Module, Quiz
 from app.database import UTCDateTime, db
@@ -219,6 +219,18 @@ def extensions(connection, scope) -> dict[tuple[int, int], date]:
             .group_by(Extension.enrolment_id, Assignment.module_id)
         )
     }
+
+
+def extra_days(connection, scope) -> dict[int, int]:
+    """The extra days each trainee's adjustment plan adds to scheduled and resubmission deadlines (only
+    trainees who have some), as ``app.learning.assignments.due_on`` applies them."""
+    return dict(
+        connection.execute(
+            sa.select(AdjustmentPlan.enrolment_id, AdjustmentPlan.extra_days).where(
+                AdjustmentPlan.enrolment_id.in_(scope), AdjustmentPlan.extra_days > 0
+            )
+        ).all()
+    )
 
 
 def schedules(connection, cohorts: dict[int, Cohort]) -> dict[int, dict[int, date]]:

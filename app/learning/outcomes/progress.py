@@ -6,7 +6,7 @@ import gc
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -130,6 +130,7 @@ def _collect(enrolments: list[Enrolment], today: date, timings: bool) -> dict[in
         raw,
         sources.extensions(connection, scope),
         sources.schedules(connection, {e.cohort_id: e.cohort for e in enrolments}),
+        sources.extra_days(connection, scope),
         # Plain values per version, read once: the cells are built trainees x modules times.
         plans={
             version: [(m.id, _shape(m), lesson_totals.get(m.id, 0)) for m in version_modules]
@@ -155,6 +156,7 @@ class _Cells:
     raw: sources.Raw
     extensions: dict[tuple[int, int], date]
     schedules: dict[int, dict[int, date]]
+    extra_days: dict[int, int]  # from adjustment plans, by enrolment
     plans: dict[int, list[tuple[int, SimpleNamespace, int]]]
     today: date
     timings: bool
@@ -168,8 +170,10 @@ class _Cells:
         module_facts, assessments, last = {}, {}, None
         for module_id, shape, lessons_total in self.plans.get(enrolment.cohort.curriculum_version_id, []):
             raw = self.raw.get((eid, module_id), _NO_FACTS)
-            due_on = self.extensions.get((eid, module_id)) or raw.get("resubmission_due_on")
-            fact = _module_facts(raw, lessons_total, due_on or schedule.get(module_id))
+            due_on = self.extensions.get((eid, module_id)) or _later(
+                raw.get("resubmission_due_on") or schedule.get(module_id), self.extra_days.get(eid, 0)
+            )
+            fact = _module_facts(raw, lessons_total, due_on)
             piece = fact.piece
             place = (
                 module_id,
@@ -195,6 +199,10 @@ class _Cells:
 
 
 _NO_FACTS: dict = {}
+
+
+def _later(due: date | None, days: int) -> date | None:
+    return due + timedelta(days=days) if due is not None and days else due
 
 
 def _module_facts(raw: dict, lessons_total: int, due_on: date | None) -> ModuleFacts:
