@@ -45,22 +45,34 @@ def _whole(value, field: str, low: int, high: int, what: str) -> int:
     return number
 
 
+def _date(value: date | str | None) -> date | None:
+    if not isinstance(value, str):
+        return value
+    try:
+        return date.fromisoformat(value.strip()) if value.strip() else None
+    except ValueError:
+        raise AdjustmentRefused(
+            "Enter a real review date, for example 2027-03-31", field="review_on"
+        ) from None
+
+
 def save_plan(
     enrolment: Enrolment,
     extra_time_percent,
     extra_days,
     rest_breaks: bool,
     format_notes: str,
-    review_on: date | None,
+    review_on: date | str | None,
     reason: str,
     actor,
 ) -> AdjustmentPlan:
-    """Record or change the plan (a Hub admin or the lead trainer). The audit event names what applies,
-    never the reason."""
+    """Record or change the plan (a Hub admin or the lead trainer). ``review_on`` may be the form's text
+    (YYYY-MM-DD, or empty for none). The audit event names what applies, never the reason."""
     if not policy.is_cohort_lead(actor, enrolment.cohort):
         raise PermissionDenied("only a Hub admin or the cohort's lead trainer records adjustments")
     percent = _whole(extra_time_percent, "extra_time_percent", 0, MAX_EXTRA_TIME_PERCENT, "the extra time")
     days = _whole(extra_days, "extra_days", 0, MAX_EXTRA_DAYS, "the extra days")
+    review_on = _date(review_on)
     if review_on is not None and review_on <= utcnow().date():
         raise AdjustmentRefused("The review date must be in the future", field="review_on")
     if len(format_notes) > 2000 or len(reason) > 2000:

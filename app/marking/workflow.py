@@ -80,14 +80,13 @@ def allowed_moves(submission: Submission, actor: User) -> frozenset[str]:
         moves.add("allocate")
     if (admin or submission.marker_id == actor.id) and status in (S.SUBMITTED, S.IN_MARKING):
         moves.add("return_for_anonymisation")
-    if submission.marker_id == actor.id:
-        moves.add({S.SUBMITTED: "start", S.IN_MARKING: "first_mark"}.get(status, ""))
+    if submission.marker_id == actor.id and status in (S.SUBMITTED, S.IN_MARKING):
+        moves.add("start" if status is S.SUBMITTED else "first_mark")
     if status is S.IN_MODERATION:
         if needs_agreement(submission) and (submission.moderator_id == actor.id or admin):
             moves.add("agreed_mark")
         elif submission.moderator_id == actor.id:
             moves.add("second_mark")
-    moves.discard("")
     return frozenset(moves)
 
 

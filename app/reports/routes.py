@@ -4,8 +4,6 @@ accreditation, which never import them."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -150,28 +148,20 @@ def adjustment_plan(enrolment_id: str):
     """A Hub admin or the lead trainer records the trainee's reasonable adjustments."""
     enrolment = enrolment_or_404(enrolment_id)
     form = request.form
-    try:
-        review_on = date.fromisoformat(form["review_on"]) if form.get("review_on") else None
-    except ValueError:
-        review_on = None
-        problem = "Enter a real review date, for example 2027-03-31"
-        refused = adjustments.AdjustmentRefused(problem, field="review_on")
-    else:
-        with refusals() as outcome:
-            adjustments.save_plan(
-                enrolment,
-                form.get("extra_time_percent", "0"),
-                form.get("extra_days", "0"),
-                form.get("rest_breaks") == "yes",
-                form.get("format_notes", ""),
-                review_on,
-                form.get("reason", "") if policy.is_hub_admin(current_user) else "",
-                current_user,
-            )
-        refused = outcome.refused
+    with refusals() as refused:
+        adjustments.save_plan(
+            enrolment,
+            form.get("extra_time_percent", "0"),
+            form.get("extra_days", "0"),
+            form.get("rest_breaks") == "yes",
+            form.get("format_notes", ""),
+            form.get("review_on", ""),
+            form.get("reason", "") if policy.is_hub_admin(current_user) else "",
+            current_user,
+        )
     if refused:
         note_form = ContactNoteForm(formdata=None, contacted_on=today_in_london())
-        return _record_page(enrolment, note_form, plan_refused=refused)
+        return _record_page(enrolment, note_form, plan_refused=refused.refused)
     flash("The adjustment plan has been saved. It applies to every quiz and deadline from now on.", "success")
     return redirect(url_for(".trainee", enrolment_id=enrolment_id) + "#adjustments")
 

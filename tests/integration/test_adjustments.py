@@ -121,3 +121,10 @@ def test_the_progress_matrix_counts_the_plans_extra_days_before_calling_work_ove
     db.session.commit()
     assert first_module(the_day_after) != "overdue"
     assert first_module(scheduled + timedelta(days=8)) == "overdue"
+
+
+def test_a_review_date_that_is_not_a_date_is_refused_on_its_field(place):
+    enrolment, lead, _, _ = place
+    with pytest.raises(adjustments.AdjustmentRefused) as refusal:
+        adjustments.save_plan(enrolment, "25", "0", False, "", "2027-02-30", "", lead)
+    assert refusal.value.field == "review_on" and adjustments.plan_for(enrolment) is None
