@@ -19,7 +19,7 @@ from app.curriculum.models import Assignment, Module
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
 from app.marking.models import Mark, MarkKind
-from app.marking.workflow import working_days_after
+from app.workdays import working_days_after
 
 S = SubmissionStatus
 TURNAROUND_WORKING_DAYS = 15

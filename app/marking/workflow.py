@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import render_template
 
@@ -544,16 +544,6 @@ def pieces_in(assignment: Assignment, cohort: Cohort, *statuses: SubmissionStatu
 
 def marks_of(submission: Submission) -> dict[MarkKind, Mark]:
     return {m.kind: m for m in db.session.scalars(db.select(Mark).where(Mark.submission_id == submission.id))}
-
-
-def working_days_after(start: date, days: int) -> date:
-    """``days`` working days (Monday to Friday) after ``start``. Bank holidays are not known here."""
-    current, left = start, days
-    while left:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
 
 
 # --- what the trainee is shown

@@ -24,10 +24,10 @@ from app.database import db
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.outcomes import ModuleState, collect
 from app.marking.queue import TURNAROUND_WORKING_DAYS
-from app.marking.workflow import working_days_after
 from app.organisations.models import Nation, Organisation, OrganisationKind
 from app.reports.progress import enrolments_for_progress
 from app.templating import LONDON
+from app.workdays import working_days_after
 
 
 @dataclass
