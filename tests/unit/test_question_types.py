@@ -72,11 +72,21 @@ def test_true_false():
         ("forced labour", 1),
         ("  FORCED   Labour ", 1),
         ("Forced or compulsory  labour", 1),
+        ("Forced labour.", 1),
+        ("\u201cForced labour\u201d", 1),
+        ("forced labour!", 1),
+        ("forced-labour", 0),
         ("labour", 0),
     ],
 )
-def test_short_text_ignores_case_and_spaces(typed, expected):
+def test_short_text_ignores_case_spaces_quotes_and_end_punctuation(typed, expected):
     assert answer(SHORT, {}, answer=typed) == expected
+
+
+def test_short_text_keeps_brackets_that_carry_meaning():
+    section = {"key": "x", "type": "short_text", "accepted": ["189(1)(c)"]}
+    assert answer(section, {}, answer="189(1)(c).") == 1
+    assert answer(section, {}, answer="189(1)") == 0
 
 
 def test_matching_gives_credit_per_correct_pair():

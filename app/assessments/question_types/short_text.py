@@ -7,9 +7,17 @@ from app.assessments.question_types.base import InvalidAnswer, QuestionType, one
 MAX_LENGTH = 200
 
 
+_TYPOGRAPHY = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+# Stripped from the ends only: "Article 4." is "article 4", but "189(1)(c)" keeps its brackets.
+_END_PUNCTUATION = " .,;:!?'\""
+
+
 def normalise(text: str) -> str:
-    """Case, surrounding spaces and repeated spaces do not matter."""
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    """Case, curly or straight quotes and dashes, punctuation at either end, and repeated spaces do not
+    matter."""
+    return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHY)).strip(_END_PUNCTUATION).casefold()
 
 
 @question_type
