@@ -9,6 +9,7 @@ from app.accreditation.eligibility import Eligibility, evaluate
 from app.accreditation.errors import AccreditationError
 from app.accreditation.issuing import issue
 from app.accreditation.models import Approval, Credential
+from app.assurance.services import ratification_outstanding
 from app.audit.services import record
 from app.auth.access import require_role
 from app.auth.models import Role
@@ -77,6 +78,12 @@ def approve(enrolment: Enrolment, note: str, actor) -> Credential:
         raise AccreditationError(
             f"Not eligible yet: {check.outstanding} requirement{'s' if check.outstanding != 1 else ''} "
             "not met. Nothing was recorded."
+        )
+    if ratification_outstanding(enrolment.cohort):
+        raise AccreditationError(
+            "This cohort's award board has not ratified its results yet: credentials can be issued once "
+            "it has. Nothing was recorded.",
+            field="ratification",
         )
     approved = insert_once(
         Approval,

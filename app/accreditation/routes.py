@@ -11,6 +11,7 @@ from app.accreditation.forms import ApproveForm, ReasonForm, ReinstateForm, Rene
 from app.accreditation.lookups import all_credentials, cohort_or_404, credential_or_404, enrolment_or_404
 from app.accreditation.models import Credential
 from app.accreditation.renewal import renew, renewal_check, renewed_by
+from app.assurance.services import ratification_outstanding
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.web import refusals
@@ -51,6 +52,7 @@ def eligibility(public_id):
         enrolment=enrolment,
         check=evaluate(enrolment),
         approval=approval.approval_for(enrolment),
+        awaiting_board=ratification_outstanding(enrolment.cohort),
         form=form,
         problem=problem,
         title=f"Accreditation check: {enrolment.user.name}",
