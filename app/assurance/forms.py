@@ -3,6 +3,7 @@ refusals name the field to fix."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.assurance.models import Judgement
@@ -37,7 +38,7 @@ def report_form(modules, formdata=None):
     class ReportForm(FlaskForm):
         judgement = RadioField(
             "Overall judgement",
-            choices=[(j.value, j.label) for j in Judgement],
+            choices=[SelectChoice(j.value, j.label) for j in Judgement],
             validate_choice=False,
             validators=[Optional()],
         )

@@ -3,6 +3,7 @@ history, the report) and the Hub's (appointing the examiner, responding to the r
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.assurance import bp, services
 from app.assurance.forms import AddToSampleForm, AppointForm, BoardForm, ResponseForm, report_form
@@ -46,7 +47,9 @@ def _cohort_page(cohort, appoint_form=None, response_form=None, status=200):
     appoint_form = appoint_form or AppointForm(
         examiner=cohort.external_examiner and cohort.external_examiner.public_id
     )
-    appoint_form.examiner.choices = [("", "Choose an examiner")] + [(u.public_id, u.name) for u in examiners]
+    appoint_form.examiner.choices = [SelectChoice("", "Choose an examiner")] + [
+        SelectChoice(u.public_id, u.name) for u in examiners
+    ]
     return (
         render_template(
             "assurance/cohort.html",
