@@ -41,7 +41,7 @@ def index():
     )
 
 
-def _cohort_page(cohort, appoint_form=None, response_form=None, status=200):
+def _cohort_page(cohort, appoint_form=None, response_form=None):
     report = services.report_for(cohort)
     examiners = [u for u in all_people() if u.has_role(Role.EXTERNAL_EXAMINER)]
     appoint_form = appoint_form or AppointForm(
@@ -50,20 +50,17 @@ def _cohort_page(cohort, appoint_form=None, response_form=None, status=200):
     appoint_form.examiner.choices = [SelectChoice("", "Choose an examiner")] + [
         SelectChoice(u.public_id, u.name) for u in examiners
     ]
-    return (
-        render_template(
-            "assurance/cohort.html",
-            cohort=cohort,
-            modules=[(m, len(services.sample_for(cohort, m))) for m in services.modules_examined(cohort)],
-            report=report,
-            board=services.board_for(cohort),
-            admin=policy.is_hub_admin(current_user),
-            examiner=policy.is_external_examiner_for(current_user, cohort),
-            appoint_form=appoint_form,
-            response_form=response_form or ResponseForm(),
-            title=f"Examining: {cohort.name}",
-        ),
-        status,
+    return render_template(
+        "assurance/cohort.html",
+        cohort=cohort,
+        modules=[(m, len(services.sample_for(cohort, m))) for m in services.modules_examined(cohort)],
+        report=report,
+        board=services.board_for(cohort),
+        admin=policy.is_hub_admin(current_user),
+        examiner=policy.is_external_examiner_for(current_user, cohort),
+        appoint_form=appoint_form,
+        response_form=response_form or ResponseForm(),
+        title=f"Examining: {cohort.name}",
     )
 
 
@@ -83,7 +80,7 @@ def appoint(cohort_id):
         services.appoint_examiner(cohort, chosen, current_user)
     if refused:
         refused.onto(form, "examiner")
-        return _cohort_page(cohort, appoint_form=form, status=422)
+        return _cohort_page(cohort, appoint_form=form)
     flash(f"{chosen.name} is the external examiner of {cohort.name}.", "success")
     return redirect(url_for(".cohort", cohort_id=cohort.public_id))
 
@@ -102,7 +99,6 @@ def module_sample(cohort_id, module_slug):
         )
         for p in services.not_sampled(cohort, module)
     ]
-    status = 200
     if request.method == "POST":
         chosen = db.session.scalar(db.select(Submission).where(Submission.public_id == form.piece.data))
         with refusals() as refused:
@@ -111,20 +107,16 @@ def module_sample(cohort_id, module_slug):
             flash(f"Candidate {chosen.enrolment.candidate_number} is now in the sample.", "success")
             return redirect(url_for(".module_sample", cohort_id=cohort.public_id, module_slug=module.slug))
         refused.onto(form, "piece")
-        status = 422
-    return (
-        render_template(
-            "assurance/module.html",
-            cohort=cohort,
-            module=module,
-            pieces=services.sample_for(cohort, module),
-            per_marker=services.PER_MARKER,
-            examiner=examiner,
-            may_add=examiner and services.report_for(cohort) is None,
-            form=form,
-            title=f"Sample: {module.code} · {cohort.name}",
-        ),
-        status,
+    return render_template(
+        "assurance/module.html",
+        cohort=cohort,
+        module=module,
+        pieces=services.sample_for(cohort, module),
+        per_marker=services.PER_MARKER,
+        examiner=examiner,
+        may_add=examiner and services.report_for(cohort) is None,
+        form=form,
+        title=f"Sample: {module.code} · {cohort.name}",
     )
 
 
@@ -154,7 +146,6 @@ def report(cohort_id):
         return redirect(url_for(".cohort", cohort_id=cohort.public_id))
     modules = services.modules_examined(cohort)
     form = report_form(modules)
-    status = 200
     if request.method == "POST":
         with refusals() as refused:
             services.file_report(
@@ -168,16 +159,12 @@ def report(cohort_id):
             flash("Your report has been filed. The Hub will record its response.", "success")
             return redirect(url_for(".cohort", cohort_id=cohort.public_id))
         refused.onto(form, "judgement")
-        status = 422
-    return (
-        render_template(
-            "assurance/report.html",
-            cohort=cohort,
-            form=form,
-            comment_fields=[form[services.comment_field(m)] for m in modules],
-            title=f"Your report: {cohort.name}",
-        ),
-        status,
+    return render_template(
+        "assurance/report.html",
+        cohort=cohort,
+        form=form,
+        comment_fields=[form[services.comment_field(m)] for m in modules],
+        title=f"Your report: {cohort.name}",
     )
 
 
@@ -191,7 +178,7 @@ def respond(cohort_id):
         services.respond_to_report(report, form.response.data or "", current_user)
     if refused:
         refused.onto(form, "response")
-        return _cohort_page(cohort, response_form=form, status=422)
+        return _cohort_page(cohort, response_form=form)
     flash("The Hub's response is recorded.", "success")
     return redirect(url_for(".cohort", cohort_id=cohort.public_id))
 
@@ -202,7 +189,6 @@ def board(cohort_id):
     cohort = cohort_or_404(cohort_id)
     decided = services.board_for(cohort)
     form = BoardForm()
-    status = 200
     if decided is None and form.validate_on_submit():
         with refusals() as refused:
             services.ratify(
@@ -212,18 +198,12 @@ def board(cohort_id):
             flash("The award board's decision is recorded: the results are ratified.", "success")
             return redirect(url_for(".board", cohort_id=cohort.public_id))
         refused.onto(form, "confirm")
-        status = 422
-    elif form.errors:
-        status = 422
-    return (
-        render_template(
-            "assurance/board.html",
-            cohort=cohort,
-            board=decided,
-            form=form,
-            report=services.report_for(cohort),
-            results=decided.results if decided else services.results_of(cohort),
-            title=f"Award board: {cohort.name}",
-        ),
-        status,
+    return render_template(
+        "assurance/board.html",
+        cohort=cohort,
+        board=decided,
+        form=form,
+        report=services.report_for(cohort),
+        results=decided.results if decided else services.results_of(cohort),
+        title=f"Award board: {cohort.name}",
     )

@@ -181,7 +181,7 @@ def test_the_report_form_keeps_what_was_typed_and_shows_the_refusal_next_to_the_
     sign_in(client, world["examiner"])
     url = f"/assurance/cohorts/{world['cohort'].public_id}/report"
     response = post_form(client, url, {"comment_M01": "Clear feedback throughout."})
-    assert response.status_code == 422
+    assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "Clear feedback throughout." in text
     assert 'id="judgement-error"' in text
