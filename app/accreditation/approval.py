@@ -109,6 +109,12 @@ def approve_cohort(cohort, note: str, actor) -> list[Credential]:
     """Approve every eligible trainee of ``cohort``, each in its own savepoint, so one refusal undoes only
     that trainee's award; the caller commits the rest."""
     require_role(actor, Role.HUB_ADMIN)
+    if ratification_outstanding(cohort):
+        raise AccreditationError(
+            f"The award board of {cohort.name} has not ratified its results yet: credentials can be issued "
+            "once it has. Nothing was recorded.",
+            field="ratification",
+        )
     issued = []
     for enrolment in eligible_in(cohort):
         try:

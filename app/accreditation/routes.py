@@ -68,7 +68,11 @@ def approve_cohort(public_id):
     if not form.validate_on_submit():
         flash("Confirm that you have checked the evidence before approving a whole cohort.", "info")
         return redirect(url_for("accreditation.index"))
-    issued = approval.approve_cohort(cohort, form.note.data or "", current_user)
+    with refusals() as refused:
+        issued = approval.approve_cohort(cohort, form.note.data or "", current_user)
+    if refused:
+        refused.flash()
+        return redirect(url_for("accreditation.index"))
     flash(f"{len(issued)} credential{'s' if len(issued) != 1 else ''} issued for {cohort.name}.", "success")
     return redirect(url_for("accreditation.index"))
 

@@ -17,7 +17,7 @@ from app.assurance.models import AwardBoard, ExaminerReport, SampleAddition
 from app.audit.models import AuditEvent
 from app.auth.access import PermissionDenied
 from app.auth.models import Role
-from app.auth.services import grant_roles
+from app.auth.services import grant_roles, user_by_email
 from app.database import db
 from app.demo import complete_training
 from app.learning.models import SubmissionStatus as S
@@ -296,3 +296,32 @@ def test_credentials_wait_for_the_award_board_when_the_cohort_has_an_examiner(ap
     assurance.file_report(cohort, comments, "appropriate", "", examiner)
     assurance.ratify(cohort, TODAY, "Chair", "", hub)
     assert accreditation.approve(enrolment, "", hub).code.startswith("IMSA-")
+
+
+def test_approving_a_whole_cohort_waits_for_its_award_board(app, tmp_path):
+    version = make_accreditation_version(tmp_path)
+    trainer = make_user(Role.TRAINER)
+    enrolment = make_enrolment(make_cohort(version, [trainer]))
+    complete_training(enrolment, trainer)
+    keystore().init()
+    hub = make_user(Role.HUB_ADMIN)
+    assurance.appoint_examiner(enrolment.cohort, make_user(Role.EXTERNAL_EXAMINER), hub)
+    with pytest.raises(AccreditationError) as refused:
+        accreditation.approve_cohort(enrolment.cohort, "", hub)
+    assert refused.value.field == "ratification"
+
+
+def test_the_hub_can_invite_an_external_examiner(app, client):
+    sign_in(client, make_user(Role.HUB_ADMIN))
+    response = post_form(
+        client,
+        "/people/invite",
+        {
+            "name": "Eve Examiner",
+            "email": "eve@example.org",
+            "roles": ["external_examiner"],
+            "organisation": "",
+        },
+    )
+    assert response.status_code == 302
+    assert user_by_email("eve@example.org").roles == {Role.EXTERNAL_EXAMINER}
