@@ -81,7 +81,7 @@ def create_demo_data() -> list[tuple[str, User]]:
         cohorts.change_staff(cohort, [*cohort.trainers, second_marker], cohort.lead_trainer, actor=None)
     if cohort is not None:
         enrolled = {e.user_id for e in cohort.enrolments}
-        for label, user in people:
+        for _label, user in people:
             if Role.TRAINEE in user.roles and user.id not in enrolled:
                 cohorts.enrol(cohort, user, organisation, actor=None)
         db.session.flush()
