@@ -21,6 +21,7 @@ from app.auth.services import grant_roles, user_by_email
 from app.database import db
 from app.demo import complete_training
 from app.learning.models import SubmissionStatus as S
+from app.mail.models import OutboxMessage
 from app.marking import workflow
 from app.marking.models import Mark, MarkKind
 from tests.conftest import post_form, sign_in
@@ -325,3 +326,15 @@ def test_the_hub_can_invite_an_external_examiner(app, client):
     )
     assert response.status_code == 302
     assert user_by_email("eve@example.org").roles == {Role.EXTERNAL_EXAMINER}
+
+
+def test_the_release_email_says_the_result_is_provisional_until_ratified(world):
+    piece = add_piece(
+        make_enrolment(world["cohort"]), world["module"].assignment, S.READY_FOR_RELEASE, band="pass"
+    )
+    workflow.release(world["module"].assignment, world["cohort"], world["hub"])
+    db.session.commit()
+    message = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == piece.enrolment.user.email)
+    )
+    assert "provisional until ratified" in message.body
