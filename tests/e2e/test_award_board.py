@@ -61,6 +61,7 @@ def test_the_examiner_sees_only_the_sample_reports_and_the_board_ratifies(page: 
     # The examiner reads the sample: two of Ash's four Passes, by candidate number only.
     sign_in(page, cast["examiner"].email)
     expect(page.get_by_role("heading", name="External examining and award boards")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name=cohort.name).click()
     page.get_by_role("link", name=f"{module.code}: {module.title}").click()
     assert_accessible(page)
@@ -100,6 +101,8 @@ def test_the_examiner_sees_only_the_sample_reports_and_the_board_ratifies(page: 
     page.get_by_label("Standards are appropriate").check()
     page.get_by_role("button", name="File the report").click()
     expect(page.get_by_text("Your report has been filed")).to_be_visible()
+    expect(page.get_by_text("Standards are appropriate")).to_be_visible()
+    assert_accessible(page)
     sign_out(page)
 
     # Before the board, the Hub cannot approve the award.
