@@ -122,6 +122,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accreditation import bp as accreditation_bp
     from app.admin import bp as admin_bp
+    from app.assurance import bp as assurance_bp
     from app.auth import bp as auth_bp
     from app.cohorts import bp as cohorts_bp
     from app.curriculum import bp as curriculum_bp
@@ -142,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         organisations_bp,
         curriculum_bp,
         admin_bp,
+        assurance_bp,
         accreditation_bp,
         verify_bp,
     ):

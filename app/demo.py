@@ -40,6 +40,8 @@ PEOPLE = [
     ("Trainee", "trainee.one@example.org", "Tamsin Testperson (demo)", {Role.TRAINEE}),
     ("Trainee", "trainee.two@example.org", "Taylor Sampleton (demo)", {Role.TRAINEE}),
     ("Accredited IMSA®", "accredited@example.org", "Alex Exampleworth (demo)", {Role.TRAINEE}),
+    # Not appointed to the demo cohort: the Hub admin can appoint them under Examining and boards.
+    ("External examiner", "examiner@example.org", "Eden Examinerson (demo)", {Role.EXTERNAL_EXAMINER}),
 ]
 ACCREDITED_EMAIL = "accredited@example.org"
 
@@ -79,8 +81,8 @@ def create_demo_data() -> list[tuple[str, User]]:
         cohorts.change_staff(cohort, [*cohort.trainers, second_marker], cohort.lead_trainer, actor=None)
     if cohort is not None:
         enrolled = {e.user_id for e in cohort.enrolments}
-        for label, user in people:
-            if label not in ("Hub admin", "Trainer", "Second marker") and user.id not in enrolled:
+        for _label, user in people:
+            if Role.TRAINEE in user.roles and user.id not in enrolled:
                 cohorts.enrol(cohort, user, organisation, actor=None)
         db.session.flush()
         _accredit(next(e for e in cohort.enrolments if e.user.email == ACCREDITED_EMAIL), trainer)

@@ -8,6 +8,7 @@ from app.accreditation.models import (
     LedgerEvent,
     VerificationCount,
 )
+from app.assurance.models import AwardBoard, ExaminerReport, SampleAddition
 from app.audit.models import AuditEvent
 from app.auth.models import Invitation, PasswordReset, User, UserRole
 from app.cohorts.models import Cohort, ContactNote, Enrolment, ModuleSchedule, cohort_trainer
@@ -22,6 +23,7 @@ from app.organisations.models import Organisation
 __all__ = [
     "Approval",
     "AuditEvent",
+    "AwardBoard",
     "Cohort",
     "ContactNote",
     "CpdEntry",
@@ -29,6 +31,7 @@ __all__ = [
     "CurriculumVersion",
     "Declaration",
     "Enrolment",
+    "ExaminerReport",
     "Invitation",
     "LedgerEvent",
     "Lesson",
@@ -39,6 +42,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "PasswordReset",
+    "SampleAddition",
     "User",
     "UserRole",
     "VerificationCount",

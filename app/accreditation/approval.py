@@ -9,6 +9,7 @@ from app.accreditation.eligibility import Eligibility, evaluate
 from app.accreditation.errors import AccreditationError
 from app.accreditation.issuing import issue
 from app.accreditation.models import Approval, Credential
+from app.assurance.services import ratification_outstanding
 from app.audit.services import record
 from app.auth.access import require_role
 from app.auth.models import Role
@@ -78,6 +79,12 @@ def approve(enrolment: Enrolment, note: str, actor) -> Credential:
             f"Not eligible yet: {check.outstanding} requirement{'s' if check.outstanding != 1 else ''} "
             "not met. Nothing was recorded."
         )
+    if ratification_outstanding(enrolment.cohort):
+        raise AccreditationError(
+            "This cohort's award board has not ratified its results yet: credentials can be issued once "
+            "it has. Nothing was recorded.",
+            field="ratification",
+        )
     approved = insert_once(
         Approval,
         ("enrolment_id",),
@@ -102,6 +109,12 @@ def approve_cohort(cohort, note: str, actor) -> list[Credential]:
     """Approve every eligible trainee of ``cohort``, each in its own savepoint, so one refusal undoes only
     that trainee's award; the caller commits the rest."""
     require_role(actor, Role.HUB_ADMIN)
+    if ratification_outstanding(cohort):
+        raise AccreditationError(
+            f"The award board of {cohort.name} has not ratified its results yet: credentials can be issued "
+            "once it has. Nothing was recorded.",
+            field="ratification",
+        )
     issued = []
     for enrolment in eligible_in(cohort):
         try:

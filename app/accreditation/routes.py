@@ -11,6 +11,7 @@ from app.accreditation.forms import ApproveForm, ReasonForm, ReinstateForm, Rene
 from app.accreditation.lookups import all_credentials, cohort_or_404, credential_or_404, enrolment_or_404
 from app.accreditation.models import Credential
 from app.accreditation.renewal import renew, renewal_check, renewed_by
+from app.assurance.services import ratification_outstanding
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.web import refusals
@@ -51,6 +52,7 @@ def eligibility(public_id):
         enrolment=enrolment,
         check=evaluate(enrolment),
         approval=approval.approval_for(enrolment),
+        awaiting_board=ratification_outstanding(enrolment.cohort),
         form=form,
         problem=problem,
         title=f"Accreditation check: {enrolment.user.name}",
@@ -66,7 +68,11 @@ def approve_cohort(public_id):
     if not form.validate_on_submit():
         flash("Confirm that you have checked the evidence before approving a whole cohort.", "info")
         return redirect(url_for("accreditation.index"))
-    issued = approval.approve_cohort(cohort, form.note.data or "", current_user)
+    with refusals() as refused:
+        issued = approval.approve_cohort(cohort, form.note.data or "", current_user)
+    if refused:
+        refused.flash()
+        return redirect(url_for("accreditation.index"))
     flash(f"{len(issued)} credential{'s' if len(issued) != 1 else ''} issued for {cohort.name}.", "success")
     return redirect(url_for("accreditation.index"))
 

@@ -54,7 +54,10 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-STAFF_ROLES = [SelectChoice(r.value, r.label) for r in (Role.TRAINER, Role.HUB_ADMIN, Role.ORG_MANAGER)]
+STAFF_ROLES = [
+    SelectChoice(r.value, r.label)
+    for r in (Role.TRAINER, Role.HUB_ADMIN, Role.ORG_MANAGER, Role.EXTERNAL_EXAMINER)
+]
 
 
 class InvitePersonForm(FlaskForm):

@@ -16,6 +16,8 @@ class Role(enum.StrEnum):
     TRAINER = "trainer"
     HUB_ADMIN = "hub_admin"
     ORG_MANAGER = "org_manager"
+    # Independent of the Hub and its trainers: reads a sample of a cohort's marking, never marks.
+    EXTERNAL_EXAMINER = "external_examiner"
 
     @property
     def label(self) -> str:
@@ -24,6 +26,7 @@ class Role(enum.StrEnum):
             "trainer": "Trainer",
             "hub_admin": "Hub admin",
             "org_manager": "Organisation manager",
+            "external_examiner": "External examiner",
         }[self.value]
 
 

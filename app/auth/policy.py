@@ -69,3 +69,14 @@ def may_see_unreleased_marks(actor, enrolment) -> bool:
     trainee."""
     cohort = enrolment.cohort
     return is_hub_admin(actor) or (actor in cohort.trainers and not cohort.anonymous_marking)
+
+
+def is_external_examiner_for(actor, cohort) -> bool:
+    """The external examiner appointed to this cohort (never the command line: it examines nothing).
+    They read the sample of its marking and file a report; they mark nothing and see no names."""
+    return (
+        not acts_as_server(actor)
+        and actor.has_role(Role.EXTERNAL_EXAMINER)
+        and cohort.external_examiner_id is not None
+        and cohort.external_examiner_id == actor.id
+    )

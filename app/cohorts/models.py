@@ -38,10 +38,14 @@ class Cohort(db.Model):
     # the choice existed keep it). Either way the Hub's and lead's pages count what waits unallocated.
     allocation: Mapped[str] = mapped_column(sa.String(16), default="manual", server_default="manual")
     lead_trainer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Appointed by a Hub admin (app.assurance); a cohort with one needs its award board to ratify results
+    # before credentials are issued.
+    external_examiner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")
     trainers: Mapped[list[User]] = relationship(secondary=cohort_trainer, order_by="User.name")
     lead_trainer: Mapped[User | None] = relationship(foreign_keys=[lead_trainer_id])
+    external_examiner: Mapped[User | None] = relationship(foreign_keys=[external_examiner_id])
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="cohort")
 
 

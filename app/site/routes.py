@@ -35,6 +35,12 @@ NAVIGATION = [
             "accreditation.change",
         ),
     ),
+    (
+        "Examining and boards",
+        "assurance.index",
+        {Role.HUB_ADMIN, Role.EXTERNAL_EXAMINER},
+        ("assurance.",),
+    ),
     ("People", "admin.people", {Role.HUB_ADMIN}, ("admin.people", "admin.invite_staff")),
     ("Organisations", "organisations.index", {Role.HUB_ADMIN}, ("organisations.index", "organisations.new")),
     ("My organisation", "reports.organisation", {Role.ORG_MANAGER}, ("reports.organisation",)),
@@ -71,6 +77,8 @@ def home():
         return redirect(url_for("cohorts.index"))
     if current_user.has_role(Role.ORG_MANAGER):
         return redirect(url_for("reports.organisation"))
+    if current_user.has_role(Role.EXTERNAL_EXAMINER):
+        return redirect(url_for("assurance.index"))
     return render_template("site/nothing_yet.html", title="Welcome")
 
 

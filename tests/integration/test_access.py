@@ -15,7 +15,8 @@ from tests.conftest import csrf_token, sign_in
 from tests.factories import make_assessed_version, make_cohort, make_enrolment, make_organisation, make_user
 
 ANON, TRAINEE, TRAINER, HUB, ORG = "anonymous", "trainee", "trainer", "hub_admin", "org_manager"
-EVERYONE = {ANON, TRAINEE, TRAINER, HUB, ORG}
+EXAMINER = "external_examiner"  # appointed to the seeded cohort: reads its sample, and nothing else
+EVERYONE = {ANON, TRAINEE, TRAINER, HUB, ORG, EXAMINER}
 SIGNED_IN = EVERYONE - {ANON}
 
 # endpoint: (method, who may use it)
@@ -91,6 +92,14 @@ ACCESS = {
     "accreditation.mine": ("GET", {TRAINEE}),
     "accreditation.declare": ("POST", {TRAINEE}),
     "accreditation.log_cpd": ("POST", {TRAINEE}),
+    "assurance.index": ("GET", {HUB, EXAMINER}),
+    "assurance.cohort": ("GET", {HUB, EXAMINER}),
+    "assurance.appoint": ("POST", {HUB}),
+    "assurance.module_sample": ("GET", {HUB, EXAMINER}),
+    "assurance.sampled_piece": ("GET", {HUB, EXAMINER}),  # a piece in the sample (404 otherwise)
+    "assurance.report": ("GET", {EXAMINER}),
+    "assurance.respond": ("POST", {HUB}),
+    "assurance.board": ("GET", {HUB}),
     "verify.start": ("GET", EVERYONE),
     "verify.by_code": ("GET", EVERYONE),
     "verify.credential_jwt": ("GET", EVERYONE),
@@ -134,8 +143,16 @@ def _seed(root):
     keystore().init()  # the public key documents and status lists need a key
     manager = make_user(Role.ORG_MANAGER)
     manager.organisation = organisation
+    examiner = make_user(Role.EXTERNAL_EXAMINER)
+    cohort.external_examiner_id = examiner.id
     db.session.commit()
-    people = {TRAINEE: trainee, TRAINER: trainer, HUB: make_user(Role.HUB_ADMIN), ORG: manager}
+    people = {
+        TRAINEE: trainee,
+        TRAINER: trainer,
+        HUB: make_user(Role.HUB_ADMIN),
+        ORG: manager,
+        EXAMINER: examiner,
+    }
     params = {
         "attempt_id": attempt.public_id,
         "number": 1,
