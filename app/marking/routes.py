@@ -75,6 +75,7 @@ def _mark_page(piece: Submission, error: str | None = None, typed=None):
         trainers=piece.enrolment.cohort.trainers,
         moves=workflow.allowed_moves(piece, current_user),
         adjusted=bool(adjustments.plan_for(piece.enrolment)),
+        capped=workflow.capped(piece),
         title=f"Candidate {piece.enrolment.candidate_number}" if anonymous else piece.enrolment.user.name,
     )
 
