@@ -385,6 +385,14 @@ def requests_of(enrolment: Enrolment) -> list[ConsiderationRequest]:
     )
 
 
+def waiting_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .where(ConsiderationRequest.status == OPEN)
+        .select_from(ConsiderationRequest)
+    )
+
+
 def queue() -> tuple[list[ConsiderationRequest], list[ConsiderationRequest]]:
     """Every request for the Hub: those waiting (oldest first), then the decided (newest first)."""
     requests = list(
