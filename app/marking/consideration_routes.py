@@ -3,6 +3,7 @@ and the Hub admins' queue and decision page (with marking)."""
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import roles_required
 from app.auth.models import Role
@@ -38,8 +39,8 @@ def my_considerations():
 def request_consideration():
     enrolment = _own_enrolment()
     form = ConsiderationForm()
-    form.assessment.choices = [("", "Choose an assessment")] + [
-        (a.key, a.label) for a in consideration.assessments_of(enrolment)
+    form.assessment.choices = [SelectChoice("", "Choose an assessment")] + [
+        SelectChoice(a.key, a.label) for a in consideration.assessments_of(enrolment)
     ]
     if request.method == "GET" and request.args.get("assessment"):
         form.assessment.data = request.args["assessment"]
@@ -88,7 +89,7 @@ def consideration_request(consideration_id: str):
     found = consideration_or_404(consideration_id)
     form = DecisionForm()
     kind = "quiz" if found.quiz_id else "assignment"
-    form.outcome.choices = [(o.value, o.label) for o in consideration.OUTCOMES[kind]]
+    form.outcome.choices = [SelectChoice(o.value, o.label) for o in consideration.OUTCOMES[kind]]
     if form.validate_on_submit():
         with refusals() as refused:
             consideration.decide(

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 
@@ -23,7 +24,10 @@ class ConsiderationForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField("Decision", choices=[("grant", "Grant the request"), ("refuse", "Do not grant it")])
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice("grant", "Grant the request"), SelectChoice("refuse", "Do not grant it")],
+    )
     outcome = RadioField("What the decision does", choices=[])
     due_on = StringField("New due date (for an extension)")
     board_note = TextAreaField("Note for the awarding board")
