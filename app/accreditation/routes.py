@@ -13,6 +13,7 @@ from app.accreditation.models import Credential
 from app.accreditation.renewal import renew, renewal_check, renewed_by
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.marking import consideration
 from app.web import refusals
 
 STATUS_FORMS = {"suspend": ReasonForm, "reinstate": ReinstateForm, "revoke": RevokeForm, "renew": RenewForm}
@@ -51,6 +52,7 @@ def eligibility(public_id):
         enrolment=enrolment,
         check=evaluate(enrolment),
         approval=approval.approval_for(enrolment),
+        board_notes=consideration.board_notes(enrolment),
         form=form,
         problem=problem,
         title=f"Accreditation check: {enrolment.user.name}",

@@ -375,6 +375,11 @@ def uncapped(submission) -> bool:
     )
 
 
+def board_notes(enrolment: Enrolment) -> list[ConsiderationRequest]:
+    """The notes for the awarding board from this trainee's granted requests, for the accreditation check."""
+    return [r for r in requests_of(enrolment) if r.outcome is Outcome.BOARD_NOTE]
+
+
 def requests_of(enrolment: Enrolment) -> list[ConsiderationRequest]:
     return list(
         db.session.scalars(

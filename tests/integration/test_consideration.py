@@ -148,7 +148,9 @@ def test_a_granted_uncapped_resubmission_is_marked_without_the_pass_cap(people):
     assert mark.total == 85 and mark.band != "pass" and not workflow.capped(again)
 
 
-def test_a_note_for_the_board_is_kept_and_changes_nothing_else(people):
+def test_a_note_for_the_board_is_kept_shown_at_the_accreditation_check_and_changes_nothing_else(
+    people, client
+):
     failed_attempt(people)
     asked = ask(people)
     consideration.decide(asked, True, "board_note", "Noted.", people["hub"], board_note="Bereavement.")
@@ -157,6 +159,9 @@ def test_a_note_for_the_board_is_kept_and_changes_nothing_else(people):
         asked.board_note == "Bereavement."
         and quizzes.state(people["enrolment"], people["quiz"]).remaining == 0
     )
+    sign_in(client, people["hub"])  # the awarding decision's page shows it
+    page = client.get(f"/accreditation/enrolments/{people['enrolment'].public_id}").get_data(as_text=True)
+    assert "Notes for the awarding board" in page and "Bereavement." in page
 
 
 def test_a_refused_request_is_told_to_the_trainee_with_its_reasons_and_changes_nothing(people, client):
