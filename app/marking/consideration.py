@@ -98,10 +98,6 @@ def assessments_of(enrolment: Enrolment) -> list[Assessment]:
     return found
 
 
-def key_of(request: ConsiderationRequest) -> str:
-    return f"quiz:{request.quiz_id}" if request.quiz_id else f"assignment:{request.assignment_id}"
-
-
 def _last_attempt(enrolment: Enrolment, quiz: Quiz) -> QuizAttempt | None:
     """The latest submitted attempt that still counts: the one a request about the quiz is about."""
     submitted = [a for a in quizzes.state(enrolment, quiz).counted if a.submitted_at is not None]
@@ -211,10 +207,13 @@ def request_consideration(
     """The trainee asks for special consideration on one assessment (``key`` from ``assessments_of``),
     saying what happened and when, with an optional evidence file (PDF or Word).
 
-    The same request sent twice at once (a double-click) is one request: the open request's unique key
-    decides, and the second click is answered with the first's row."""
+    The same request sent twice (a double-click, at once or a moment later) is one request: the open
+    request's unique key decides, and the second click is answered with the first's row."""
     if not policy.owns_enrolment(actor, enrolment):
         raise PermissionDenied("only the trainee asks for special consideration on their own work")
+    sent = _open_request(enrolment, key)
+    if sent is not None and sent.statement == (statement or "").strip():
+        return sent  # sent a moment ago by the same click
     today = today or london_date(utcnow())
     assessment, occurred, statement = _checked_request(enrolment, key, occurred_on, statement, today)
     file = _checked_evidence(*evidence) if evidence and evidence[1] else {}

@@ -197,7 +197,7 @@ def test_a_bad_request_is_refused_on_its_field_and_nothing_is_written(people, ch
 
 def test_a_late_request_is_refused_on_the_assessment(people):
     closes = consideration.window_closes(due(people))
-    ask(people, work_key(people), today=closes)  # the last day is in time
+    ask(people, work_key(people), today=closes, statement="In time.")  # the last day is in time
     with pytest.raises(consideration.ConsiderationRefused) as refusal:
         ask(people, work_key(people), today=working_days_after(closes, 1))
     assert refusal.value.field == "assessment"
@@ -233,6 +233,7 @@ def test_the_same_request_sent_twice_at_once_is_one_request(people):
         statement=STATEMENT,
         status=ConsiderationStatus.OPEN,
     )
+    assert ask(people).id == first.id  # and the same form sent again a moment later
     assert len(requests()) == 1 and len(events("consideration.requested")) == 1
 
 
