@@ -14,6 +14,7 @@ from app.accreditation.renewal import renew, renewal_check, renewed_by
 from app.assurance.services import ratification_outstanding
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.marking import consideration
 from app.web import refusals
 
 STATUS_FORMS = {"suspend": ReasonForm, "reinstate": ReinstateForm, "revoke": RevokeForm, "renew": RenewForm}
@@ -53,6 +54,7 @@ def eligibility(public_id):
         check=evaluate(enrolment),
         approval=approval.approval_for(enrolment),
         awaiting_board=ratification_outstanding(enrolment.cohort),
+        board_notes=consideration.board_notes(enrolment),
         form=form,
         problem=problem,
         title=f"Accreditation check: {enrolment.user.name}",

@@ -186,7 +186,7 @@ def save_draft(
         revision = seen
 
 
-def _attachment_type(data: bytes) -> str | None:
+def document_type(data: bytes) -> str | None:
     """``pdf`` or ``docx`` judged by the file's content, not its name."""
     if data.startswith(b"%PDF-"):
         return "pdf"
@@ -216,7 +216,7 @@ def attach(submission: Submission, filename: str, data: bytes, actor) -> Submiss
         raise SubmissionRefused(
             f"The file must be smaller than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.", field="attachment"
         )
-    kind = _attachment_type(data)
+    kind = document_type(data)
     if kind is None:
         raise SubmissionRefused("The file must be a PDF or a Word document (.docx).", field="attachment")
     digest = hashlib.sha256(data).hexdigest()

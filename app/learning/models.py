@@ -45,6 +45,9 @@ class QuizAttempt(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     score: Mapped[float | None]  # percent, once marked
     passed: Mapped[bool | None]
+    # Voided by a granted special-consideration request: kept, but no longer counts towards the limit.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     quiz: Mapped[Quiz] = relationship(lazy="joined")
     enrolment: Mapped[Enrolment] = relationship()

@@ -64,6 +64,11 @@ class QuizState:
     allowances: tuple[QuizAllowance, ...] = ()
 
     @property
+    def counted(self) -> list[QuizAttempt]:
+        """The attempts that count towards the limit: all but those voided by special consideration."""
+        return [a for a in self.attempts if a.voided_at is None]
+
+    @property
     def in_progress(self) -> QuizAttempt | None:
         return next((a for a in self.attempts if a.submitted_at is None), None)
 
@@ -73,7 +78,12 @@ class QuizState:
 
     @property
     def used(self) -> int:
-        return len(self.attempts)
+        return len(self.counted)
+
+    @property
+    def next_number(self) -> int:
+        """The number the next attempt takes: numbers are never reused, voided attempts keep theirs."""
+        return max((a.number for a in self.attempts), default=0) + 1
 
     @property
     def allowed(self) -> int:
@@ -87,16 +97,16 @@ class QuizState:
     @property
     def cooling_off_until(self) -> datetime | None:
         """When a further attempt may start after the quiz's own attempts are used up (None: now)."""
-        if self.used < self.quiz.attempts or not self.attempts or self.attempts[-1].submitted_at is None:
+        if self.used < self.quiz.attempts or not self.counted or self.counted[-1].submitted_at is None:
             return None
         if any(a.lifts_cooling_off for a in self.allowances):
             return None
-        until = self.attempts[-1].submitted_at + timedelta(days=self.quiz.cooling_off_days)
+        until = self.counted[-1].submitted_at + timedelta(days=self.quiz.cooling_off_days)
         return until if until > self.now else None
 
     @property
     def best(self) -> QuizAttempt | None:
-        marked = [a for a in self.attempts if a.score is not None]
+        marked = [a for a in self.counted if a.score is not None]
         return max(marked, key=lambda a: a.score) if marked else None
 
     @property
@@ -107,7 +117,7 @@ class QuizState:
         if self.in_progress:
             return "You already have an attempt in progress."
         if self.remaining == 0:
-            last = self.attempts[-1].submitted_at
+            last = self.counted[-1].submitted_at
             after = (last + timedelta(days=self.quiz.cooling_off_days)).date() if last else None
             cooling = f" Your trainer can allow another attempt after {after:%-d %B %Y}." if after else ""
             return f"You have used all {self.allowed} attempts.{cooling} Your trainer will be in touch."
@@ -196,7 +206,7 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, actor, now: datetime | None 
         raise QuizRefused(current.refusal)
     now = current.now
     seed = secrets.randbits(63)
-    number = current.used + 1
+    number = current.next_number
     started = insert_once(
         QuizAttempt,
         ("enrolment_id", "quiz_id", "number"),

@@ -1,5 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 
@@ -10,3 +12,23 @@ class ExtensionForm(FlaskForm):
     reason = TextAreaField(
         "Reason", validators=[DataRequired("Give the reason for the extension"), Length(max=1000)]
     )
+
+
+class ConsiderationForm(FlaskForm):
+    """The trainee's request; the service checks every field, so a refusal lands on its own field."""
+
+    assessment = SelectField("Which assessment is this about?")
+    occurred_on = StringField("When did it happen?")
+    statement = TextAreaField("What happened")
+    evidence = FileField("Evidence (optional)")
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice("grant", "Grant the request"), SelectChoice("refuse", "Do not grant it")],
+    )
+    outcome = RadioField("What the decision does", choices=[])
+    due_on = StringField("New due date (for an extension)")
+    board_note = TextAreaField("Note for the awarding board")
+    reasons = TextAreaField("Reasons for the decision")

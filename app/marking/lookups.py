@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.cohorts import services as cohorts
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
+from app.marking.models import ConsiderationRequest
 
 
 def piece_or_404(public_id: str) -> Submission:
@@ -29,3 +30,13 @@ def assessment_or_404(cohort_id: str, module_slug: str):
     if module is None:
         abort(404)
     return cohort, module.assignment
+
+
+def consideration_or_404(public_id: str) -> ConsiderationRequest:
+    """A special-consideration request, for the Hub admins who decide (the route admits only them)."""
+    found = db.session.scalar(
+        db.select(ConsiderationRequest).where(ConsiderationRequest.public_id == public_id)
+    )
+    if found is None:
+        abort(404)
+    return found

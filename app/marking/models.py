@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.database import UTCDateTime, db, str_enum, utcnow
+from app.cohorts.models import Enrolment
+from app.curriculum.models import Assignment, Quiz
+from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+from app.learning.models import QuizAttempt
 
 
 class MarkKind(enum.StrEnum):
@@ -47,3 +50,82 @@ class Mark(db.Model):
     marker: Mapped[User] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (SQLAlchemy's declarative form)
+
+
+class ConsiderationStatus(enum.StrEnum):
+    OPEN = "open"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Waiting for a decision", "granted": "Granted", "refused": "Not granted"}[self.value]
+
+
+class ConsiderationOutcome(enum.StrEnum):
+    """What a granted request does. The moves are in ``app.marking.consideration``."""
+
+    EXTENSION = "extension"  # a later due date for the assignment
+    VOID_ATTEMPT = "void_attempt"  # the quiz attempt no longer counts towards the limit
+    UNCAPPED_RESUBMISSION = "uncapped_resubmission"  # the resubmission is not capped at Pass
+    BOARD_NOTE = "board_note"  # a note for the awarding board, nothing else changes
+
+    @property
+    def label(self) -> str:
+        return {
+            "extension": "An extension",
+            "void_attempt": "The quiz attempt is voided",
+            "uncapped_resubmission": "A resubmission not capped at Pass",
+            "board_note": "A note for the awarding board",
+        }[self.value]
+
+
+class ConsiderationRequest(db.Model):
+    """A trainee's request for special consideration on one assessment (a quiz or an assignment), and the
+    Hub's decision. ``statement`` and the evidence file are for the Hub admins who decide, never markers.
+
+    ``open_key`` names the assessment while the request waits for a decision and is cleared when it is
+    decided: its unique key with the enrolment allows one open request per assessment, and makes the same
+    request sent twice (a double-click) one row.
+    """
+
+    __tablename__ = "consideration_request"
+    __table_args__ = (sa.UniqueConstraint("enrolment_id", "open_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quiz.id"))
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"))
+    attempt_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("quiz_attempt.id")
+    )  # the attempt it is about
+    open_key: Mapped[str | None] = mapped_column(sa.String(40))
+    occurred_on: Mapped[date]
+    statement: Mapped[str] = mapped_column(sa.Text)
+    evidence_name: Mapped[str | None] = mapped_column(sa.String(200))
+    evidence_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    evidence_size: Mapped[int | None]
+    evidence_type: Mapped[str | None] = mapped_column(sa.String(8))  # pdf | docx
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[ConsiderationStatus] = mapped_column(
+        str_enum(ConsiderationStatus), default=ConsiderationStatus.OPEN
+    )
+    outcome: Mapped[ConsiderationOutcome | None] = mapped_column(str_enum(ConsiderationOutcome))
+    decision_reasons: Mapped[str | None] = mapped_column(sa.Text)  # the trainee sees these
+    new_due_on: Mapped[date | None]  # the extension's date, when that is the outcome
+    board_note: Mapped[str | None] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    enrolment: Mapped[Enrolment] = relationship()
+    quiz: Mapped[Quiz | None] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
+    attempt: Mapped[QuizAttempt | None] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+    @property
+    def assessment_title(self) -> str:
+        work = self.quiz or self.assignment
+        kind = "quiz" if self.quiz else "assignment"
+        return f"{work.module.code} {kind}: {work.title}"

@@ -9,7 +9,7 @@ from app.auth.models import Role
 from app.learning import assignments
 from app.learning.lookups import assignment_or_404, enrolment_and_module
 from app.learning.models import SubmissionStatus
-from app.marking import bp, workflow
+from app.marking import bp, consideration, workflow
 from app.web import refusals
 
 
@@ -26,6 +26,8 @@ def receipt(module_slug: str):
         submission=submission,
         # Nothing of a mark is shown until it is released.
         result=workflow.released_result(submission),
+        capped=workflow.capped(submission),
+        uncapped=consideration.uncapped(submission),
         title="Your result" if submission.released_at else "Your work has been submitted",
     )
 
@@ -40,5 +42,6 @@ def resubmit(module_slug: str):
     if refused:
         refused.flash()
         return redirect(url_for(".receipt", module_slug=module.slug))
-    flash("Your resubmission has started from your earlier text. It is capped at Pass.", "success")
+    cap = "It is not capped at Pass." if consideration.uncapped(previous) else "It is capped at Pass."
+    flash(f"Your resubmission has started from your earlier text. {cap}", "success")
     return redirect(url_for("learning.assignment", module_slug=module.slug))

@@ -13,7 +13,7 @@ from app.database import db
 from app.learning import assignments, portfolio
 from app.learning.forms import kind_label
 from app.learning.models import Submission, SubmissionStatus
-from app.marking import bp, workflow
+from app.marking import bp, consideration, workflow
 from app.marking import queue as marking_queue
 from app.marking.forms import ExtensionForm
 from app.marking.lookups import assessment_or_404, piece_or_404
@@ -35,6 +35,7 @@ def index():
         waiting=marking_queue.unallocated(current_user),
         statuses=marking_queue.IN_MARKING,
         filters=args,
+        consideration_waiting=consideration.waiting_count() if policy.is_hub_admin(current_user) else 0,
         modules={
             m.slug: f"{m.code}: {m.title}" for c in mine for m in c.curriculum_version.modules if m.assignment
         },
@@ -75,6 +76,7 @@ def _mark_page(piece: Submission, error: str | None = None, typed=None):
         trainers=piece.enrolment.cohort.trainers,
         moves=workflow.allowed_moves(piece, current_user),
         adjusted=bool(adjustments.plan_for(piece.enrolment)),
+        capped=workflow.capped(piece),
         title=f"Candidate {piece.enrolment.candidate_number}" if anonymous else piece.enrolment.user.name,
     )
 

@@ -29,6 +29,7 @@ from app.learning.assignments import submitted_work
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.mail.services import send
+from app.marking import consideration
 from app.marking.models import Mark, MarkKind
 from app.refusal import Refused
 from app.urls import external_url
@@ -292,7 +293,7 @@ def save_mark(
         assignment.criteria,
         {k: v.mark for k, v in criteria.items()},
         assignment.thresholds,
-        cap_at=assignment.resubmission["capped_at"] if submission.attempt > 1 else None,
+        cap_at=assignment.resubmission["capped_at"] if capped(submission) else None,
     )
     mark.marker_id = actor.id
     mark.criteria = {
@@ -310,6 +311,11 @@ def save_mark(
     mark.saved_at = now
     record(actor, f"marking.{kind.value}_mark_saved", submission, total=result.total, band=result.band)
     return mark
+
+
+def capped(submission: Submission) -> bool:
+    """A resubmission is capped at the assignment's cap, unless special consideration lifted it."""
+    return submission.attempt > 1 and not consideration.uncapped(submission)
 
 
 def complete_marking(submission: Submission, actor: User, now: datetime | None = None) -> Submission:

@@ -15,7 +15,12 @@ log = logging.getLogger("imsa.health")
 
 # (label, endpoint, roles that see it, endpoints that show it as the current page)
 NAVIGATION = [
-    ("My training", "learning.dashboard", {Role.TRAINEE}, ("learning.", "marking.receipt")),
+    (
+        "My training",
+        "learning.dashboard",
+        {Role.TRAINEE},
+        ("learning.", "marking.receipt", "marking.my_considerations", "marking.request_consideration"),
+    ),
     ("My accreditation", "accreditation.mine", {Role.TRAINEE}, ("accreditation.mine",)),
     (
         "Cohorts",

@@ -11,6 +11,7 @@ from app.accreditation.keys import keystore
 from app.auth.models import Role, User
 from app.database import db
 from app.learning import assignments, portfolio, quizzes
+from app.marking import consideration
 from tests.conftest import csrf_token, sign_in
 from tests.factories import make_assessed_version, make_cohort, make_enrolment, make_organisation, make_user
 
@@ -61,6 +62,12 @@ ACCESS = {
     "marking.portfolio_queue": ("GET", {HUB, TRAINER}),
     "marking.review_evidence": ("POST", {HUB, TRAINER}),
     "marking.grant_extension": ("GET", {HUB, TRAINER}),
+    "marking.my_considerations": ("GET", {TRAINEE}),
+    "marking.request_consideration": ("GET", {TRAINEE}),
+    # The trainee's statement and evidence: only the Hub admins who decide, never trainers (markers).
+    "marking.considerations": ("GET", {HUB}),
+    "marking.consideration_request": ("GET", {HUB}),
+    "marking.consideration_evidence": ("GET", {HUB}),
     "cohorts.index": ("GET", {HUB, TRAINER}),
     "cohorts.new": ("GET", {HUB}),
     "reports.cohort": ("GET", {HUB, TRAINER}),
@@ -140,6 +147,14 @@ def _seed(root):
         "A reflective supervision session about boundaries.",
         trainee,
     )
+    asked = consideration.request_consideration(
+        enrolment,
+        f"quiz:{module.quiz.id}",
+        date(2026, 1, 5),
+        "I was in hospital that week.",
+        ("letter.pdf", b"%PDF-1.4 a letter"),
+        trainee,
+    )
     keystore().init()  # the public key documents and status lists need a key
     manager = make_user(Role.ORG_MANAGER)
     manager.organisation = organisation
@@ -169,6 +184,7 @@ def _seed(root):
         "action": "suspend",
         "label": version.label,
         "list_number": 1,
+        "consideration_id": asked.public_id,
     }
     return {persona: person.id for persona, person in people.items()}, params
 

@@ -115,6 +115,8 @@ def add_quiz_attempts(connection, scope, timings: bool, raw: Raw) -> None:
         sa.select(
             QuizAttempt.enrolment_id,
             Quiz.module_id,
+            # A voided attempt (special consideration) does not count towards the limit.
+            sa.func.sum(sa.case((QuizAttempt.voided_at.is_(None), 1), else_=0)),
             sa.func.count(QuizAttempt.id),
             sa.func.sum(sa.case((passed, 1), else_=0)),
             sa.func.count(QuizAttempt.submitted_at),
@@ -130,10 +132,10 @@ def add_quiz_attempts(connection, scope, timings: bool, raw: Raw) -> None:
         .group_by(QuizAttempt.enrolment_id, Quiz.module_id)
     )
     for row in connection.execute(query):
-        enrolment_id, module_id, tries, passes, submitted, last_start, last_submit, passed_at = row
+        enrolment_id, module_id, counted, tries, passes, submitted, last_start, last_submit, passed_at = row
         f = raw[(enrolment_id, module_id)]
         f.update(
-            quiz_attempts=tries,
+            quiz_attempts=counted,
             quiz_passed=bool(passes),
             quiz_open=submitted < tries,
             quiz_passed_at=passed_at,
