@@ -69,3 +69,9 @@ def may_see_unreleased_marks(actor, enrolment) -> bool:
     trainee."""
     cohort = enrolment.cohort
     return is_hub_admin(actor) or (actor in cohort.trainers and not cohort.anonymous_marking)
+
+
+def may_handle_appeal(actor, appeal) -> bool:
+    """An appeal's page, with the trainee's statement (which may be about their circumstances): the Hub
+    admins who assign it and the reviewer who decides it; no other trainer."""
+    return is_hub_admin(actor) or (appeal.reviewer_id is not None and appeal.reviewer_id == actor.id)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
+from app.auth import policy
 from app.cohorts import services as cohorts
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
+from app.marking.models import Appeal
 
 
 def piece_or_404(public_id: str) -> Submission:
@@ -29,3 +31,10 @@ def assessment_or_404(cohort_id: str, module_slug: str):
     if module is None:
         abort(404)
     return cohort, module.assignment
+
+
+def appeal_or_404(public_id: str) -> Appeal:
+    appeal = db.session.scalar(db.select(Appeal).where(Appeal.public_id == public_id))
+    if appeal is None or not policy.may_handle_appeal(current_user, appeal):
+        abort(404)
+    return appeal
