@@ -32,7 +32,7 @@ def upgrade():
         sa.Column('assigned_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('reasons', sa.Text(), nullable=True),
         sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
-        sa.Column('previous_total', sa.Float(), nullable=True),
+        sa.Column('previous_total', sa.Double(), nullable=True),
         sa.Column('previous_band', sa.String(length=16), nullable=True),
         sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_appeal_submission_id_submission'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['reviewer_id'], ['user.id'], name=op.f('fk_appeal_reviewer_id_user')),
