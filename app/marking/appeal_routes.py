@@ -48,9 +48,11 @@ def request_review(module_slug: str):
 @bp.route("/marking/appeals/")
 @roles_required(*STAFF)
 def appeals_list():
+    cohort_ids = [c.id for c in cohorts_for(current_user)]
     return render_template(
         "marking/appeals.html",
-        appeals=appeals.open_appeals(current_user, [c.id for c in cohorts_for(current_user)]),
+        appeals=appeals.open_appeals(current_user, cohort_ids),
+        decided=appeals.recently_decided(current_user, cohort_ids),
         may_handle=lambda appeal: policy.may_handle_appeal(current_user, appeal),
         title="Open appeals",
     )

@@ -96,19 +96,28 @@ def appeal_for(submission: Submission) -> Appeal | None:
     return db.session.scalar(db.select(Appeal).where(Appeal.submission_id == submission.id))
 
 
-def open_appeals(viewer: User, cohort_ids: list[int]) -> list[Appeal]:
-    """Open appeals, soonest deadline first: every one for a Hub admin; for a trainer, those of their
-    cohorts and those they review."""
+def _visible(viewer: User, cohort_ids: list[int]):
+    """Appeals a viewer may see listed: every one for a Hub admin; for a trainer, those of their cohorts
+    and those they review."""
     query = (
         db.select(Appeal)
         .join(Submission, Submission.id == Appeal.submission_id)
         .join(Enrolment, Enrolment.id == Submission.enrolment_id)
-        .where(Appeal.status.in_(OPEN))
-        .order_by(Appeal.decide_by, Appeal.id)
     )
     if not policy.is_hub_admin(viewer):
         query = query.where(db.or_(Enrolment.cohort_id.in_(cohort_ids), Appeal.reviewer_id == viewer.id))
-    return list(db.session.scalars(query))
+    return query
+
+
+def open_appeals(viewer: User, cohort_ids: list[int]) -> list[Appeal]:
+    """Open appeals, soonest deadline first."""
+    query = _visible(viewer, cohort_ids).where(Appeal.status.in_(OPEN))
+    return list(db.session.scalars(query.order_by(Appeal.decide_by, Appeal.id)))
+
+
+def recently_decided(viewer: User, cohort_ids: list[int], limit: int = 20) -> list[Appeal]:
+    query = _visible(viewer, cohort_ids).where(Appeal.status.in_(OUTCOMES))
+    return list(db.session.scalars(query.order_by(Appeal.decided_at.desc(), Appeal.id.desc()).limit(limit)))
 
 
 # --- the moves
