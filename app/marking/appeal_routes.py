@@ -81,6 +81,10 @@ def _appeal_page(appeal, reviewer_form=None, decision_form=None, error=None, typ
         notices=appeals.notices_for(appeal),
         error=error,
         typed=typed or {},
+        # In an anonymously marked cohort a reviewing trainer sees the candidate number, as elsewhere.
+        who=piece.enrolment.user.name
+        if policy.may_see_candidate_names(current_user, cohort)
+        else f"Candidate {piece.enrolment.candidate_number}",
         title=f"Appeal: {piece.assignment.title}",
     )
 

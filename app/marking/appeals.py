@@ -250,6 +250,7 @@ def decide(
         raise AppealRefused("Give the reasons for the outcome: the trainee reads them.", field="reasons")
     decision = AppealStatus(outcome)
     submission = appeal.submission
+    was_referred = submission.status is SubmissionStatus.REFERRED
     # Only one request decides: the same decision sent twice finds the appeal no longer assigned.
     if not update_if(
         appeal,
@@ -261,6 +262,9 @@ def decide(
         raise AppealRefused(f"This appeal has been decided: {appeal.status.label.lower()}.", field="outcome")
     if decision is AppealStatus.UPHELD:
         workflow.record_review_mark(submission, criteria or {}, feedback, actor, now)
+    if was_referred and submission.status is SubmissionStatus.REFERRED and submission.resubmission_due_on:
+        # The resubmission waited for the review, so its time to resubmit waited too.
+        submission.resubmission_due_on += london_date(now) - london_date(appeal.requested_at)
     record(
         actor,
         "appeal.decided",

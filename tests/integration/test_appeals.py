@@ -373,3 +373,23 @@ def test_an_upheld_change_to_a_credentialled_mark_tells_the_hub_to_review_the_cr
     (notice,) = appeals.notices_for(appeal)
     assert credential.code in notice.text and "no longer meets" in notice.text
     assert notice.endpoint == ("accreditation.credential", {"code": credential.code})
+
+
+def test_the_time_to_resubmit_waits_while_a_referred_piece_is_reviewed(people, referred):
+    due = referred.resubmission_due_on
+    appeal = requested(people, referred)
+    appeals.assign_reviewer(appeal, people["other"], people["hub"])
+    appeals.decide(
+        appeal, "not_upheld", "Stands.", people["other"], now=appeal.requested_at + timedelta(days=9)
+    )
+    db.session.commit()
+    assert referred.resubmission_due_on == due + timedelta(days=9)
+
+
+def test_a_reviewer_in_an_anonymously_marked_cohort_sees_the_candidate_number(app, client, people, referred):
+    people["cohort"].anonymous_marking = True
+    appeal = assigned(people, referred)
+    sign_in(client, people["other"])
+    page = client.get(f"/marking/appeals/{appeal.public_id}").get_data(as_text=True)
+    assert f"Candidate {people['enrolment'].candidate_number}" in page
+    assert people["trainee"].name not in page
