@@ -29,6 +29,8 @@ def accreditation_notice(appeal: Appeal) -> Notice | None:
         .limit(1)
     )
     check = evaluate(enrolment)
+    if credential is None and not check.requirements:
+        return None  # this curriculum version awards no credential
     if credential is not None:
         still = "still meets" if check.eligible else "no longer meets"
         return Notice(

@@ -4,7 +4,8 @@ it, refuses an illegal move with a plain message, and records an audit event in 
     submitted -> in_marking -> marked -> in_moderation -> ready_for_release -> released
                                       \\-> ready_for_release (not sampled)   \\-> referred -> resubmission
 
-Trainees see nothing of a mark until it is released.
+Trainees see nothing of a mark until it is released. After release an upheld appeal (``app.marking.appeals``)
+adds a review mark, which then decides the result (``record_review_mark``).
 """
 
 from __future__ import annotations

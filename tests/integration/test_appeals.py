@@ -11,10 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.accreditation.eligibility import evaluate
+from app.accreditation.models import Declaration
 from app.audit.models import AuditEvent
 from app.auth.access import PermissionDenied
 from app.auth.models import Role
 from app.database import db
+from app.demo import complete_training
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.outcomes import outcomes
 from app.learning.outcomes.rules import ModuleState
@@ -23,7 +25,13 @@ from app.mail.services import outbox
 from app.marking import appeals, workflow
 from app.marking.models import Appeal, AppealStatus, Mark, MarkKind
 from tests.conftest import post_form, sign_in
-from tests.factories import make_credential, make_user
+from tests.factories import (
+    make_accreditation_version,
+    make_cohort,
+    make_credential,
+    make_enrolment,
+    make_user,
+)
 from tests.integration.test_marking import drive, marks, people  # noqa: F401  (people: a fixture)
 
 S = SubmissionStatus
@@ -393,3 +401,25 @@ def test_a_reviewer_in_an_anonymously_marked_cohort_sees_the_candidate_number(ap
     page = client.get(f"/marking/appeals/{appeal.public_id}").get_data(as_text=True)
     assert f"Candidate {people['enrolment'].candidate_number}" in page
     assert people["trainee"].name not in page
+
+
+def test_no_accreditation_notice_where_the_version_awards_no_credential(people, referred):
+    appeal = assigned(people, referred)
+    appeals.decide(appeal, "upheld", "Accuracy meets Pass.", people["other"], criteria=marks(58, 62))
+    db.session.commit()
+    assert appeals.notices_for(appeal) == []
+
+
+def test_an_upheld_change_for_a_trainee_not_yet_eligible_says_there_is_nothing_to_do(app, tmp_path):
+    marker, reviewer = make_user(Role.TRAINER), make_user(Role.TRAINER)
+    enrolment = make_enrolment(make_cohort(make_accreditation_version(tmp_path), [marker, reviewer]))
+    complete_training(enrolment, marker)
+    db.session.execute(sa.delete(Declaration).where(Declaration.enrolment_id == enrolment.id))
+    piece = db.session.scalar(sa.select(Submission).where(Submission.enrolment_id == enrolment.id))
+    appeal = appeals.request_review(piece, "procedure", "Checking the capstone.", enrolment.user)
+    appeals.assign_reviewer(appeal, reviewer, make_user(Role.HUB_ADMIN))
+    appeals.decide(appeal, "upheld", "Better than marked.", reviewer, criteria=marks(75, 80))
+    db.session.commit()
+    (notice,) = appeals.notices_for(appeal)
+    assert "nothing to do now" in notice.text
+    assert notice.endpoint == ("accreditation.eligibility", {"public_id": enrolment.public_id})
