@@ -145,9 +145,9 @@ def _check_request(submission: Submission, grounds: str, statement: str, now: da
 
 
 def _already(existing: Appeal, grounds: AppealGround, statement: str) -> Appeal:
-    if (existing.grounds, existing.statement) == (grounds, statement):
-        return existing  # the same request sent twice (a double-click): one appeal, recorded once
     if existing.status in OPEN:
+        if (existing.grounds, existing.statement) == (grounds, statement):
+            return existing  # the same request sent twice (a double-click): one appeal, recorded once
         raise AppealRefused(
             "You have already asked for a review of this mark. It is open: you will be told the outcome.",
             field="grounds",
