@@ -99,6 +99,7 @@ def test_an_appeal_upheld_by_an_independent_reviewer_changes_the_module_and_elig
     page.get_by_label("Reviewer").select_option(label="Ash Marker (marked this piece)")
     page.get_by_role("button", name="Assign reviewer").click()
     expect(page.locator("#reviewer-error")).to_contain_text("took part in marking this piece")
+    assert_accessible(page)  # with the refusal next to the field
     page.get_by_label("Reviewer").select_option(label="Bea Reviewer")
     page.get_by_role("button", name="Assign reviewer").click()
     expect(page.get_by_text("Bea Reviewer will review this appeal")).to_be_visible()
@@ -110,6 +111,7 @@ def test_an_appeal_upheld_by_an_independent_reviewer_changes_the_module_and_elig
     page.get_by_role("link", name=f"candidate {enrolment.candidate_number}").click()
     expect(page.get_by_role("heading", name="First mark: 42 (Fail)")).to_be_visible()
     expect(page.get_by_text("The legal points need work.")).to_be_visible()
+    assert_accessible(page)  # the decision form
     page.get_by_label("Upheld: the mark changes").check()
     page.get_by_label("Reasons for the outcome").fill(
         "The accuracy answers meet the Pass description of the rubric."
