@@ -80,3 +80,9 @@ def is_external_examiner_for(actor, cohort) -> bool:
         and cohort.external_examiner_id is not None
         and cohort.external_examiner_id == actor.id
     )
+
+
+def may_handle_appeal(actor, appeal) -> bool:
+    """An appeal's page, with the trainee's statement (which may be about their circumstances): the Hub
+    admins who assign it and the reviewer who decides it; no other trainer."""
+    return is_hub_admin(actor) or (appeal.reviewer_id is not None and appeal.reviewer_id == actor.id)

@@ -1,8 +1,8 @@
-"""The trainer's side: the marking queue, rubric marking, moderation, release and extensions; and the
+"""The trainer's side: the marking queue, rubric marking, moderation, release, extensions and appeals; and the
 trainee's view of a released result."""
 
 from flask import Blueprint
 
 bp = Blueprint("marking", __name__, template_folder="templates")
 
-from app.marking import consideration_routes, result_routes, routes  # noqa: E402, F401
+from app.marking import appeal_routes, consideration_routes, result_routes, routes  # noqa: E402, F401

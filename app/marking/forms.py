@@ -4,6 +4,8 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from app.marking.models import AppealGround
+
 
 class ExtensionForm(FlaskForm):
     enrolment = SelectField("Trainee", validators=[DataRequired("Choose the trainee")])
@@ -32,3 +34,32 @@ class DecisionForm(FlaskForm):
     due_on = StringField("New due date (for an extension)")
     board_note = TextAreaField("Note for the awarding board")
     reasons = TextAreaField("Reasons for the decision")
+
+
+class AppealForm(FlaskForm):
+    """Asking for a review of a released mark. The service checks everything; the form carries it."""
+
+    grounds = RadioField(
+        "Why are you asking for a review?",
+        choices=[(g.value, g.label) for g in AppealGround],
+        validate_choice=False,
+    )
+    statement = TextAreaField("What should the reviewer look at, and why?")
+
+
+class ReviewerForm(FlaskForm):
+    reviewer = SelectField("Reviewer", validate_choice=False)
+
+
+class ReviewDecisionForm(FlaskForm):
+    outcome = RadioField(
+        "Outcome of the review",
+        choices=[
+            ("upheld", "Upheld: the mark changes (give the new marks below)"),
+            ("not_upheld", "Not upheld: the mark stands"),
+            ("referred", "Referred to the awarding board"),
+        ],
+        validate_choice=False,
+    )
+    reasons = TextAreaField("Reasons for the outcome")
+    feedback = TextAreaField("Overall feedback with the new mark")

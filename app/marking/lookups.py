@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
+from app.auth import policy
 from app.cohorts import services as cohorts
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
-from app.marking.models import ConsiderationRequest
+from app.marking.models import Appeal, ConsiderationRequest
 
 
 def piece_or_404(public_id: str) -> Submission:
@@ -40,3 +41,10 @@ def consideration_or_404(public_id: str) -> ConsiderationRequest:
     if found is None:
         abort(404)
     return found
+
+
+def appeal_or_404(public_id: str) -> Appeal:
+    appeal = db.session.scalar(db.select(Appeal).where(Appeal.public_id == public_id))
+    if appeal is None or not policy.may_handle_appeal(current_user, appeal):
+        abort(404)
+    return appeal

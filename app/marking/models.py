@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Assignment, Quiz
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
-from app.learning.models import QuizAttempt
+from app.learning.models import QuizAttempt, Submission
 
 
 class MarkKind(enum.StrEnum):
@@ -20,11 +20,16 @@ class MarkKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"first": "First mark", "second": "Second mark", "agreed": "Agreed mark"}[self.value]
+        return {
+            "first": "First mark",
+            "second": "Second mark",
+            "agreed": "Agreed mark",
+            "review": "Review mark",
+        }[self.value]
 
 
 class Mark(db.Model):
-    """One marker's marking of one piece against the rubric. All three kinds are kept.
+    """One marker's marking of one piece against the rubric. Every kind is kept.
 
     ``criteria`` is ``{criterion key: {"band": …, "mark": 0–100, "feedback_html": …}}``. ``version``
     guards against two people saving over each other (optimistic concurrency).
@@ -129,3 +134,69 @@ class ConsiderationRequest(db.Model):
         work = self.quiz or self.assignment
         kind = "quiz" if self.quiz else "assignment"
         return f"{work.module.code} {kind}: {work.title}"
+
+
+class AppealGround(enum.StrEnum):
+    """The grounds on which a released mark may be reviewed (and no others)."""
+
+    PROCEDURE = "procedure"
+    RUBRIC = "rubric"
+    CIRCUMSTANCES = "circumstances"
+
+    @property
+    def label(self) -> str:
+        return {
+            "procedure": "There was an error in how the work was marked or moderated",
+            "rubric": "The marking is not in line with the rubric",
+            "circumstances": "There were circumstances that could not be made known in time",
+        }[self.value]
+
+
+class AppealStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    ASSIGNED = "assigned"
+    UPHELD = "upheld"  # the mark changed: the review mark decides
+    NOT_UPHELD = "not_upheld"
+    REFERRED = "referred"  # to the awarding board
+
+    @property
+    def label(self) -> str:
+        return {
+            "requested": "Waiting for a reviewer",
+            "assigned": "With the reviewer",
+            "upheld": "Upheld: mark changed",
+            "not_upheld": "Not upheld",
+            "referred": "Referred to the board",
+        }[self.value]
+
+    @property
+    def is_open(self) -> bool:
+        return self in (AppealStatus.REQUESTED, AppealStatus.ASSIGNED)
+
+
+class Appeal(db.Model):
+    """A trainee's request for a review of a released mark, and its outcome. One per piece: the unique key
+    also makes a double-clicked request one request."""
+
+    __tablename__ = "appeal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("submission.id", ondelete="CASCADE"), unique=True
+    )
+    grounds: Mapped[AppealGround] = mapped_column(str_enum(AppealGround))
+    statement: Mapped[str] = mapped_column(sa.Text)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decide_by: Mapped[date]  # working days after the request, Europe/London
+    status: Mapped[AppealStatus] = mapped_column(str_enum(AppealStatus), default=AppealStatus.REQUESTED)
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reasons: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The result before the review, so the history shows what changed.
+    previous_total: Mapped[float | None]
+    previous_band: Mapped[str | None] = mapped_column(sa.String(16))
+
+    submission: Mapped[Submission] = relationship()
+    reviewer: Mapped[User | None] = relationship()

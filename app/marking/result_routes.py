@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.database import utcnow
 from app.learning import assignments
 from app.learning.lookups import assignment_or_404, enrolment_and_module
 from app.learning.models import SubmissionStatus
-from app.marking import bp, consideration, workflow
+from app.marking import appeals, bp, consideration, workflow
 from app.web import refusals
 
 
@@ -28,6 +29,10 @@ def receipt(module_slug: str):
         result=workflow.released_result(submission),
         capped=workflow.capped(submission),
         uncapped=consideration.uncapped(submission),
+        appeal=appeals.appeal_for(submission) if submission.released_at else None,
+        review_closes_on=appeals.window_closes_on(submission.released_at) if submission.released_at else None,
+        may_ask_review=submission.released_at is not None
+        and appeals.within_window(submission.released_at, utcnow()),
         title="Your result" if submission.released_at else "Your work has been submitted",
     )
 

@@ -13,7 +13,7 @@ from app.database import db
 from app.learning import assignments, portfolio
 from app.learning.forms import kind_label
 from app.learning.models import Submission, SubmissionStatus
-from app.marking import bp, consideration, workflow
+from app.marking import appeals, bp, consideration, workflow
 from app.marking import queue as marking_queue
 from app.marking.forms import ExtensionForm
 from app.marking.lookups import assessment_or_404, piece_or_404
@@ -39,11 +39,12 @@ def index():
         modules={
             m.slug: f"{m.code}: {m.title}" for c in mine for m in c.curriculum_version.modules if m.assignment
         },
+        open_appeals=len(appeals.open_appeals(current_user, [c.id for c in mine])),
         title="My marking",
     )
 
 
-def _criteria_from(form) -> dict[str, workflow.CriterionInput]:
+def criteria_from(form) -> dict[str, workflow.CriterionInput]:
     keys = {name.removeprefix("band-") for name in form if name.startswith("band-")}
     result = {}
     for key in keys:
@@ -94,7 +95,7 @@ def piece(piece_id: str):
         workflow.save_mark(
             piece,
             kind,
-            _criteria_from(request.form),
+            criteria_from(request.form),
             request.form.get("feedback", ""),
             int(request.form.get("version", "0")),
             current_user,

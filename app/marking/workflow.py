@@ -4,7 +4,8 @@ it, refuses an illegal move with a plain message, and records an audit event in 
     submitted -> in_marking -> marked -> in_moderation -> ready_for_release -> released
                                       \\-> ready_for_release (not sampled)   \\-> referred -> resubmission
 
-Trainees see nothing of a mark until it is released.
+Trainees see nothing of a mark until it is released. After release an upheld appeal (``app.marking.appeals``)
+adds a review mark, which then decides the result (``record_review_mark``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.mail.services import send
 from app.marking import consideration
-from app.marking.models import Mark, MarkKind
+from app.marking.models import Appeal, AppealStatus, Mark, MarkKind
 from app.refusal import Refused
 from app.urls import external_url
 
@@ -505,6 +506,13 @@ def start_resubmission(previous: Submission, actor: User) -> Submission:
     if previous.enrolment.user_id != actor.id:
         raise PermissionDenied("only the trainee can resubmit their own work")
     _state(previous, S.REFERRED, doing="resubmit")
+    open_review = db.select(Appeal.id).where(
+        Appeal.submission_id == previous.id,
+        Appeal.status.in_((AppealStatus.REQUESTED, AppealStatus.ASSIGNED)),
+    )
+    if db.session.scalar(open_review):
+        # A review could change the result, so the resubmission waits for its outcome.
+        raise MarkingRefused("You asked for a review of this mark: you can resubmit once it is decided.")
     later = (
         db.select(Submission)
         .where(
@@ -555,11 +563,76 @@ def marks_of(submission: Submission) -> dict[MarkKind, Mark]:
 # --- what the trainee is shown
 
 
+DECIDING = (MarkKind.REVIEW, MarkKind.AGREED, MarkKind.FIRST)  # the first of these a piece has decides
+
+
+def deciding_mark(marks: dict[MarkKind, Mark]) -> Mark | None:
+    return next((marks[kind] for kind in DECIDING if kind in marks), None)
+
+
 def released_result(submission: Submission):
-    """The mark that decided a released result (agreed, else first), or None before release."""
+    """The mark that decided a released result (an upheld review's, else agreed, else first), or None
+    before release."""
     if submission.released_at is None:
         return None
-    marks = {
-        m.kind: m for m in db.session.scalars(db.select(Mark).where(Mark.submission_id == submission.id))
-    }
-    return marks.get(MarkKind.AGREED) or marks.get(MarkKind.FIRST)
+    return deciding_mark(marks_of(submission))
+
+
+# --- review of marking (the appeal itself is in app.marking.appeals)
+
+
+def record_review_mark(
+    submission: Submission,
+    criteria: dict[str, CriterionInput],
+    feedback: str,
+    actor: User,
+    now: datetime | None = None,
+) -> Mark:
+    """An upheld appeal's new marks: checked against the rubric like any mark, they become the deciding
+    mark and the piece's result, and the piece is referred or released again by the same gateway rule as
+    at release. The caller (``appeals.decide``) checks who may and records the decision."""
+    now = now or utcnow()
+    _state(submission, S.RELEASED, S.REFERRED, doing="record a review mark")
+    assignment = submission.assignment
+    _check_criteria(assignment, criteria, assignment.thresholds)
+    result = outcome(
+        assignment.criteria,
+        {k: v.mark for k, v in criteria.items()},
+        assignment.thresholds,
+        cap_at=assignment.resubmission["capped_at"] if submission.attempt > 1 else None,
+    )
+    if (result.total, result.band) == (submission.result_total, submission.result_band):
+        raise MarkingRefused(
+            "These marks give the same result as before. If the mark stands, record the appeal as not "
+            "upheld.",
+            field="outcome",
+        )
+    mark = Mark(
+        submission_id=submission.id,
+        kind=MarkKind.REVIEW,
+        marker_id=actor.id,
+        criteria={
+            key: {
+                "band": v.band,
+                "mark": v.mark,
+                "feedback": v.feedback,
+                "feedback_html": render_markdown(v.feedback),
+            }
+            for key, v in criteria.items()
+        },
+        feedback_markdown=feedback,
+        feedback_html=render_markdown(feedback),
+        total=result.total,
+        band=result.band,
+        saved_at=now,
+        completed_at=now,
+    )
+    db.session.add(mark)
+    referred = result.band == "fail" and submission.attempt <= assignment.resubmission["allowed"]
+    submission.result_total, submission.result_band = result.total, result.band
+    if referred and submission.status is not S.REFERRED:
+        submission.resubmission_due_on = now.date() + timedelta(days=RESUBMISSION_DAYS)
+    elif not referred:
+        submission.resubmission_due_on = None
+    submission.status = S.REFERRED if referred else S.RELEASED
+    return mark

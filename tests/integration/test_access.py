@@ -51,6 +51,10 @@ ACCESS = {
     "learning.attachment": ("GET", {TRAINEE}),
     "learning.portfolio_page": ("GET", {TRAINEE}),
     "marking.resubmit": ("POST", {TRAINEE}),
+    "marking.request_review": ("GET", {TRAINEE}),
+    "marking.appeals_list": ("GET", {HUB, TRAINER}),
+    "marking.appeal": ("GET", {HUB, TRAINER}),  # Hub admins and the assigned reviewer (404 for others)
+    "marking.assign_reviewer": ("POST", {HUB}),
     "marking.index": ("GET", {HUB, TRAINER}),
     "marking.piece": ("GET", {HUB, TRAINER}),
     "marking.start": ("POST", {TRAINER}),  # the allocated marker only
@@ -173,6 +177,7 @@ def _seed(root):
         "number": 1,
         "entry_id": entry.public_id,
         "piece_id": piece.public_id,
+        "appeal_id": "no-such-appeal",
         "cohort_id": cohort.public_id,
         "module_slug": module.slug,
         "lesson_slug": module.lessons[0].slug,

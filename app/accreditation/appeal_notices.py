@@ -1,0 +1,56 @@
+"""What an upheld appeal means for accreditation, told to the Hub on the appeal's page.
+
+The marking layer cannot look at credentials (it sits below accreditation), so it asks through the
+``appeals.consequences`` signal and this module answers: a credential issued on the old mark is the Hub's
+to review (suspend, revoke or leave); a trainee who is now eligible, or no longer, is named with where to go.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.accreditation import approval
+from app.accreditation.eligibility import evaluate
+from app.accreditation.models import Credential
+from app.database import db
+from app.marking.appeals import Notice, consequences
+from app.marking.models import Appeal, AppealStatus
+
+
+@consequences.connect
+def accreditation_notice(appeal: Appeal) -> Notice | None:
+    if appeal.status is not AppealStatus.UPHELD:
+        return None
+    enrolment = appeal.submission.enrolment
+    credential = db.session.scalar(
+        sa.select(Credential)
+        .where(Credential.enrolment_id == enrolment.id, Credential.revoked_at.is_(None))
+        .order_by(Credential.id.desc())
+        .limit(1)
+    )
+    check = evaluate(enrolment)
+    if credential is None and not check.requirements:
+        return None  # this curriculum version awards no credential
+    if credential is not None:
+        still = "still meets" if check.eligible else "no longer meets"
+        return Notice(
+            f"Credential {credential.code} was issued on {credential.awarded_on:%-d %B %Y}. With the new "
+            f"mark {enrolment.user.name} {still} the accreditation rule: review the credential, and "
+            "suspend or revoke it if it no longer stands.",
+            "Review the credential",
+            ("accreditation.credential", {"code": credential.code}),
+        )
+    if approval.approval_for(enrolment) is None and check.eligible:
+        return Notice(
+            f"With the new mark {enrolment.user.name} now meets the accreditation rule and is waiting "
+            "for the Hub's approval.",
+            "Review for approval",
+            ("accreditation.eligibility", {"public_id": enrolment.public_id}),
+        )
+    return Notice(
+        f"{enrolment.user.name} has no credential for this cohort and does not meet the accreditation "
+        f"rule yet ({check.outstanding} requirement{'s' if check.outstanding != 1 else ''} outstanding): "
+        "nothing to do now.",
+        "See the accreditation check",
+        ("accreditation.eligibility", {"public_id": enrolment.public_id}),
+    )
