@@ -17,6 +17,7 @@ class MarkKind(enum.StrEnum):
     FIRST = "first"  # the allocated marker's
     SECOND = "second"  # the moderator's, marked blind to the first
     AGREED = "agreed"  # settles a disagreement, with a rationale
+    REVIEW = "review"  # an upheld appeal's new mark, by a reviewer who did not mark the piece
 
     @property
     def label(self) -> str:
