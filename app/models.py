@@ -16,7 +16,7 @@ from app.learning.models import (
     LessonProgress,
 )
 from app.mail.models import OutboxMessage
-from app.marking.models import Mark
+from app.marking.models import IntegrityCase, Mark, SimilarityMatch, SimilaritySignature
 from app.organisations.models import Organisation
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "CurriculumVersion",
     "Declaration",
     "Enrolment",
+    "IntegrityCase",
     "Invitation",
     "LedgerEvent",
     "Lesson",
@@ -39,6 +40,8 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "PasswordReset",
+    "SimilarityMatch",
+    "SimilaritySignature",
     "User",
     "UserRole",
     "VerificationCount",

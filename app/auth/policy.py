@@ -69,3 +69,13 @@ def may_see_unreleased_marks(actor, enrolment) -> bool:
     trainee."""
     cohort = enrolment.cohort
     return is_hub_admin(actor) or (actor in cohort.trainers and not cohort.anonymous_marking)
+
+
+def may_open_integrity_case(actor, submission) -> bool:
+    """An academic-integrity case on a piece: its marker, its second marker, or a Hub admin opens it."""
+    return is_hub_admin(actor) or actor.id in (submission.marker_id, submission.moderator_id)
+
+
+def may_decide_integrity_case(actor) -> bool:
+    """The outcome of an academic-integrity case is the Hub's decision (or the board's, recorded by it)."""
+    return is_hub_admin(actor)
