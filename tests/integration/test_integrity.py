@@ -21,7 +21,8 @@ from app.marking import integrity, workflow
 from app.marking.models import IntegrityCase, Penalty
 from tests.conftest import post_form, sign_in
 from tests.factories import make_accreditation_version, make_cohort, make_enrolment, make_user
-from tests.integration.test_marking import S, drive, people, submitted_piece  # noqa: F401  (fixture)
+from tests.integration.test_marking import S, drive
+from tests.integration.test_marking import people as people  # the fixture, re-exported
 
 STATEMENT = "Paragraphs 2 and 3 match a published report word for word, without a reference."
 

@@ -19,7 +19,7 @@ from app.marking.models import SimilarityMatch, SimilaritySignature
 from tests.conftest import sign_in
 from tests.factories import make_assessed_version, make_cohort, make_enrolment, make_user
 
-VOCABULARY = (
+VOCABULARY = (  # noqa: SIM905  (a word list is easier to read as one string)
     "survivor advocate support referral safety plan housing benefits police statement trust choice "
     "recovery independent legal immigration interpreter appointment needs risk exploitation employer "
     "travel evidence consent confidential record agency local authority health counselling family debt "
