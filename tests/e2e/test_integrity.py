@@ -63,6 +63,7 @@ def test_an_integrity_case_holds_the_release_until_it_is_cleared(page: Page, cas
     page.get_by_text("Open an academic-integrity case").click()
     page.get_by_role("button", name="Open the case").click()
     expect(page.get_by_text("Choose what the concern is.").first).to_be_visible()  # by the field
+    assert_accessible(page)  # the refused form, open, with its error summary
     page.get_by_label("Suspected plagiarism").check()
     page.get_by_label("What it is based on").fill("Most of the piece matches an earlier one word for word.")
     page.get_by_role("button", name="Open the case").click()
@@ -102,6 +103,7 @@ def test_an_integrity_case_holds_the_release_until_it_is_cleared(page: Page, cas
     assert_accessible(page)
     page.get_by_role("link", name=candidate).click()
     expect(page.get_by_text("I worked from a friend's notes")).to_be_visible()
+    assert_accessible(page)  # the Hub's decision form
     page.get_by_label("Cleared").check()
     page.get_by_label("Reasons for the outcome").fill("The notes were the trainee's own; no copying.")
     page.get_by_role("button", name="Record the outcome").click()
