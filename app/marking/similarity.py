@@ -22,7 +22,7 @@ from flask import current_app
 from app.audit.services import record
 from app.database import db
 from app.learning.assignments import submitted_work
-from app.learning.models import Submission
+from app.learning.models import Submission, SubmissionStatus
 from app.marking.models import SimilarityMatch, SimilaritySignature
 
 SHINGLE = 5  # words per shingle
@@ -156,6 +156,32 @@ def check(piece: Submission, threshold: float | None = None) -> list[SimilarityM
 def check_on_submission(submission: Submission) -> None:
     """Every submission is checked as it is submitted, in the same transaction."""
     check(submission)
+
+
+def sign_unsigned() -> int:
+    """Sign every submitted text that has no signature yet (work submitted before the check existed), so
+    that later submissions are compared with it too; nothing is flagged. Returns how many were signed."""
+    unsigned = db.session.scalars(
+        sa.select(Submission).where(
+            Submission.status != SubmissionStatus.DRAFT,
+            Submission.id.not_in(sa.select(SimilaritySignature.submission_id)),
+        )
+    )
+    signed = 0
+    for piece in unsigned:
+        values = signature(piece.text or "")
+        if values is None:
+            continue
+        db.session.add(
+            SimilaritySignature(
+                submission_id=piece.id,
+                brief=piece.assignment.module.code,
+                enrolment_id=piece.enrolment_id,
+                hashvalues=values.tobytes(),
+            )
+        )
+        signed += 1
+    return signed
 
 
 def matches_for(piece: Submission) -> list[SimilarityMatch]:

@@ -125,3 +125,15 @@ def test_markers_see_the_match_by_cohort_and_candidate_number_never_the_name(wor
     assert "Erin Earliername" not in page and "Lee Latername" not in page
     assert f"/marking/pieces/{earlier.public_id}" in page  # the marker may open it: a trainer of both
     assert db.session.scalar(sa.select(sa.func.count(SimilarityMatch.id))) == 1
+
+
+def test_work_submitted_before_the_check_is_signed_from_the_command_line_and_then_compared(world, app):
+    original = essay(1)
+    earlier = submit(world["earlier"], world["assignment"], original)
+    db.session.delete(db.session.get(SimilaritySignature, earlier.id))  # as if submitted before the check
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["cohort", "sign-submissions"]).output == "signed: 1 submission\n"
+    assert runner.invoke(args=["cohort", "sign-submissions"]).output == "signed: 0 submissions\n"
+    later = submit(world["later"], world["assignment"], copying(original, 0.6, seed=2))
+    assert [m.earlier_id for m in similarity.matches_for(later)] == [earlier.id]
