@@ -77,5 +77,6 @@ def may_open_integrity_case(actor, submission) -> bool:
 
 
 def may_decide_integrity_case(actor) -> bool:
-    """The outcome of an academic-integrity case is the Hub's decision (or the board's, recorded by it)."""
+    """The outcome of an academic-integrity case is the Hub's decision (or the board's, recorded by it);
+    those who decide are the only staff who read the trainee's response, which may be personal."""
     return is_hub_admin(actor)

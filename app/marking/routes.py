@@ -77,6 +77,7 @@ def _integrity(piece: Submission, case_form=None, decision_form=None) -> dict:
         and piece.status in integrity.OPENABLE
         and policy.may_open_integrity_case(current_user, piece),
         "may_decide_case": case is not None and policy.may_decide_integrity_case(current_user),
+        "may_read_response": policy.may_decide_integrity_case(current_user),
         "matches": matches,
         # The other piece is named by cohort and candidate number only: never a name, in any cohort.
         "linkable": {

@@ -291,3 +291,16 @@ def test_the_trainee_reads_the_case_and_responds_on_the_receipt(people, app):
     assert 'id="response-error"' in html.get_data(as_text=True)
     post_form(client, f"/learn/{slug}/assignment/integrity-response", {"response": "I forgot a reference."})
     assert integrity.open_case(piece).response == "I forgot a reference."
+
+
+def test_only_the_hub_reads_the_trainees_response_the_marker_sees_that_there_is_one(people, app):
+    piece = drive(people, S.IN_MARKING)
+    integrity.respond(opened(people, piece), "I was unwell that week and rushed it.", people["trainee"])
+    db.session.commit()
+    url = f"/marking/pieces/{piece.public_id}"
+    for who, reads in (("marker", False), ("hub", True)):
+        client = app.test_client()
+        sign_in(client, people[who])
+        page = client.get(url).get_data(as_text=True)
+        assert ("I was unwell that week" in page) is reads
+        assert reads or "The trainee has responded" in page
