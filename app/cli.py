@@ -397,6 +397,17 @@ def demo_command(force):
         click.echo(f"Try verification: {base}/verify/{credential.code}  (code {credential.code})")
 
 
+@cohort_cli.command("sign-submissions")
+def cohort_sign_submissions():
+    """Give every submitted text without one a similarity signature (work submitted before the similarity
+    check existed), so that new submissions are compared with it. Safe to run again."""
+    from app.marking import similarity
+
+    signed = similarity.sign_unsigned()
+    db.session.commit()
+    click.echo(f"signed: {signed} submission{'s' if signed != 1 else ''}")
+
+
 def register_commands(app: Flask) -> None:
     from app.accreditation.cli import credential_cli, keys_cli, ledger_cli
     from app.verify import cli as _verify_cli  # noqa: F401  (adds `imsa credential show`)

@@ -82,6 +82,9 @@ class Config:
         self.IMSA_BEHIND_PROXY = _bool("IMSA_BEHIND_PROXY")
         self.IMSA_LOG_JSON = _bool("IMSA_LOG_JSON", True)
         self.IMSA_INACTIVE_DAYS = int(env.get("IMSA_INACTIVE_DAYS", "14"))
+        # The similarity check flags an earlier submission of the same brief whose estimated Jaccard
+        # similarity (word 5-gram shingles, MinHash) with the new one is at least this (0 to 1).
+        self.IMSA_SIMILARITY_THRESHOLD = float(env.get("IMSA_SIMILARITY_THRESHOLD", "0.3"))
         self.RATELIMIT_STORAGE_URI = env.get("IMSA_RATELIMIT_STORAGE_URL", "memory://")
         self.RATELIMIT_ENABLED = _bool("IMSA_RATELIMIT_ENABLED", True)
         self.IMSA_SIGN_IN_LIMIT = env.get("IMSA_SIGN_IN_LIMIT", "5 per minute;30 per hour")  # per account

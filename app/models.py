@@ -17,7 +17,7 @@ from app.learning.models import (
     LessonProgress,
 )
 from app.mail.models import OutboxMessage
-from app.marking.models import Mark
+from app.marking.models import IntegrityCase, Mark, SimilarityMatch, SimilaritySignature
 from app.organisations.models import Organisation
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "Declaration",
     "Enrolment",
     "ExaminerReport",
+    "IntegrityCase",
     "Invitation",
     "LedgerEvent",
     "Lesson",
@@ -43,6 +44,8 @@ __all__ = [
     "OutboxMessage",
     "PasswordReset",
     "SampleAddition",
+    "SimilarityMatch",
+    "SimilaritySignature",
     "User",
     "UserRole",
     "VerificationCount",

@@ -18,6 +18,7 @@ from app.curriculum.models import Assignment, CurriculumVersion, Module, Version
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once
+from app.marking import integrity
 
 
 def approval_queue() -> list[tuple[Enrolment, Eligibility]]:
@@ -73,6 +74,12 @@ def approve(enrolment: Enrolment, note: str, actor) -> Credential:
     already = AccreditationError("This trainee has already been approved for accreditation")
     if db.session.scalar(sa.select(Approval.id).where(Approval.enrolment_id == enrolment.id)):
         raise already
+    if integrity.award_held(enrolment.id):
+        raise AccreditationError(
+            "An academic-integrity case about this trainee's work is open: the award waits for its "
+            "outcome. Nothing was recorded.",
+            field="integrity",
+        )
     check = evaluate(enrolment)
     if not check.eligible:
         raise AccreditationError(

@@ -19,6 +19,7 @@ from app.learning.models import PortfolioEntry, Submission, SubmissionStatus
 from app.learning.outcomes import outcomes
 from app.learning.portfolio import totals
 from app.learning.services import overview
+from app.marking import integrity
 
 DISCUSSION_KIND = "professional_discussion"
 
@@ -96,6 +97,15 @@ def evaluate(enrolment: Enrolment, today: date | None = None) -> Eligibility:
         moment = confirmed.get(key)
         evidence = f"Confirmed on {moment:%-d %B %Y}" if moment else "Not yet confirmed by the trainee"
         result.append(Requirement(f"Declaration: {DECLARATIONS.get(key, key)}", moment is not None, evidence))
+
+    if integrity.award_held(enrolment.id):
+        result.append(
+            Requirement(
+                "No academic-integrity case open",
+                False,
+                "A case about this trainee's work is open: the award waits for its outcome",
+            )
+        )
 
     months = rule.get("complete_within_months")
     if months:

@@ -86,3 +86,14 @@ def may_handle_appeal(actor, appeal) -> bool:
     """An appeal's page, with the trainee's statement (which may be about their circumstances): the Hub
     admins who assign it and the reviewer who decides it; no other trainer."""
     return is_hub_admin(actor) or (appeal.reviewer_id is not None and appeal.reviewer_id == actor.id)
+
+
+def may_open_integrity_case(actor, submission) -> bool:
+    """An academic-integrity case on a piece: its marker, its second marker, or a Hub admin opens it."""
+    return is_hub_admin(actor) or actor.id in (submission.marker_id, submission.moderator_id)
+
+
+def may_decide_integrity_case(actor) -> bool:
+    """The outcome of an academic-integrity case is the Hub's decision (or the board's, recorded by it);
+    those who decide are the only staff who read the trainee's response, which may be personal."""
+    return is_hub_admin(actor)

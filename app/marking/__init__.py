@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("marking", __name__, template_folder="templates")
 
-from app.marking import appeal_routes, consideration_routes, result_routes, routes  # noqa: E402, F401
+from app.marking import appeal_routes, consideration_routes, result_routes, routes, similarity  # noqa: E402, F401

@@ -9,7 +9,7 @@ from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts.lookups import own_enrolment
 from app.marking import bp, consideration
-from app.marking.forms import ConsiderationForm, DecisionForm
+from app.marking.forms import ConsiderationDecisionForm, ConsiderationForm
 from app.marking.lookups import consideration_or_404
 from app.marking.models import ConsiderationStatus
 from app.web import refusals
@@ -79,7 +79,7 @@ def considerations():
     )
 
 
-def _decision(form: DecisionForm) -> bool | None:
+def _decision(form: ConsiderationDecisionForm) -> bool | None:
     return {"grant": True, "refuse": False}.get(form.decision.data)
 
 
@@ -87,7 +87,7 @@ def _decision(form: DecisionForm) -> bool | None:
 @roles_required(Role.HUB_ADMIN)
 def consideration_request(consideration_id: str):
     found = consideration_or_404(consideration_id)
-    form = DecisionForm()
+    form = ConsiderationDecisionForm()
     kind = "quiz" if found.quiz_id else "assignment"
     form.outcome.choices = [SelectChoice(o.value, o.label) for o in consideration.OUTCOMES[kind]]
     if form.validate_on_submit():

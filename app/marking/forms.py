@@ -4,7 +4,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from app.marking.models import AppealGround
+from app.marking.models import AppealGround, CaseKind, CaseOutcome, Penalty
 
 
 class ExtensionForm(FlaskForm):
@@ -25,7 +25,7 @@ class ConsiderationForm(FlaskForm):
     evidence = FileField("Evidence (optional)")
 
 
-class DecisionForm(FlaskForm):
+class ConsiderationDecisionForm(FlaskForm):
     decision = RadioField(
         "Decision",
         choices=[SelectChoice("grant", "Grant the request"), SelectChoice("refuse", "Do not grant it")],
@@ -63,3 +63,20 @@ class ReviewDecisionForm(FlaskForm):
     )
     reasons = TextAreaField("Reasons for the outcome")
     feedback = TextAreaField("Overall feedback with the new mark")
+
+
+class IntegrityCaseForm(FlaskForm):
+    """Read for its values only: the service decides what is missing (one refusal path)."""
+
+    kind = RadioField("What is the concern?", choices=[(k.value, k.label) for k in CaseKind])
+    statement = TextAreaField("What it is based on")
+
+
+class CaseDecisionForm(FlaskForm):
+    outcome = RadioField("Outcome", choices=[(o.value, o.label) for o in CaseOutcome])
+    penalty = RadioField("Penalty, if upheld", choices=[(p.value, p.label) for p in Penalty])
+    reasons = TextAreaField("Reasons for the outcome")
+
+
+class ResponseForm(FlaskForm):
+    response = TextAreaField("Your response")

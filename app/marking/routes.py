@@ -1,7 +1,17 @@
 """The trainer's side: the marking queue, marking against the rubric, moderation, release and reports;
 reviewing portfolio evidence; extensions."""
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from app.auth import policy
@@ -13,9 +23,9 @@ from app.database import db
 from app.learning import assignments, portfolio
 from app.learning.forms import kind_label
 from app.learning.models import Submission, SubmissionStatus
-from app.marking import appeals, bp, consideration, workflow
+from app.marking import appeals, bp, consideration, integrity, similarity, workflow
 from app.marking import queue as marking_queue
-from app.marking.forms import ExtensionForm
+from app.marking.forms import CaseDecisionForm, ExtensionForm, IntegrityCaseForm
 from app.marking.lookups import assessment_or_404, piece_or_404
 from app.marking.models import MarkKind
 from app.web import refusals, safe_redirect_target
@@ -56,7 +66,30 @@ def criteria_from(form) -> dict[str, workflow.CriterionInput]:
     return result
 
 
-def _mark_page(piece: Submission, error: str | None = None, typed=None):
+def _integrity(piece: Submission, case_form=None, decision_form=None) -> dict:
+    """What the marking page shows of integrity cases and the similarity check, and the forms it offers."""
+    case = integrity.open_case(piece)
+    matches = similarity.matches_for(piece)
+    return {
+        "case": case,
+        "cases": [c for c in integrity.cases_for(piece) if c is not case],
+        "case_form": case_form or IntegrityCaseForm(formdata=None),
+        "decision_form": decision_form or CaseDecisionForm(formdata=None),
+        "may_open_case": case is None
+        and piece.status in integrity.OPENABLE
+        and policy.may_open_integrity_case(current_user, piece),
+        "may_decide_case": case is not None and policy.may_decide_integrity_case(current_user),
+        "may_read_response": policy.may_decide_integrity_case(current_user),
+        "matches": matches,
+        # The other piece is named by cohort and candidate number only: never a name, in any cohort.
+        "linkable": {
+            m.id for m in matches if policy.is_cohort_staff(current_user, m.earlier.enrolment.cohort)
+        },
+        "threshold": current_app.config["IMSA_SIMILARITY_THRESHOLD"],
+    }
+
+
+def _mark_page(piece: Submission, error: str | None = None, typed=None, **forms):
     kind = workflow.mark_to_give(piece, current_user)
     marks = workflow.marks_of(piece)
     # Blind second marking: the second marker never sees the first mark (nor anyone's, until agreement).
@@ -79,6 +112,7 @@ def _mark_page(piece: Submission, error: str | None = None, typed=None):
         adjusted=bool(adjustments.plan_for(piece.enrolment)),
         capped=workflow.capped(piece),
         title=f"Candidate {piece.enrolment.candidate_number}" if anonymous else piece.enrolment.user.name,
+        **_integrity(piece, **forms),
     )
 
 
@@ -162,6 +196,40 @@ def return_for_anonymisation(piece_id: str):
     return redirect(url_for(".index"))
 
 
+@bp.route("/marking/pieces/<piece_id>/integrity", methods=["POST"])
+@roles_required(*STAFF)
+def open_integrity_case(piece_id: str):
+    piece = piece_or_404(piece_id)
+    form = IntegrityCaseForm()
+    with refusals() as refused:
+        integrity.open_integrity_case(piece, form.kind.data, form.statement.data, current_user)
+    if refused:
+        refused.onto(form, "statement")
+        return _mark_page(piece, case_form=form)
+    flash(
+        "The integrity case is open: this piece's result is held, and the trainee has been told.", "success"
+    )
+    return redirect(url_for(".piece", piece_id=piece.public_id))
+
+
+@bp.route("/marking/pieces/<piece_id>/integrity/outcome", methods=["POST"])
+@roles_required(Role.HUB_ADMIN)
+def decide_integrity_case(piece_id: str):
+    piece = piece_or_404(piece_id)
+    case = integrity.open_case(piece)
+    if case is None:
+        flash("This piece has no open integrity case: it may have been decided a moment ago.", "info")
+        return redirect(url_for(".piece", piece_id=piece.public_id))
+    form = CaseDecisionForm()
+    with refusals() as refused:
+        integrity.decide(case, form.outcome.data, form.penalty.data, form.reasons.data, current_user)
+    if refused:
+        refused.onto(form, "outcome")
+        return _mark_page(piece, decision_form=form)
+    flash(f"Outcome recorded: {case.outcome.label.lower()}. The trainee has been told.", "success")
+    return redirect(url_for(".piece", piece_id=piece.public_id))
+
+
 @bp.route("/marking/pieces/<piece_id>/attachment")
 @roles_required(*STAFF)
 def piece_attachment(piece_id: str):
@@ -195,6 +263,9 @@ def assessment(cohort_id: str, module_slug: str):
                 released = workflow.release(work, cohort, current_user)
                 count = len(released)
                 message = f"{count} result{'s' if count != 1 else ''} released; trainees have been told."
+                held = len(integrity.held_piece_ids([p.id for p in workflow.pieces_in(work, cohort)]))
+                if held:
+                    message += f" {held} held by an open integrity case."
             else:
                 abort(400)
         if refused:
@@ -203,12 +274,16 @@ def assessment(cohort_id: str, module_slug: str):
             flash(message, "success")
         return redirect(url_for(".assessment", cohort_id=cohort.public_id, module_slug=module_slug))
     pieces = workflow.pieces_in(work, cohort)
+    held = integrity.held_piece_ids([p.id for p in pieces])
+    ready = [p for p in pieces if p.status is SubmissionStatus.READY_FOR_RELEASE]
     return render_template(
         "marking/assessment.html",
         cohort=cohort,
         assignment=work,
         pieces=pieces,
-        ready=[p for p in pieces if p.status is SubmissionStatus.READY_FOR_RELEASE],
+        held=held,
+        ready=[p for p in ready if p.id not in held],
+        ready_held=[p for p in ready if p.id in held],
         can_lead=policy.is_cohort_lead(current_user, cohort),
         can_allocate=policy.is_hub_admin(current_user),
         title=f"{work.title}: {cohort.name}",

@@ -30,7 +30,7 @@ from app.learning.assignments import submitted_work
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.mail.services import send
-from app.marking import consideration
+from app.marking import consideration, integrity
 from app.marking.models import Appeal, AppealStatus, Mark, MarkKind
 from app.refusal import Refused
 from app.urls import external_url
@@ -449,7 +449,8 @@ def _ready(submission: Submission, deciding: Mark) -> None:
 def release(
     assignment: Assignment, cohort: Cohort, actor: User, now: datetime | None = None
 ) -> list[Submission]:
-    """Release every result that is ready, in one action, and tell each trainee.
+    """Release every result that is ready, in one action, and tell each trainee. A piece an open
+    academic-integrity case holds stays ready, unreleased; an upheld case's penalty applies here.
 
     Each piece moves with ``UPDATE … WHERE status = 'ready_for_release'``: the same release sent twice (a
     double-click) releases, records and tells each trainee once; the second finds nothing left to do.
@@ -462,15 +463,22 @@ def release(
     if not pieces:
         raise MarkingRefused("No results are ready for release.")
     allowed = assignment.resubmission["allowed"]
+    ids = [p.id for p in pieces]
+    held, penalties = integrity.held_piece_ids(ids), integrity.penalties_of(ids)
     released = []
     for piece in pieces:
-        referred = piece.result_band == "fail" and piece.attempt <= allowed
+        decided = integrity.at_release(
+            piece.id in held, penalties.get(piece.id), piece.result_band, piece.attempt, allowed
+        )
+        if decided is None:
+            continue  # held: an integrity case is open
         moved = update_if(
             piece,
             Submission.status == S.READY_FOR_RELEASE,
-            status=S.REFERRED if referred else S.RELEASED,
+            status=S.REFERRED if decided.referred else S.RELEASED,
+            result_band=decided.band,
             released_at=now,
-            resubmission_due_on=now.date() + timedelta(days=RESUBMISSION_DAYS) if referred else None,
+            resubmission_due_on=now.date() + timedelta(days=RESUBMISSION_DAYS) if decided.referred else None,
         )
         if not moved:
             continue  # released a moment ago by the same action sent twice
@@ -481,7 +489,8 @@ def release(
             piece,
             band=piece.result_band,
             total=piece.result_total,
-            referred=referred,
+            referred=decided.referred,
+            penalty=penalties[piece.id].value if piece.id in penalties else None,
         )
         user = piece.enrolment.user
         send(
@@ -494,6 +503,11 @@ def release(
                 assignment=assignment,
                 link=external_url("learning.assignment", module_slug=assignment.module.slug),
             ),
+        )
+    if not released and len(held) == len(pieces):
+        raise MarkingRefused(
+            "Every result that is ready is held by an open academic-integrity case: it is released once "
+            "the case is decided."
         )
     if not released:
         raise MarkingRefused("These results have already been released.")

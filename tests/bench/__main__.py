@@ -6,6 +6,7 @@
 - quiz burst: 100 trainees each submitting an M02 attempt through the app, one after another;
 - accreditation: signing, verifying, certificate PDFs and the verify page under gunicorn (accreditation.py).
 - progress: the progress matrix and the Hub report with 1,000 trainees x 11 modules (tests/bench/progress.py).
+- similarity: the similarity check of one submission against 5,000 earlier ones (tests/bench/similarity.py).
 """
 
 from __future__ import annotations
@@ -124,3 +125,6 @@ if __name__ == "__main__":
         from tests.bench.progress import bench_progress
 
         bench_progress(Path(folder), _app, timed)
+        from tests.bench.similarity import bench_similarity
+
+        bench_similarity(Path(folder), _app, timed)

@@ -60,6 +60,9 @@ ACCESS = {
     "marking.start": ("POST", {TRAINER}),  # the allocated marker only
     "marking.allocate": ("POST", {HUB}),
     "marking.return_for_anonymisation": ("POST", {HUB, TRAINER}),
+    "marking.open_integrity_case": ("POST", {HUB, TRAINER}),  # the piece's markers (the service decides)
+    "marking.decide_integrity_case": ("POST", {HUB}),
+    "marking.integrity_response": ("POST", {TRAINEE}),
     "marking.piece_attachment": ("GET", {HUB, TRAINER}),
     "marking.assessment": ("GET", {HUB, TRAINER}),
     "marking.report": ("GET", {HUB, TRAINER}),
