@@ -82,6 +82,22 @@ def curriculum_validate(content_dir, assessments_dir):
             if lesson.review_due and lesson.review_due < date.today():
                 due = lesson.review_due
                 click.echo(f"warning: {lesson.source_path}: its legal review was due on {due}", err=True)
+    _lint_items(*_dirs(content_dir, assessments_dir))
+
+
+def _lint_items(content: Path, assessments: Path) -> None:
+    """The item-writing lint over the quiz banks: the longest-key share of every bank, then each finding."""
+    from app.curriculum.item_lint import lint_banks
+
+    shares, findings = lint_banks(assessments, content.resolve().parent)
+    for share in shares:
+        click.echo(f"lint: {share}")
+    for finding in findings:
+        click.echo(str(finding), err=True)
+    errors = sum(f.level == "error" for f in findings)
+    if errors:
+        click.echo(f"{errors} item-writing error(s) found.", err=True)
+        sys.exit(1)
 
 
 @curriculum_cli.command("load")

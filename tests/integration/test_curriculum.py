@@ -229,3 +229,20 @@ def test_cli_validate_passes_the_test_tree_with_its_assessments(runner, tmp_path
     write_assessments(content)
     result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
     assert result.exit_code == 0 and "ok: curriculum test.1" in result.output
+
+
+def test_cli_validate_prints_each_banks_longest_key_share_and_fails_a_bank_whose_key_is_always_longest(
+    runner, tmp_path
+):
+    content = write_curriculum(tmp_path)
+    bank = write_assessments(content) / "m01-module-1" / "quiz.yaml"
+    fine = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
+    assert fine.exit_code == 0
+    assert "lint: assessments/m01-module-1/quiz.yaml: the key is the longest option in 0 of 1" in fine.output
+
+    bank.write_text(bank.read_text().replace('a: "Right"', 'a: "Right, and the longest"'))
+    result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
+    assert result.exit_code == 1
+    assert (
+        "error: assessments/m01-module-1/quiz.yaml:8: the key is the longest option in 100%" in result.output
+    )
