@@ -3,7 +3,6 @@ Hub's page grouped by state and module, and withholding long-overdue questions f
 
 from __future__ import annotations
 
-
 import pytest
 
 from app.audit.models import AuditEvent
