@@ -6,13 +6,16 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from app.auth.models import Role
-from tests.e2e.test_journey import assert_accessible, cohort_with_real_curriculum, sign_in  # noqa: F401
+from tests.e2e import test_journey
+from tests.e2e.test_journey import assert_accessible, sign_in
 from tests.factories import make_enrolment, make_user
+
+cohort_with_real_curriculum = test_journey.cohort_with_real_curriculum  # the same fixture
 
 
 def test_a_heavy_lesson_offers_exit_this_page_and_ends_with_aftercare(
     page: Page, cohort_with_real_curriculum
-):  # noqa: F811
+):
     cohort, organisation, _admin, version = cohort_with_real_curriculum
     trainee = make_user(Role.TRAINEE, email="lived@example.org")
     make_enrolment(cohort, trainee, organisation)
@@ -28,7 +31,7 @@ def test_a_heavy_lesson_offers_exit_this_page_and_ends_with_aftercare(
 
 def test_the_content_review_page_previews_withholding_before_it_is_turned_on(
     page: Page, cohort_with_real_curriculum
-):  # noqa: F811
+):
     _cohort, _organisation, admin, _version = cohort_with_real_curriculum
     sign_in(page, admin.email)
     page.goto("/curriculum/review-due")
