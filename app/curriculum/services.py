@@ -334,6 +334,8 @@ def set_withholding(
         return None
     if not 0 <= overdue_days <= MAX_OVERDUE_DAYS:
         raise WithholdingRefused(f"Enter a number of days from 0 to {MAX_OVERDUE_DAYS}", field="overdue_days")
+    if current is not None and current.overdue_days == overdue_days:
+        return current  # already so (a double-click): nothing changes, nothing more to record
     preview = preview_withholding(version, overdue_days)
     if preview.too_small:
         codes = ", ".join(m.code for m in preview.too_small)

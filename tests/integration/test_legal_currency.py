@@ -152,3 +152,26 @@ def test_a_typed_period_that_is_not_a_number_is_shown_on_the_field_with_what_was
     sign_in(client, make_user(Role.HUB_ADMIN))
     page = client.get("/curriculum/review-due?overdue_days=ninety").get_data(as_text=True)
     assert "Enter the number of days as a whole number" in page and 'value="ninety"' in page
+
+
+def test_validate_says_which_lessons_are_partly_checked_and_which_are_overdue(runner, tmp_path):
+    content, _ = _tree(tmp_path, RECORD.replace("whole_lesson: true", "whole_lesson: false"))
+    result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
+    assert result.exit_code == 0
+    lesson = "course_content/m01-module-1/lessons/01-lesson-1.md"
+    assert f"warning: {lesson}: some statements source-checked on 2026-12-03; the rest" in result.output
+    assert (
+        "warning: course_content/m01-module-1/lessons/02-lesson-2.md: its legal review was due on 2026-07-31"
+        in (result.output)
+    )
+
+
+def test_turning_withholding_on_twice_records_it_once(client, tmp_path):
+    version = _bank_with_overdue_questions(tmp_path)
+    sign_in(client, make_user(Role.HUB_ADMIN))
+    for _ in range(2):
+        post_form(
+            client, f"/curriculum/{version.content_hash}/withholding", {"action": "on", "overdue_days": "90"}
+        )
+    events = db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "curriculum.withholding_on")
+    assert db.session.scalar(events) == 1
