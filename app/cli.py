@@ -62,6 +62,7 @@ cohort_cli = click.Group("cohort", help="Create cohorts, enrol trainees from a C
 @_content_options
 def curriculum_validate(content_dir, assessments_dir):
     """Check the curriculum files; print every problem with its file and line."""
+    from app.curriculum.currency import Currency, Record, currency
     from app.curriculum.loader import CurriculumInvalid, load_tree
 
     try:
@@ -76,12 +77,37 @@ def curriculum_validate(content_dir, assessments_dir):
         f"ok: curriculum {loaded.label}, {len(loaded.modules)} modules, {lessons} lessons, "
         f"sha256 {loaded.content_hash}"
     )
-    # Not an error (the content is still valid), but trainees are warned on these pages: say so here too.
+    # Not an error (the content is still valid), but trainees see the state on these pages: say so here too.
     for module in loaded.modules:
         for lesson in module.lessons:
-            if lesson.review_due and lesson.review_due < date.today():
+            record = Record.from_json(lesson.review)
+            state = currency(lesson.review_due, record, date.today())
+            if state is Currency.OVERDUE:
                 due = lesson.review_due
                 click.echo(f"warning: {lesson.source_path}: its legal review was due on {due}", err=True)
+            elif state is Currency.PARTLY_CHECKED:
+                checked = record.latest_check.on
+                click.echo(
+                    f"warning: {lesson.source_path}: some statements source-checked on {checked}; "
+                    f"the rest of its legal review was due on {lesson.review_due}",
+                    err=True,
+                )
+    _lint_items(*_dirs(content_dir, assessments_dir))
+
+
+def _lint_items(content: Path, assessments: Path) -> None:
+    """The item-writing lint over the quiz banks: the longest-key share of every bank, then each finding."""
+    from app.curriculum.item_lint import lint_banks
+
+    shares, findings = lint_banks(assessments, content.resolve().parent)
+    for share in shares:
+        click.echo(f"lint: {share}")
+    for finding in findings:
+        click.echo(str(finding), err=True)
+    errors = sum(f.level == "error" for f in findings)
+    if errors:
+        click.echo(f"{errors} item-writing error(s) found.", err=True)
+        sys.exit(1)
 
 
 @curriculum_cli.command("load")
@@ -155,10 +181,10 @@ def curriculum_diff(version, content_dir, assessments_dir):
 @click.option("--check", is_flag=True, help="Only check that REVIEW.md is up to date (exit 1 if not).")
 def curriculum_review_list(content_dir, assessments_dir, check):
     """Write course_content/REVIEW.md: every statement marked for review, with where and by when."""
-    from app.curriculum.review import REVIEW_FILE, render, review_items
+    from app.curriculum.review import REVIEW_FILE, recorded_reviews, render, review_items
 
     content, assessments = _dirs(content_dir, assessments_dir)
-    text = render(review_items(content, assessments))
+    text = render(review_items(content, assessments), recorded_reviews(content))
     target = content / REVIEW_FILE
     if check:
         if not target.exists() or target.read_text(encoding="utf-8") != text:

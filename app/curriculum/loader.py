@@ -6,7 +6,8 @@ The file format (documented for authors in ``course_content/README.md``):
 - ``<module folder>/module.md``: YAML front matter (``code``, ``title``, ``summary``, ``study_hours``,
   ``learning_outcomes``, optional ``content_note``) and a Markdown introduction.
 - ``<module folder>/lessons/NN-slug.md``: front matter (``title``, optional ``content_note``,
-  ``law_as_at`` and ``review_due``) and the lesson in Markdown.
+  ``law_as_at``, ``review_due`` and ``aftercare``) and the lesson in Markdown.
+- ``reviews.yaml`` (optional): the recorded source checks and expert sign-offs (``review_records``).
 
 Every problem found is reported with its file and line; nothing is stored unless the whole tree is valid.
 """
@@ -24,6 +25,7 @@ import yaml
 
 from app.curriculum.assessment_files import MAX_YAML_BYTES, LoadedAssessments, load_assessments
 from app.curriculum.rendering import render_markdown
+from app.curriculum.review_records import load_reviews
 
 # Lesson slugs that would collide with a module's assessment pages (/learn/<module>/quiz …).
 RESERVED_SLUGS = {"quiz", "assignment", "portfolio"}
@@ -66,6 +68,8 @@ class LoadedLesson:
     word_count: int
     source_path: str
     content_hash: str
+    review: dict | None = None  # its record in reviews.yaml (``currency.Record.as_json``), if any
+    aftercare: bool = False  # a heavy lesson: the page ends with a "look after yourself" signpost
 
 
 @dataclass(frozen=True)
@@ -303,8 +307,11 @@ def _load_lesson(reader: Reader, path: Path, position: int, slug: str) -> Loaded
     doc, body, body_line = reader.front_matter(path, "a lesson")
     if doc is None:
         return None
-    reader.unknown_keys(doc, {"title", "content_note", "law_as_at", "review_due"}, path)
+    reader.unknown_keys(doc, {"title", "content_note", "law_as_at", "review_due", "aftercare"}, path)
     title = reader.text(doc, "title", path)
+    aftercare = doc.data.get("aftercare", False)
+    if not isinstance(aftercare, bool):
+        reader.problem(path, doc.lines["aftercare"], "`aftercare` must be true or false")
     note = reader.text(doc, "content_note", path, required=False, max_len=1000)
     law_as_at = reader.date(doc, "law_as_at", path)
     review_due = reader.date(doc, "review_due", path)
@@ -324,6 +331,7 @@ def _load_lesson(reader: Reader, path: Path, position: int, slug: str) -> Loaded
         content_note=note,
         law_as_at=law_as_at,
         review_due=review_due,
+        aftercare=aftercare,
         html=render_markdown(body),
         word_count=_word_count(body),
         source_path=reader.rel(path),
@@ -500,6 +508,28 @@ def _load_modules(reader: Reader, content_dir: Path, yaml_path: Path, doc: Docum
     return modules
 
 
+def _with_reviews(reader: Reader, content_dir: Path, modules: list[LoadedModule]) -> list[LoadedModule]:
+    """Each lesson and question with its record from reviews.yaml (format: currency, review_records)."""
+    prefix = f"{reader.rel(content_dir)}/"
+    lessons = {ls.source_path.removeprefix(prefix) for m in modules for ls in m.lessons}
+    questions = {q["key"] for m in modules if m.assessments.quiz for q in m.assessments.quiz["questions"]}
+    lesson_records, question_records = load_reviews(reader, content_dir, lessons, questions)
+    result = []
+    for module in modules:
+        for question in module.assessments.quiz["questions"] if module.assessments.quiz else []:
+            question["review"] = (
+                question_records[question["key"]].as_json() if question["key"] in question_records else None
+            )
+        with_records = [
+            replace(ls, review=lesson_records[key].as_json())
+            if (key := ls.source_path.removeprefix(prefix)) in lesson_records
+            else ls
+            for ls in module.lessons
+        ]
+        result.append(replace(module, lessons=with_records))
+    return result
+
+
 def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedCurriculum:
     """Read and validate the whole tree; raise ``CurriculumInvalid`` listing every problem."""
     content_dir = content_dir.resolve()
@@ -522,7 +552,9 @@ def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedC
     else:
         modules = _load_modules(reader, content_dir, yaml_path, doc)
         assessments = load_assessments(reader, assessments_dir, folders)
-        modules = [replace(m, assessments=assessments[m.slug]) for m in modules]
+        modules = _with_reviews(
+            reader, content_dir, [replace(m, assessments=assessments[m.slug]) for m in modules]
+        )
     if reader.problems:
         raise CurriculumInvalid(reader.problems)
     manifest = build_manifest(content_dir, assessments_dir)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from app.curriculum.currency import LABELS, Currency, Record, currency, describe
 from app.database import UTCDateTime, db, str_enum, utcnow
 
 
@@ -94,12 +95,21 @@ class Lesson(db.Model):
     word_count: Mapped[int]
     source_path: Mapped[str] = mapped_column(sa.String(300))
     content_hash: Mapped[str] = mapped_column(sa.String(64))
+    # Its record from reviews.yaml (app.curriculum.currency.Record.as_json); None: nothing recorded.
+    review: Mapped[dict | None] = mapped_column(sa.JSON)
+    aftercare: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     module: Mapped[Module] = relationship(back_populates="lessons")
 
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.word_count / 200))
+
+    def currency(self, today: date) -> tuple[Currency, str, str]:
+        """Its legal-review state today, the state's label and the sentence the page shows."""
+        record = Record.from_json(self.review)
+        state = currency(self.review_due, record, today)
+        return state, LABELS[state], describe(state, self.review_due, self.law_as_at, record)
 
 
 class Feedback(enum.StrEnum):
@@ -171,6 +181,21 @@ class PortfolioRequirement(db.Model):
     description: Mapped[str] = mapped_column(sa.Text)
 
     module: Mapped[Module] = relationship(back_populates="portfolio_requirements")
+
+
+class QuestionWithholding(db.Model):
+    """A curriculum's setting (off when there is no row): quiz questions whose legal review is overdue by
+    more than ``overdue_days`` are left out of new draws. An operational setting, not content, so it may
+    change on a published version; set by ``services.set_withholding``."""
+
+    __tablename__ = "question_withholding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("curriculum_version.id", ondelete="CASCADE"), unique=True
+    )
+    overdue_days: Mapped[int]
+    set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PublishedVersionError(RuntimeError):

@@ -2,7 +2,9 @@
 (a `!!! review` admonition) in the curriculum files, with where it is and when it must be checked by.
 
 `course_content/REVIEW.md` is generated from the files (`imsa curriculum review-list`), and a test keeps
-it in step, so a new hedged statement can never go unlisted.
+it in step, so a new hedged statement can never go unlisted. Each file's recorded reviews (its source
+checks and expert sign-off in `reviews.yaml`) are listed with it: recorded facts, not a state that would
+change with the date.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import yaml
 
 BOX = re.compile(r'^(?P<indent>[ \t]*)!!! review(?: "(?P<title>[^"]*)")?[ \t]*$')
 REVIEW_FILE = "REVIEW.md"
+RECORDS_FILE = "reviews.yaml"
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,25 @@ def _boxes(path: Path, relative: str) -> list[ReviewItem]:
     return items
 
 
+def recorded_reviews(content_dir: Path) -> dict[str, str]:
+    """``{"course_content/<lesson>": what was recorded}`` from reviews.yaml (validated by the loader)."""
+    path = content_dir / RECORDS_FILE
+    lessons = (
+        (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("lessons") if path.is_file() else None
+    )
+    notes = {}
+    for lesson, record in (lessons or {}).items():
+        parts = [
+            f"{'source-checked' if check.get('whole_lesson') else 'some statements source-checked'} on "
+            f"{check['date']} by {check['by']} against {'; '.join(check['sources'])} ({check['statements']})"
+            for check in record.get("source_checks") or []
+        ]
+        sign = record.get("expert_sign_off")
+        parts.append(f"signed off by {sign['by']} on {sign['date']}" if sign else "expert sign-off pending")
+        notes[f"course_content/{lesson}"] = "; ".join(parts)
+    return notes
+
+
 def review_items(content_dir: Path, assessments_dir: Path | None) -> list[ReviewItem]:
     items = []
     for base, prefix, pattern in (
@@ -75,7 +97,7 @@ def review_items(content_dir: Path, assessments_dir: Path | None) -> list[Review
     return items
 
 
-def render(items: list[ReviewItem]) -> str:
+def render(items: list[ReviewItem], recorded: dict[str, str] | None = None) -> str:
     out = [
         "# Statements to verify before teaching",
         "",
@@ -86,12 +108,24 @@ def render(items: list[ReviewItem]) -> str:
         "",
         f"{len(items)} statements to verify.",
     ]
+    recorded = recorded or {}
+    if recorded:
+        out += [
+            "",
+            f"{len(recorded)} files have a recorded review (from `reviews.yaml`), shown under each file.",
+        ]
     current = None
     for item in items:
         if item.path != current:
             out += ["", f"## `{item.path}`", ""]
+            if item.path in recorded:
+                out += [f"Recorded review: {recorded[item.path]}.", ""]
             current = item.path
         due = f", review by {item.review_due}" if item.review_due else ""
         heading = f"Line {item.line}: {item.title}" if item.title else f"Line {item.line}"
         out.append(f"- **{heading}**{due}. {item.text}")
+    rest = sorted(set(recorded) - {item.path for item in items})
+    if rest:
+        out += ["", "## Recorded reviews of files with no statement to verify", ""]
+        out += [f"- `{path}`: {recorded[path]}." for path in rest]
     return "\n".join(out) + "\n"

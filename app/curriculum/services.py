@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.services import record
 from app.auth.access import require_role
 from app.auth.models import Role
+from app.curriculum.currency import LABELS, ORDER, Currency, Record, currency, describe
 from app.curriculum.loader import LoadedCurriculum, build_manifest, load_tree, manifest_hash
 from app.curriculum.models import (
     Assignment,
@@ -18,10 +19,12 @@ from app.curriculum.models import (
     Lesson,
     Module,
     PortfolioRequirement,
+    QuestionWithholding,
     Quiz,
     VersionStatus,
 )
 from app.database import db, utcnow
+from app.refusal import Refused
 
 
 class VersionConflict(Exception):
@@ -87,6 +90,8 @@ def store(loaded: LoadedCurriculum, actor=None) -> LoadResult:
                         word_count=ls.word_count,
                         source_path=ls.source_path,
                         content_hash=ls.content_hash,
+                        review=ls.review,
+                        aftercare=ls.aftercare,
                     )
                     for ls in m.lessons
                 ],
@@ -165,23 +170,39 @@ def module_by_slug(version: CurriculumVersion, slug: str) -> Module | None:
     return db.session.scalar(db.select(Module).where(Module.version_id == version.id, Module.slug == slug))
 
 
+SOON = timedelta(days=60)
+
+
 @dataclass(frozen=True)
-class ReviewDue:
+class ReviewItem:
+    """One lesson or quiz question with legal content, and its review state today."""
+
     module: Module
     kind: str  # "lesson" or "question"
     name: str  # lesson title, or question key
     location: str  # source file
-    review_due: date
+    review_due: date | None
+    state: Currency
+    sentence: str
+    due_soon: bool  # in date, but its review falls due within SOON
 
-    @property
-    def overdue(self) -> bool:
-        return self.review_due < date.today()
+
+def _item(module, kind, name, location, review_due, rec: Record, law_as_at, today) -> ReviewItem:
+    state = currency(review_due, rec, today)
+    soon = state is Currency.IN_DATE and review_due is not None and review_due <= today + SOON
+    sentence = describe(state, review_due, law_as_at, rec)
+    return ReviewItem(module, kind, name, location, review_due, state, sentence, soon)
 
 
-def review_due(version: CurriculumVersion, within_days: int = 60) -> list[ReviewDue]:
-    """Lessons and quiz questions of a version whose legal review is overdue or due within ``within_days``,
-    soonest first, so legal content never goes stale unnoticed."""
-    horizon = date.today() + timedelta(days=within_days)
+def _question_dates(question: dict) -> tuple[date | None, date | None]:
+    return tuple(
+        date.fromisoformat(question[k]) if question.get(k) else None for k in ("review_due", "law_as_at")
+    )
+
+
+def review_items(version: CurriculumVersion, today: date) -> list[ReviewItem]:
+    """Every lesson and quiz question of a version that has dated legal content or a review record, with
+    its state, in module order."""
     modules = db.session.scalars(
         db.select(Module)
         .where(Module.version_id == version.id)
@@ -191,12 +212,154 @@ def review_due(version: CurriculumVersion, within_days: int = 60) -> list[Review
     items = []
     for module in modules:
         for lesson in module.lessons:
-            if lesson.review_due and lesson.review_due <= horizon:
-                items.append(ReviewDue(module, "lesson", lesson.title, lesson.source_path, lesson.review_due))
-        if module.quiz:
-            quiz_file = f"assessments/{module.slug}/quiz.yaml"
-            for question in module.quiz.questions:
-                due = date.fromisoformat(question["review_due"]) if question.get("review_due") else None
-                if due and due <= horizon:
-                    items.append(ReviewDue(module, "question", question["key"], quiz_file, due))
-    return sorted(items, key=lambda item: (item.review_due, item.module.position, item.location, item.name))
+            if lesson.review_due or lesson.review:
+                rec = Record.from_json(lesson.review)
+                items.append(
+                    _item(
+                        module,
+                        "lesson",
+                        lesson.title,
+                        lesson.source_path,
+                        lesson.review_due,
+                        rec,
+                        lesson.law_as_at,
+                        today,
+                    )
+                )
+        for question in module.quiz.questions if module.quiz else []:
+            due, as_at = _question_dates(question)
+            if due or question.get("review"):
+                rec = Record.from_json(question.get("review"))
+                location = f"assessments/{module.slug}/quiz.yaml"
+                items.append(_item(module, "question", question["key"], location, due, rec, as_at, today))
+    return items
+
+
+@dataclass(frozen=True)
+class ReviewOverview:
+    """A version's review states, grouped for the Hub: by state (most urgent first) and by module."""
+
+    items: list[ReviewItem]
+
+    def by_state(self) -> list[tuple[Currency, str, list[ReviewItem]]]:
+        return [
+            (state, LABELS[state], found)
+            for state in ORDER
+            if (found := [i for i in self.items if i.state is state])
+        ]
+
+    def by_module(self) -> list[tuple[Module, dict[Currency, int]]]:
+        rows: dict[int, tuple[Module, dict[Currency, int]]] = {}
+        for item in self.items:
+            _, counts = rows.setdefault(item.module.id, (item.module, dict.fromkeys(ORDER, 0)))
+            counts[item.state] += 1
+        return list(rows.values())
+
+
+def review_overview(version: CurriculumVersion, today: date | None = None) -> ReviewOverview:
+    return ReviewOverview(review_items(version, today or date.today()))
+
+
+# --- withholding quiz questions whose legal review is long overdue (a per-curriculum setting, off by default)
+
+
+class WithholdingRefused(Refused):
+    """The withholding setting cannot be changed like this; ``field`` names the form field."""
+
+
+def withheld_keys(questions: list[dict], overdue_days: int, today: date) -> set[str]:
+    """The keys of the questions overdue for their legal review by more than ``overdue_days``."""
+    withheld = set()
+    for question in questions:
+        due, _ = _question_dates(question)
+        state = currency(due, Record.from_json(question.get("review")), today)
+        if state is Currency.OVERDUE and due + timedelta(days=overdue_days) < today:
+            withheld.add(question["key"])
+    return withheld
+
+
+@dataclass(frozen=True)
+class WithholdingPreview:
+    """What withholding with ``overdue_days`` would remove from new draws, module by module."""
+
+    overdue_days: int
+    removed: list[tuple[Module, int, int]]  # (module, questions withheld, questions left)
+    too_small: list[Module]  # banks that would have fewer questions than an attempt draws
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n, _ in self.removed)
+
+
+def _quizzes(version: CurriculumVersion) -> list[Module]:
+    return [m for m in version.modules if m.quiz]
+
+
+def preview_withholding(version: CurriculumVersion, overdue_days: int, today: date | None = None):
+    today = today or date.today()
+    removed, too_small = [], []
+    for module in _quizzes(version):
+        withheld = withheld_keys(module.quiz.questions, overdue_days, today)
+        left = len(module.quiz.questions) - len(withheld)
+        if withheld:
+            removed.append((module, len(withheld), left))
+        if left < module.quiz.questions_per_attempt:
+            too_small.append(module)
+    return WithholdingPreview(overdue_days, removed, too_small)
+
+
+def withholding(version: CurriculumVersion) -> QuestionWithholding | None:
+    return db.session.scalar(
+        db.select(QuestionWithholding).where(QuestionWithholding.version_id == version.id)
+    )
+
+
+MAX_OVERDUE_DAYS = 3650
+
+
+def set_withholding(
+    version: CurriculumVersion, overdue_days: int | None, actor
+) -> QuestionWithholding | None:
+    """Turn withholding on (with its period in days) or off (None) for a version, and record it.
+
+    Refused if any bank would be left with fewer questions than an attempt draws: a trainee must always
+    be able to take the quiz.
+    """
+    require_role(actor, Role.HUB_ADMIN)
+    current = withholding(version)
+    if overdue_days is None:
+        if current is not None:
+            db.session.delete(current)
+            record(actor, "curriculum.withholding_off", version, overdue_days=current.overdue_days)
+        return None
+    if not 0 <= overdue_days <= MAX_OVERDUE_DAYS:
+        raise WithholdingRefused(f"Enter a number of days from 0 to {MAX_OVERDUE_DAYS}", field="overdue_days")
+    if current is not None and current.overdue_days == overdue_days:
+        return current  # already so (a double-click): nothing changes, nothing more to record
+    preview = preview_withholding(version, overdue_days)
+    if preview.too_small:
+        codes = ", ".join(m.code for m in preview.too_small)
+        raise WithholdingRefused(
+            f"That would leave too few questions for an attempt in {codes}: choose more days",
+            field="overdue_days",
+        )
+    if current is None:
+        current = QuestionWithholding(version_id=version.id, overdue_days=overdue_days)
+        db.session.add(current)
+    current.overdue_days, current.set_by_id, current.set_at = (
+        overdue_days,
+        getattr(actor, "id", None),
+        utcnow(),
+    )
+    record(actor, "curriculum.withholding_on", version, overdue_days=overdue_days, withheld=preview.total)
+    return current
+
+
+def withheld_from_draws(quiz: Quiz, today: date | None = None) -> set[str]:
+    """The question keys to leave out of a new attempt at ``quiz`` under its version's setting (none when
+    off, or when leaving them out would make the bank too small for an attempt)."""
+    setting = withholding(quiz.module.version)
+    if setting is None:
+        return set()
+    withheld = withheld_keys(quiz.questions, setting.overdue_days, today or date.today())
+    return withheld if len(quiz.questions) - len(withheld) >= quiz.questions_per_attempt else set()

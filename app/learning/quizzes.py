@@ -16,6 +16,7 @@ from app.auth import policy
 from app.auth.access import PermissionDenied
 from app.cohorts import adjustments
 from app.cohorts.models import Enrolment
+from app.curriculum import services as curriculum
 from app.curriculum.models import Feedback, Quiz
 from app.database import db, utcnow
 from app.learning.models import QuizAllowance, QuizAnswer, QuizAttempt
@@ -28,13 +29,14 @@ class QuizRefused(Refused):
     """The quiz action is not allowed now; the message says why, in plain words."""
 
 
-def draw(quiz: Quiz, seed: int) -> list[dict]:
-    """The questions of an attempt, in the order shown, each with its layout (e.g. option order).
+def draw(quiz: Quiz, seed: int, withheld: frozenset[str] = frozenset()) -> list[dict]:
+    """The questions of an attempt, in the order shown, each with its layout (e.g. option order), leaving
+    out the ``withheld`` keys (questions whose legal review is long overdue, when the Hub has said so).
 
-    Deterministic: the same quiz and seed always give the same draw.
+    Deterministic: the same quiz, seed and withheld keys always give the same draw.
     """
     rng = random.Random(seed)
-    bank = quiz.questions
+    bank = [q for q in quiz.questions if q["key"] not in withheld]
     picked = rng.sample(range(len(bank)), quiz.questions_per_attempt)
     if not quiz.shuffle:
         picked.sort()
@@ -214,7 +216,7 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, actor, now: datetime | None 
         quiz_id=quiz.id,
         number=number,
         seed=seed,
-        layout=draw(quiz, seed),
+        layout=draw(quiz, seed, frozenset(curriculum.withheld_from_draws(quiz))),
         started_at=now,
         deadline_at=now + timedelta(minutes=float(time_allowed(enrolment, quiz)))
         if quiz.time_limit_minutes

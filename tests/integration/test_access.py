@@ -96,6 +96,7 @@ ACCESS = {
     "curriculum.index": ("GET", {HUB}),
     "curriculum.publish": ("POST", {HUB}),
     "curriculum.review_due": ("GET", {HUB}),
+    "curriculum.withholding": ("POST", {HUB}),
     "admin.outbox": ("GET", {HUB}),
     "admin.audit": ("GET", {HUB}),
     "accreditation.index": ("GET", {HUB}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.curriculum import services
+from app.curriculum.currency import Currency
 from app.curriculum.models import CurriculumVersion, Lesson, Module, PublishedVersionError
 from app.database import db
 from tests.factories import make_version, write_assessments, write_curriculum
@@ -158,12 +159,15 @@ def test_hub_admins_see_content_due_for_legal_review(client, tmp_path):
     services.publish(version)
     make_assessed_version(tmp_path / "other", version="due.2")  # its questions are due in 2099
     db.session.commit()
-    due = services.review_due(version)
-    assert [(d.kind, d.name, d.overdue) for d in due] == [("lesson", "Lesson 2.1", True)]
+    grouped = services.review_overview(version).by_state()
+    assert [(state, [i.name for i in items]) for state, _, items in grouped] == [
+        (Currency.OVERDUE, ["Lesson 2.1"]),
+        (Currency.IN_DATE, ["Lesson 1.1", "Lesson 1.2", "Lesson 2.2"]),
+    ]
     sign_in(client, make_user(Role.HUB_ADMIN))
     page = client.get("/curriculum/review-due").get_data(as_text=True)
-    assert "Lesson: Lesson 2.1" in page and "Overdue" in page and "1 overdue, 0 due within 60 days" in page
-    assert "Nothing in this version is due for review" in page  # the other version
+    assert "Lesson: Lesson 2.1" in page and "Review overdue: 1 item" in page and "In date: 3 items" in page
+    assert "was due for a legal review on 28 February 2026" in page
 
 
 @pytest.mark.parametrize(
@@ -229,3 +233,20 @@ def test_cli_validate_passes_the_test_tree_with_its_assessments(runner, tmp_path
     write_assessments(content)
     result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
     assert result.exit_code == 0 and "ok: curriculum test.1" in result.output
+
+
+def test_cli_validate_prints_each_banks_longest_key_share_and_fails_a_bank_whose_key_is_always_longest(
+    runner, tmp_path
+):
+    content = write_curriculum(tmp_path)
+    bank = write_assessments(content) / "m01-module-1" / "quiz.yaml"
+    fine = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
+    assert fine.exit_code == 0
+    assert "lint: assessments/m01-module-1/quiz.yaml: the key is the longest option in 0 of 1" in fine.output
+
+    bank.write_text(bank.read_text().replace('a: "Right"', 'a: "Right, and the longest"'))
+    result = runner.invoke(args=["curriculum", "validate", "--content", str(content)])
+    assert result.exit_code == 1
+    assert (
+        "error: assessments/m01-module-1/quiz.yaml:8: the key is the longest option in 100%" in result.output
+    )
