@@ -1,8 +1,8 @@
 """Item statistics for a module's quiz, after Moodle's quiz statistics: per question, its facility, its
 discrimination, how often each option is chosen and how many attempts the figures rest on.
 
-Everything is worked out from sums the database adds up over the submitted attempts (three grouped
-queries, however many attempts there are); ``figures`` turns the sums into statistics and is tested
+Everything is worked out from sums the database adds up over the submitted attempts (a count and one
+grouped query, however many attempts there are); ``figures`` turns the sums into statistics and is tested
 against hand-computed numbers. Only aggregates leave this module: nothing here names a trainee.
 
 For question *i* of a quiz, over the *n* submitted attempts that were asked it:
@@ -164,59 +164,69 @@ def _submitted(quiz: Quiz, cohort_ids: list[int] | None):
     return conditions
 
 
-def _sums(quiz: Quiz, cohort_ids: list[int] | None) -> dict[str, Sums]:
-    """One query: per question, the sums of its score x and the rest-of-attempt score y."""
+def _aggregate(quiz: Quiz, cohort_ids: list[int] | None) -> tuple[dict[str, Sums], dict[str, dict[str, int]]]:
+    """One query over the answers of the submitted attempts: per question and distinct answer to a choice
+    question, the count and the sums of x and y (for other questions, per question only). Sums add up, so
+    a question's figures are the sum over its rows; the rows name the options chosen, for the tallies.
+
+    The attempts are picked by id (``IN``) and their totals computed first, per attempt, so no answer row
+    reads the attempt's own (wide) row. Answers are compared by their stored JSON text: the same answer
+    is always stored as the same text.
+    """
     score = sa.func.coalesce(QuizAnswer.score, 0.0)
+    submitted = sa.select(QuizAttempt.id).where(*_submitted(quiz, cohort_ids))
     totals = (
         sa.select(QuizAnswer.attempt_id, sa.func.sum(score).label("total"))
-        .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
-        .where(*_submitted(quiz, cohort_ids))
+        .where(QuizAnswer.attempt_id.in_(submitted))
         .group_by(QuizAnswer.attempt_id)
         .subquery()
     )
-    x = score
-    y = totals.c.total - score
+    choice_keys = [q["key"] for q in quiz.questions if q["type"] in CHOICE_TYPES]
+    answers = (
+        sa.select(
+            QuizAnswer.question_key.label("key"),
+            sa.case(
+                (QuizAnswer.question_key.in_(choice_keys), sa.cast(QuizAnswer.response, sa.Text)),
+                else_=sa.null(),
+            ).label("answer"),
+            score.label("x"),
+            (totals.c.total - score).label("y"),
+        )
+        .select_from(totals)
+        .join(QuizAnswer, QuizAnswer.attempt_id == totals.c.attempt_id)
+        .subquery()
+    )
+    x, y = answers.c.x, answers.c.y
     rows = db.session.execute(
         sa.select(
-            QuizAnswer.question_key,
+            answers.c.key,
+            answers.c.answer,
             sa.func.count(),
             sa.func.sum(x),
             sa.func.sum(x * x),
             sa.func.sum(y),
             sa.func.sum(y * y),
             sa.func.sum(x * y),
-        )
-        .join(totals, totals.c.attempt_id == QuizAnswer.attempt_id)
-        .group_by(QuizAnswer.question_key)
+        ).group_by(answers.c.key, answers.c.answer)
     )
-    return {key: Sums(n, *(float(v or 0) for v in rest)) for key, n, *rest in rows}
+    added: dict[str, list[float]] = {}
+    tallies: dict[str, dict[str, int]] = {}
+    for key, answer, count, *values in rows:
+        running = added.setdefault(key, [0] * 6)
+        for n, value in enumerate([count, *values]):
+            running[n] += float(value or 0)
+        if answer is not None:
+            _tally(tallies.setdefault(key, {}), json.loads(answer).get("value"), count)
+    sums = {key: Sums(int(v[0]), *v[1:]) for key, v in added.items()}
+    return sums, tallies
 
 
-def _choices(quiz: Quiz, cohort_ids: list[int] | None) -> dict[str, dict[str, int]]:
-    """One query: per choice question, how many attempts chose each option.
-
-    Answers are grouped by their stored JSON text (the same answer is stored as the same text), so only
-    the distinct answers, never every answer row, come back to be tallied.
-    """
-    keys = [q["key"] for q in quiz.questions if q["type"] in CHOICE_TYPES]
-    if not keys:
-        return {}
-    response = sa.cast(QuizAnswer.response, sa.Text)
-    rows = db.session.execute(
-        sa.select(QuizAnswer.question_key, response, sa.func.count())
-        .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
-        .where(*_submitted(quiz, cohort_ids), QuizAnswer.question_key.in_(keys))
-        .group_by(QuizAnswer.question_key, response)
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for key, text, count in rows:
-        value = json.loads(text).get("value") if text else None
-        chosen = value if isinstance(value, list) else [] if value is None else [value]
-        tally = counts.setdefault(key, {})
-        for option in chosen:
-            option = json.dumps(option) if isinstance(option, bool) else str(option)  # True → "true"
-            tally[option] = tally.get(option, 0) + count
-    return counts
+def _tally(tally: dict[str, int], value, count: int) -> None:
+    """Add ``count`` choices of the options in ``value`` (an option key, a list of them, or True/False)."""
+    chosen = value if isinstance(value, list) else [] if value is None else [value]
+    for option in chosen:
+        option = json.dumps(option) if isinstance(option, bool) else str(option)  # True → "true"
+        tally[option] = tally.get(option, 0) + count
 
 
 def _options(question: dict, tally: dict[str, int]) -> list[Option]:
@@ -244,8 +254,7 @@ def statistics(quiz: Quiz, cohort_ids: list[int] | None = None) -> QuizStatistic
     """The quiz's item statistics over its submitted attempts, in every cohort (``cohort_ids`` None) or
     in the cohorts given. Every question of the bank is listed, in the bank's order."""
     attempts = _attempt_count(quiz, cohort_ids)
-    sums = _sums(quiz, cohort_ids) if attempts else {}
-    choices = _choices(quiz, cohort_ids) if attempts else {}
+    sums, choices = _aggregate(quiz, cohort_ids) if attempts else ({}, {})
     items = []
     for number, question in enumerate(quiz.questions, start=1):
         found = sums.get(question["key"], Sums())

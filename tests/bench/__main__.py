@@ -6,6 +6,7 @@
 - quiz burst: 100 trainees each submitting an M02 attempt through the app, one after another;
 - accreditation: signing, verifying, certificate PDFs and the verify page under gunicorn (accreditation.py).
 - progress: the progress matrix and the Hub report with 1,000 trainees x 11 modules (tests/bench/progress.py).
+- item statistics: a quiz's question statistics over 10,000 submitted attempts (tests/bench/items.py).
 """
 
 from __future__ import annotations
@@ -124,3 +125,6 @@ if __name__ == "__main__":
         from tests.bench.progress import bench_progress
 
         bench_progress(Path(folder), _app, timed)
+        from tests.bench.items import bench_items
+
+        bench_items(Path(folder), _app, timed)
