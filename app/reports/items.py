@@ -7,8 +7,9 @@ against hand-computed numbers. Only aggregates leave this module: nothing here n
 
 For question *i* of a quiz, over the *n* submitted attempts that were asked it:
 
-- *x* is the attempt's score on the question (0–1; partial credit counts as a fraction) and *y* the
-  rest of the attempt: the attempt's total score minus *x*;
+- *x* is the attempt's score on the question (0–1; partial credit counts as a fraction; a question left
+  unanswered is on record as 0 since marking stores it) and *y* the rest of the attempt: the attempt's
+  total score minus *x*;
 - **facility** is the mean of *x* (the share answered correctly);
 - **discrimination** is the Pearson correlation of *x* with *y*, the corrected item–total
   (point-biserial, for 0/1 items) correlation that Moodle calls the discrimination index::

@@ -189,3 +189,22 @@ def test_the_page_takes_a_bounded_number_of_queries_however_many_attempts(world,
     after, body = count_queries(client, world["url"])
     assert after == before <= 12
     assert "45 submitted attempts" in body
+
+
+def test_a_question_left_unanswered_counts_as_asked_and_missed(app, tmp_path):
+    """Marking records a 0 for every drawn question without an answer, so facility is over everyone asked."""
+    from app.learning import quizzes
+    from tests.integration.test_quizzes import answer_all
+
+    version = make_assessed_version(tmp_path, drawn=6)
+    quiz = version.modules[0].quiz
+    enrolment = make_enrolment(make_cohort(version))
+    attempt = quizzes.start_attempt(enrolment, quiz, enrolment.user)
+    answer_all(attempt, enrolment.user, correct=2)
+    quizzes.submit(attempt, enrolment.user)
+    db.session.commit()
+    data = items.statistics(quiz)
+    assert [item.attempts for item in data.items] == [1] * 6
+    facility = {item.key: item.facility for item in data.items}
+    assert sorted(facility.values()) == [0.0] * 4 + [1.0] * 2
+    assert {facility[item["key"]] for item in attempt.layout[:2]} == {1.0}
