@@ -52,7 +52,7 @@ def test_an_item_that_the_stronger_trainees_miss_discriminates_negatively():
 
 @pytest.mark.parametrize(
     "attempts, discrimination, unchosen",
-    itertools.product([0, MIN_ATTEMPTS - 1, MIN_ATTEMPTS, 500], [None, -0.2, 0.0, 0.4], [False, True]),
+    list(itertools.product([0, MIN_ATTEMPTS - 1, MIN_ATTEMPTS, 500], [None, -0.2, 0.0, 0.4], [False, True])),
 )
 def test_flags_need_enough_attempts_and_name_each_concern(attempts, discrimination, unchosen):
     options = [Option("a", "Right", True, attempts), Option("b", "Wrong", False, 0 if unchosen else 3)]
