@@ -353,9 +353,16 @@ def _mark(attempt: QuizAttempt, submitted_at: datetime) -> bool:
         .execution_options(populate_existing=True)
     ).all()
     db.session.expire(attempt, ["answers"])
-    scores, percent = score_answers(attempt.quiz, attempt.layout, saved_answers(attempt))
+    saved = saved_answers(attempt)
+    scores, percent = score_answers(attempt.quiz, attempt.layout, saved)
     for answer in attempt.answers:
         answer.score = scores.get(answer.question_key)
+    # A question left unanswered is stored too, scoring 0, so every question drawn has its score on
+    # record (the item statistics count it as asked and missed).
+    for key in scores.keys() - saved.keys():
+        attempt.answers.append(
+            QuizAnswer(question_key=key, response={"value": None}, score=0.0, saved_at=submitted_at)
+        )
     attempt.score = percent
     attempt.passed = percent >= attempt.quiz.pass_mark
     return True

@@ -14,10 +14,13 @@ from app.cohorts import adjustments
 from app.cohorts import services as cohorts
 from app.cohorts.forms import ContactNoteForm
 from app.cohorts.lookups import cohort_or_404, enrolment_or_404
+from app.curriculum.models import CurriculumVersion
+from app.database import db
 from app.learning import quizzes
 from app.learning.services import completion_by_enrolment, lesson_totals
 from app.organisations.models import Nation, OrganisationKind
-from app.reports import bp, hub, progress, record
+from app.reports import bp, hub, items, progress, record
+from app.reports.lookups import quiz_module_or_404
 from app.templating import today_in_london
 from app.web import refusals
 
@@ -214,6 +217,65 @@ def index():
         nations=list(Nation),
         csv_url=lambda key: url_for(".index", table=key, format="csv", **active),
         title="Reports" if data.organisation is None else f"Reports: {data.organisation.name}",
+    )
+
+
+@bp.route("/reports/items/")
+@roles_required(*STAFF)
+def item_index():
+    """The quizzes whose question statistics the viewer may read: those of their cohorts' curriculum
+    versions (a Hub admin: of every cohort and every published version)."""
+    mine = cohorts.cohorts_for(current_user)
+    used = {c.curriculum_version_id for c in mine}
+    query = db.select(CurriculumVersion).order_by(CurriculumVersion.loaded_at.desc())
+    if policy.is_hub_admin(current_user):
+        query = query.where(CurriculumVersion.id.in_(used) | CurriculumVersion.published_at.is_not(None))
+    else:
+        query = query.where(CurriculumVersion.id.in_(used))
+    versions = [v for v in db.session.scalars(query) if any(m.quiz for m in v.modules)]
+    return render_template("reports/item_index.html", versions=versions, title="Quiz question statistics")
+
+
+@bp.route("/reports/items/<content_hash>/<module_slug>")
+@roles_required(*STAFF)
+def item_statistics(content_hash: str, module_slug: str):
+    """Facility, discrimination and options chosen for each question of a module's quiz (aggregates
+    only), over the viewer's cohorts or one of them."""
+    module, mine = quiz_module_or_404(content_hash, module_slug)
+    chosen = request.args.get("cohort", "")
+    cohort = next((c for c in mine if c.public_id == chosen), None)
+    if chosen and cohort is None:
+        abort(404)
+    if cohort is not None:
+        cohort_ids = [cohort.id]
+    else:  # a Hub admin reads every cohort, a trainer their own
+        cohort_ids = None if policy.is_hub_admin(current_user) else [c.id for c in mine]
+    data = items.statistics(module.quiz, cohort_ids)
+    if request.args.get("format") == "csv":
+        suffix = f"-{cohort.public_id}" if cohort else ""
+        return Response(
+            data.csv(),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": "attachment; filename="
+                f"item-statistics-{module.code}-{module.version.short_hash}{suffix}.csv"
+            },
+        )
+    return render_template(
+        "reports/item_statistics.html",
+        module=module,
+        data=data,
+        cohorts=mine,
+        cohort=cohort,
+        min_attempts=items.MIN_ATTEMPTS,
+        csv_url=url_for(
+            ".item_statistics",
+            content_hash=content_hash,
+            module_slug=module_slug,
+            format="csv",
+            **({"cohort": cohort.public_id} if cohort else {}),
+        ),
+        title=f"Question statistics: {module.code} quiz",
     )
 
 

@@ -7,6 +7,7 @@
 - accreditation: signing, verifying, certificate PDFs and the verify page under gunicorn (accreditation.py).
 - progress: the progress matrix and the Hub report with 1,000 trainees x 11 modules (tests/bench/progress.py).
 - similarity: the similarity check of one submission against 5,000 earlier ones (tests/bench/similarity.py).
+- item statistics: a quiz's question statistics over 10,000 submitted attempts (tests/bench/items.py).
 """
 
 from __future__ import annotations
@@ -128,3 +129,7 @@ if __name__ == "__main__":
         from tests.bench.similarity import bench_similarity
 
         bench_similarity(Path(folder), _app, timed)
+
+        from tests.bench.items import bench_items
+
+        bench_items(Path(folder), _app, timed)

@@ -93,6 +93,8 @@ ACCESS = {
     "organisations.index": ("GET", {HUB}),
     "organisations.new": ("GET", {HUB}),
     "reports.organisation": ("GET", {ORG}),
+    "reports.item_index": ("GET", {HUB, TRAINER}),
+    "reports.item_statistics": ("GET", {HUB, TRAINER}),  # a trainer: over the cohorts they train
     "curriculum.index": ("GET", {HUB}),
     "curriculum.publish": ("POST", {HUB}),
     "curriculum.review_due": ("GET", {HUB}),

@@ -41,3 +41,34 @@ def test_upgrading_a_database_that_holds_data_keeps_it(make_app, tmp_path):
             count = connection.exec_driver_sql("SELECT count(*) FROM enrolment").scalar()
             kept = connection.exec_driver_sql("SELECT candidate_number FROM enrolment").scalar()
         assert (count, kept) == (1, candidate)
+
+
+def test_the_unanswered_questions_of_earlier_attempts_are_filled_in_scoring_0(make_app, tmp_path):
+    """f8b0d2e4a6c9: a submitted attempt from before has a row for every question it drew."""
+    from flask_migrate import downgrade
+
+    from app.learning.models import QuizAnswer
+    from tests.factories import add_quiz_attempt, make_assessed_version, make_cohort, make_enrolment
+
+    app = make_app(create_schema=False)
+    with app.app_context():
+        upgrade()
+        quiz = make_assessed_version(tmp_path).modules[0].quiz
+        enrolment = make_enrolment(make_cohort(quiz.module.version))
+        attempt = add_quiz_attempt(enrolment, quiz, passed=False)
+        attempt.layout = [{"key": key, "layout": {}} for key in ("q-single", "q-true", "q-short")]
+        db.session.add(QuizAnswer(attempt_id=attempt.id, question_key="q-single", response={"value": "a"}))
+        add_quiz_attempt(enrolment, quiz, passed=None, number=2).layout = [{"key": "q-true", "layout": {}}]
+        db.session.commit()
+        attempt_id = attempt.id
+        db.session.remove()
+        downgrade(revision="f7a2b5c4d0e6")
+        upgrade()
+        rows = db.session.execute(
+            sa.select(QuizAnswer.attempt_id, QuizAnswer.question_key, QuizAnswer.response, QuizAnswer.score)
+        ).all()
+        assert sorted(rows) == [
+            (attempt_id, "q-short", {"value": None}, 0.0),
+            (attempt_id, "q-single", {"value": "a"}, None),
+            (attempt_id, "q-true", {"value": None}, 0.0),
+        ]  # the attempt still in progress is left alone
