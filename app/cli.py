@@ -204,7 +204,7 @@ def curriculum_review_list(content_dir, assessments_dir, check):
     "roles",
     multiple=True,
     required=True,
-    type=click.Choice(["trainee", "trainer", "hub_admin", "org_manager"]),
+    type=click.Choice(["trainee", "trainer", "hub_admin", "org_manager", "external_examiner"]),
 )
 def user_invite(email, name, roles):
     """Invite a person (e.g. the first Hub admin) and print their invitation link."""
@@ -434,6 +434,43 @@ def cohort_sign_submissions():
     click.echo(f"signed: {signed} submission{'s' if signed != 1 else ''}")
 
 
+pack_cli = click.Group("pack", help="A cohort's signed assurance pack: build it, check it.")
+
+
+@pack_cli.command("build")
+@click.argument("cohort")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def pack_build(cohort, file):
+    """Write COHORT's signed assurance pack (a ZIP) to FILE."""
+    from app.reports import assurance_pack
+
+    data = assurance_pack.build(_find_cohort(cohort), None)
+    db.session.commit()  # the building is audited
+    file.write_bytes(data)
+    click.echo(f"wrote {file} ({len(data):,} bytes)")
+
+
+@pack_cli.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The issuer's public key (PEM), to check away from the platform; default: this platform's keys.",
+)
+def pack_verify(file, key_file):
+    """Check a pack: the manifest's signature by the issuer's key, every file's SHA-256, nothing added."""
+    from app.reports import assurance_pack, sealed_zip
+
+    trusted = [key_file.read_bytes()] if key_file else assurance_pack.trusted_keys()
+    report = sealed_zip.check(file.read_bytes(), trusted)
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(f"problem: {problem}", err=True)
+        raise click.ClickException(f"{file} does not verify")
+    click.echo(f"{file} verifies: {len(report.files)} files, signed by the issuer")
+
+
 def register_commands(app: Flask) -> None:
     from app.accreditation.cli import credential_cli, keys_cli, ledger_cli
     from app.verify import cli as _verify_cli  # noqa: F401  (adds `imsa credential show`)
@@ -447,5 +484,6 @@ def register_commands(app: Flask) -> None:
         keys_cli,
         credential_cli,
         ledger_cli,
+        pack_cli,
     ):
         app.cli.add_command(command)

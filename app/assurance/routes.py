@@ -205,5 +205,6 @@ def board(cohort_id):
         form=form,
         report=services.report_for(cohort),
         results=decided.results if decided else services.results_of(cohort),
+        put_to_board=services.put_to_board(cohort),
         title=f"Award board: {cohort.name}",
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -37,7 +38,15 @@ from app.curriculum.models import Module
 from app.database import db, utcnow
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
-from app.marking.models import Mark
+from app.marking.models import (
+    Appeal,
+    AppealStatus,
+    CaseOutcome,
+    ConsiderationOutcome,
+    ConsiderationRequest,
+    IntegrityCase,
+    Mark,
+)
 from app.refusal import Refused
 from app.workdays import london_date
 
@@ -301,6 +310,52 @@ def results_of(cohort: Cohort) -> list[dict]:
         }
         for p in decided_pieces(cohort)
     ]
+
+
+@dataclass(frozen=True)
+class PutToBoard:
+    """Something the board must consider: a referred appeal or integrity case, or a special-consideration
+    note. For the Hub admins who run the board; never shown to trainers or the examiner."""
+
+    candidate: str
+    what: str
+    note: str
+
+
+def put_to_board(cohort: Cohort) -> list[PutToBoard]:
+    in_cohort = sa.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id)
+    items = [
+        PutToBoard(
+            a.submission.enrolment.candidate_number,
+            f"Appeal on {a.submission.assignment.module.code}: {a.grounds.label}",
+            a.reasons or "",
+        )
+        for a in db.session.scalars(
+            sa.select(Appeal)
+            .join(Submission, Submission.id == Appeal.submission_id)
+            .where(Submission.enrolment_id.in_(in_cohort), Appeal.status == AppealStatus.REFERRED)
+        )
+    ]
+    items += [
+        PutToBoard(c.enrolment.candidate_number, f"Integrity case: {c.kind.label}", c.reasons or "")
+        for c in db.session.scalars(
+            sa.select(IntegrityCase).where(
+                IntegrityCase.enrolment_id.in_(in_cohort), IntegrityCase.outcome == CaseOutcome.REFERRED
+            )
+        )
+    ]
+    items += [
+        PutToBoard(
+            r.enrolment.candidate_number, f"Special consideration: {r.assessment_title}", r.board_note or ""
+        )
+        for r in db.session.scalars(
+            sa.select(ConsiderationRequest).where(
+                ConsiderationRequest.enrolment_id.in_(in_cohort),
+                ConsiderationRequest.outcome == ConsiderationOutcome.BOARD_NOTE,
+            )
+        )
+    ]
+    return sorted(items, key=lambda item: (item.candidate, item.what))
 
 
 def ratify(cohort: Cohort, met_on: date | None, attendees: str, changes: str, actor) -> AwardBoard:

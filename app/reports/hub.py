@@ -25,6 +25,7 @@ from app.learning.models import Submission, SubmissionStatus
 from app.learning.outcomes import ModuleState, collect
 from app.marking.queue import TURNAROUND_WORKING_DAYS
 from app.organisations.models import Nation, Organisation, OrganisationKind
+from app.reports.due_process import figures as due_process_figures
 from app.reports.progress import enrolments_for_progress
 from app.templating import LONDON
 from app.workdays import working_days_after
@@ -133,6 +134,8 @@ def build(
         ),
         _turnaround(where),
         *_accreditations(where, today),
+        # Due process is the Hub's own business: an organisation's few cases could point at a person.
+        *(_due_process(where) if not base else []),
     ]
     organisation = None if not base else viewer.organisation
     return Report(tables, len(counted), cohorts, organisation)
@@ -359,3 +362,66 @@ def _accreditations(where: list, today: date) -> list[Table]:
         table.rows = [[name, *counts[name]] for name in sorted(counts)]
         tables.append(table)
     return tables
+
+
+def _due_process(where: list) -> list[Table]:
+    """Adjustments, special consideration, appeals and integrity cases by cohort: counts and turnaround."""
+    rows = due_process_figures(where)
+    median = "Median working days to decision"
+    adjustments = Table(
+        "adjustments",
+        "Reasonable adjustments by cohort",
+        ["Cohort", "Plans", "With extra time on quizzes", "With extended deadlines"],
+        [[r.cohort, r.adjustment_plans, r.with_extra_time, r.with_extra_days] for r in rows],
+    )
+    consideration = Table(
+        "consideration",
+        "Special consideration by cohort",
+        ["Cohort", "Requests", "Granted", "Not granted", "Waiting", median],
+        [
+            [
+                r.cohort,
+                r.consideration.total,
+                sum(n for k, n in r.consideration.by_outcome.items() if k != "refused"),
+                r.consideration.by_outcome.get("refused", 0),
+                r.consideration.open,
+                r.consideration.median_days,
+            ]
+            for r in rows
+        ],
+    )
+    appeals = Table(
+        "appeals",
+        "Appeals (reviews of marking) by cohort",
+        ["Cohort", "Requests", "Upheld", "Not upheld", "Referred to the board", "Open", median],
+        [
+            [
+                r.cohort,
+                r.appeals.total,
+                r.appeals.by_outcome.get("upheld", 0),
+                r.appeals.by_outcome.get("not_upheld", 0),
+                r.appeals.by_outcome.get("referred", 0),
+                r.appeals.open,
+                r.appeals.median_days,
+            ]
+            for r in rows
+        ],
+    )
+    integrity = Table(
+        "integrity",
+        "Academic-integrity cases by cohort",
+        ["Cohort", "Cases", "Cleared", "Upheld", "Open or with the board", median],
+        [
+            [
+                r.cohort,
+                r.integrity.total,
+                r.integrity.by_outcome.get("cleared", 0),
+                sum(n for k, n in r.integrity.by_outcome.items() if k.startswith("upheld")),
+                r.integrity.open,
+                r.integrity.median_days,
+            ]
+            for r in rows
+        ],
+        note="Counts only: no names, reasons or statements. Working days: England and Wales.",
+    )
+    return [adjustments, consideration, appeals, integrity]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.assurance.lookups import cohort_or_404 as examined_cohort_or_404
 from app.auth import policy
 from app.auth.access import roles_required
 from app.auth.models import Role
@@ -19,7 +20,7 @@ from app.database import db
 from app.learning import quizzes
 from app.learning.services import completion_by_enrolment, lesson_totals
 from app.organisations.models import Nation, OrganisationKind
-from app.reports import bp, hub, items, progress, record
+from app.reports import assurance_pack, bp, hub, items, progress, record
 from app.reports.lookups import quiz_module_or_404
 from app.templating import today_in_london
 from app.web import refusals
@@ -294,4 +295,17 @@ def organisation():
         completed=completion_by_enrolment([e.id for e in enrolments]),
         totals=lesson_totals({e.cohort.curriculum_version_id for e in enrolments}),
         title=organisation.name,
+    )
+
+
+@bp.route("/cohorts/<public_id>/assurance-pack.zip")
+@roles_required(Role.HUB_ADMIN, Role.EXTERNAL_EXAMINER)
+def assurance_pack_download(public_id: str):
+    """The cohort's signed assurance pack, for a Hub admin or the cohort's own external examiner."""
+    cohort = examined_cohort_or_404(public_id)
+    data = assurance_pack.build(cohort, current_user)
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f"attachment; filename=assurance-pack-{cohort.public_id}.zip"},
     )

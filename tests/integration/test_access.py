@@ -117,6 +117,7 @@ ACCESS = {
     "assurance.report": ("GET", {EXAMINER}),
     "assurance.respond": ("POST", {HUB}),
     "assurance.board": ("GET", {HUB}),
+    "reports.assurance_pack_download": ("GET", {HUB, EXAMINER}),
     "verify.start": ("GET", EVERYONE),
     "verify.by_code": ("GET", EVERYONE),
     "verify.credential_jwt": ("GET", EVERYONE),
