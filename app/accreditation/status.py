@@ -67,9 +67,14 @@ def _set_indices(list_number: int) -> set[int]:
     return set(db.session.scalars(sa.select(Credential.status_index).where(condition)))
 
 
+_HEAD = sa.select(sa.func.max(LedgerEvent.sequence))
+
+
 def ledger_head() -> int:
-    """The newest ledger event's number: every status change adds one, so it versions the lists."""
-    return db.session.scalar(sa.select(sa.func.max(LedgerEvent.sequence))) or 0
+    """The newest ledger event's number: every status change adds one in the same transaction, so it
+    versions the lists. One indexed lookup on the session's connection (read on every check, never
+    cached: it is what tells each process that its cached lists are out of date)."""
+    return db.session.connection().scalar(_HEAD) or 0
 
 
 def signed_list(list_number: int, head: int | None = None) -> str:

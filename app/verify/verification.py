@@ -59,7 +59,17 @@ class Result:
     checks: list[Check] = field(default_factory=list)
     credential: dict | None = None  # the decoded payload, once its signature checks out
     jws: str | None = None
-    record: Credential | None = None
+    found: Credential | None = None  # the stored row, when the caller had it or it has been looked up
+    _uuid: str | None = None  # the credential's own id, to look its row up when a caller asks for it
+
+    @property
+    def record(self) -> Credential | None:
+        """The stored row (for a revocation's reason and date, or the email check), looked up on first
+        use: a valid credential checked by token needs no query at all."""
+        if self.found is None and self._uuid is not None:
+            self.found = _record(Credential.uuid == self._uuid)
+            self._uuid = None
+        return self.found
 
     @property
     def valid(self) -> bool:
@@ -135,16 +145,21 @@ def _decode(token: str, key_set) -> tuple[dict, dict]:
 
 
 def _status_bits(list_number: int, key_set, head: int) -> bytes:
-    """The bitstring of the published status list, after checking the list's own signature (once for
-    each version of the list: keys are never withdrawn, so a list that verified once still does)."""
-    token = status.signed_list(list_number, head)
+    """The bitstring of the published status list, after checking the list's own signature.
+
+    Checked once for each (list, ledger head) in each process, and kept until the head moves: every
+    status change adds a ledger event in the same transaction, so a verification that reads the head
+    first always sees the lists as they stand (keys are never withdrawn, so a list that verified once
+    still does)."""
     checked = current_app.extensions.setdefault("imsa_checked_status_lists", {})
-    if token not in checked:
-        _header, document = _decode(token, key_set)
-        if len(checked) > 8:
+    bits = checked.get((list_number, head))
+    if bits is None:
+        _header, document = _decode(status.signed_list(list_number, head), key_set)
+        bits = status.decode(document["credentialSubject"]["encodedList"])
+        if len(checked) > 8:  # old heads are never asked for again
             checked.clear()
-        checked[token] = status.decode(document["credentialSubject"]["encodedList"])
-    return checked[token]
+        checked[(list_number, head)] = bits
+    return bits
 
 
 def _record(condition) -> Credential | None:
@@ -170,9 +185,10 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
         return Result(Verdict.SIGNATURE_INVALID, checks, jws=token)
     checks.append(Check("Issuer", True, f"issued by {payload['issuer'].get('name')} ({store.did})"))
     uuid = payload["id"].removeprefix("urn:uuid:")
-    if record is None or record.uuid != uuid:
-        record = _record(Credential.uuid == uuid)
-    result = Result(Verdict.VALID, checks, credential=payload, jws=token, record=record)
+    if record is not None and record.uuid == uuid:
+        result = Result(Verdict.VALID, checks, credential=payload, jws=token, found=record)
+    else:
+        result = Result(Verdict.VALID, checks, credential=payload, jws=token, _uuid=uuid)
     revoked, suspended = _status(int(payload["credentialStatus"]["statusListIndex"]), key_set)
     checks.append(Check("Revocation", not revoked, "revoked by the issuer" if revoked else "not revoked"))
     checks.append(
@@ -233,7 +249,7 @@ def verify_code(code: str | None, now: datetime | None = None) -> Result:
         return Result(Verdict.NOT_FOUND, [Check("Code", False, "no credential has this code")])
     result = verify_token(record.jws, now, record)
     if result.record is None:
-        result.record = record
+        result.found = record
     return result
 
 

@@ -8,16 +8,18 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from app import create_app
 from app.accreditation.certificate import embedded_credential
 from app.accreditation.certificate_files import certificate_data
 from app.accreditation.certificate_pdf import render_certificate
 from app.accreditation.declarations import confirmed_declarations
-from app.accreditation.lifecycle import revoke
+from app.accreditation.lifecycle import reinstate, revoke, suspend
 from app.accreditation.models import Credential, VerificationCount
 from app.auth.models import Role
+from app.config import TestConfig as AppConfig
 from app.database import db
 from app.demo import complete_training
-from tests.conftest import csrf_token, post_form, sign_in
+from tests.conftest import Client, csrf_token, post_form, sign_in
 from tests.factories import (
     make_accreditation_version,
     make_cohort,
@@ -239,3 +241,44 @@ def test_public_key_documents(client, credential):
     assert "public" in did.headers["Cache-Control"]
     assert client.get("/status/3").status_code == 404
     assert client.get(f"/achievements/{credential.curriculum_version.label}").status_code == 200
+
+
+@pytest.fixture
+def second_instance(app):
+    """Another app on the same database and key folder, as a second worker or server would be."""
+    other = create_app(AppConfig(app.config["SQLALCHEMY_DATABASE_URI"]))
+    other.config["IMSA_SIGNING_KEY_DIR"] = app.config["IMSA_SIGNING_KEY_DIR"]
+    other.instance_path = app.instance_path
+    other.test_client_class = Client
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_status_change_is_seen_at_once_by_every_app_instance(app, second_instance, credential):
+    """Two app instances on one database (two workers, or two servers): each caches the verified status
+    lists, yet a suspension, reinstatement or revocation made through one is the verdict of the very next
+    check on the other, by code and by token, on the page and in the API."""
+    here, there = app.test_client(), second_instance.test_client()
+    hub = make_user(Role.HUB_ADMIN)
+    code, token = credential.code, credential.jws
+
+    def verdicts() -> set[str]:
+        answers = set()
+        for client in (here, there):
+            answers.add(client.get(f"/api/v1/verify/{code}").get_json()["verdict"])
+            answers.add(client.post("/api/v1/verify", json={"credential": token}).get_json()["verdict"])
+            page = _page(client.get(f"/verify/{code}"))
+            answers.add(page[page.index("<title>") + 7 : page.index(":")].strip().lower())
+        return answers
+
+    assert verdicts() == {"valid"}  # both instances have now cached the lists at this ledger head
+    for change, expected in (
+        (lambda: suspend(credential, "Under review by the Hub.", hub), {"suspended"}),
+        (lambda: reinstate(credential, "Review closed.", hub), {"valid"}),
+        (lambda: revoke(credential, "Issued in error.", hub), {"revoked"}),
+    ):
+        change()
+        db.session.commit()
+        assert verdicts() == expected
