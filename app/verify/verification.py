@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from flask import current_app
 from joserfc import jws
 from joserfc.errors import JoseError
-from sqlalchemy.orm import lazyload
 
 from app.accreditation import credentials, standing, status
 from app.accreditation.keys import keystore
@@ -54,21 +53,54 @@ class Check:
     detail: str
 
 
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What verification reads of a stored credential: its signed form and, for the page, the date and
+    reason of a revocation or suspension (the database's columns never decide the verdict)."""
+
+    uuid: str
+    code: str
+    jws: str
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    suspended_at: datetime | None
+    suspension_reason: str | None
+
+
+_STORED = sa.select(
+    Credential.uuid,
+    Credential.code,
+    Credential.jws,
+    Credential.revoked_at,
+    Credential.revocation_reason,
+    Credential.suspended_at,
+    Credential.suspension_reason,
+)
+_BY_CODE = _STORED.where(Credential.code == sa.bindparam("key"))
+_BY_UUID = _STORED.where(Credential.uuid == sa.bindparam("key"))
+
+
+def _record(statement, key: str) -> Stored | None:
+    """One row by code or uuid, as plain values: a fifth of the cost of loading the ORM object."""
+    row = db.session.connection().execute(statement, {"key": key}).first()
+    return Stored(*row) if row else None
+
+
 @dataclass
 class Result:
     verdict: Verdict
     checks: list[Check] = field(default_factory=list)
     credential: dict | None = None  # the decoded payload, once its signature checks out
     jws: str | None = None
-    found: Credential | None = None  # the stored row, when the caller had it or it has been looked up
+    found: Stored | None = None  # the stored row, when the caller had it or it has been looked up
     _uuid: str | None = None  # the credential's own id, to look its row up when a caller asks for it
 
     @property
-    def record(self) -> Credential | None:
+    def record(self) -> Stored | None:
         """The stored row (for a revocation's reason and date, or the email check), looked up on first
         use: a valid credential checked by token needs no query at all."""
         if self.found is None and self._uuid is not None:
-            self.found = _record(Credential.uuid == self._uuid)
+            self.found = _record(_BY_UUID, self._uuid)
             self._uuid = None
         return self.found
 
@@ -163,12 +195,7 @@ def _status_bits(list_number: int, key_set, head: int) -> bytes:
     return bits
 
 
-def _record(condition) -> Credential | None:
-    # Only the credential's own columns are shown; its holder and curriculum are not needed here.
-    return db.session.scalar(sa.select(Credential).where(condition).options(lazyload("*")))
-
-
-def verify_token(token: str, now: datetime | None = None, record: Credential | None = None) -> Result:
+def verify_token(token: str, now: datetime | None = None, record: Stored | None = None) -> Result:
     """The full check of one compact JWS (``record``: its row, when the caller has already found it)."""
     now = now or datetime.now(UTC)
     if not _is_compact_jws(token):
@@ -248,7 +275,7 @@ def _consistency(header: dict, payload: dict, did: str) -> str:
 
 def verify_code(code: str | None, now: datetime | None = None) -> Result:
     """Find the credential by its (normalised) code and verify its signed form."""
-    record = _record(Credential.code == code) if code else None
+    record = _record(_BY_CODE, code) if code else None
     if record is None:
         return Result(Verdict.NOT_FOUND, [Check("Code", False, "no credential has this code")])
     result = verify_token(record.jws, now, record)
