@@ -90,6 +90,7 @@ def start():
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @public
+@csrf.exempt  # the email check only (see EmailForm)
 @limiter.limit(_limit)
 def by_code(code):
     """The QR code and shared links land here; POST checks an email address against the salted hash."""

@@ -88,6 +88,16 @@ def test_the_email_box_checks_the_salted_hash(client, credential):
     assert "No match:" in _page(post_form(client, url, {"email": "someone.else@example.org"}))
 
 
+def test_the_public_result_sets_no_cookie_and_the_email_check_needs_no_session(app, credential):
+    """Whoever checks a credential gets no cookie (no session, so no CSRF token to keep); the email check
+    works from a fresh browser all the same."""
+    client = app.test_client(use_cookies=False)
+    page = client.get(f"/verify/{credential.code}")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    checked = client.post(f"/verify/{credential.code}", data={"email": credential.holder.email})
+    assert "Match:" in _page(checked) and "Set-Cookie" not in checked.headers
+
+
 def test_an_uploaded_certificate_is_checked_by_its_embedded_credential(client, credential):
     """The real PDF verifies; a PDF whose embedded credential was swapped for a forged one does not."""
     pdf = client.get(f"/verify/{credential.code}/certificate.pdf").data
