@@ -292,3 +292,23 @@ def test_a_status_change_is_seen_at_once_by_every_app_instance(app, second_insta
         change()
         db.session.commit()
         assert verdicts() == expected
+
+
+def test_status_lists_and_key_documents_answer_304_until_they_change(
+    app, client, second_instance, credential
+):
+    """The status list's ETag holds while the ledger head stands (in every worker, though each signs its
+    own copy) and changes with a revocation; the DID document and JWKS are tagged by their bytes."""
+    listed = client.get("/status/1")
+    tag = listed.headers["ETag"]
+    assert listed.headers["Cache-Control"] == "public, max-age=60" and tag.startswith('W/"')
+    elsewhere = second_instance.test_client().get("/status/1", headers={"If-None-Match": tag})
+    assert elsewhere.status_code == 304 and not elsewhere.data
+    revoke(credential, "Issued in error.", make_user(Role.HUB_ADMIN))
+    db.session.commit()
+    changed = client.get("/status/1", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    for url in ("/.well-known/did.json", "/.well-known/jwks.json"):
+        first = client.get(url)
+        again = second_instance.test_client().get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert "public" in first.headers["Cache-Control"] and again.status_code == 304
