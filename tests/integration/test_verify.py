@@ -312,3 +312,19 @@ def test_status_lists_and_key_documents_answer_304_until_they_change(
         first = client.get(url)
         again = second_instance.test_client().get(url, headers={"If-None-Match": first.headers["ETag"]})
         assert "public" in first.headers["Cache-Control"] and again.status_code == 304
+
+
+def test_a_served_worker_warms_the_certificate_renderer_and_starts_even_if_it_fails(monkeypatch, caplog):
+    """The warm-up renders a made-up certificate (a real PDF, thrown away); if the renderer is broken the
+    worker still starts, and the log says why."""
+    import app as application
+    from app.accreditation import certificate_pdf
+
+    assert certificate_pdf.warm_up() > 0
+
+    def broken() -> float:
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(certificate_pdf, "warm_up", broken)
+    application._warm_certificates()
+    assert "could not be warmed up" in caplog.text
