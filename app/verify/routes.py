@@ -233,7 +233,10 @@ def status_list(list_number):
     if request.args.get("format") == "json":
         return jsonify(credentials.unverified_payload(token))
     response = Response(token, mimetype="application/vc+jwt")
-    response.set_etag(f"{list_number}-{head}-{keystore().active_thumbprint()[:16]}", weak=True)
+    sequence, hash_ = head
+    response.set_etag(
+        f"{list_number}-{sequence}-{hash_[:16]}-{keystore().active_thumbprint()[:16]}", weak=True
+    )
     return _public_cache(response, seconds=60)
 
 

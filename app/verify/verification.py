@@ -177,7 +177,7 @@ def _decode(token: str, key_set) -> tuple[dict, dict]:
     return header, orjson.loads(found.payload)  # a third of json's time on a 6 kB credential
 
 
-def _status_bits(list_number: int, key_set, head: int) -> bytes:
+def _status_bits(list_number: int, key_set, head: tuple[int, str]) -> bytes:
     """The bitstring of the published status list, after checking the list's own signature.
 
     Checked once for each (list, ledger head) in each process, and kept until the head moves: every
