@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -45,7 +46,21 @@ def create_app(config: Config | None = None) -> Flask:
 
     register_commands(app)
     _check_every_view_declares_access(app)
+    if app.config["IMSA_WARM_CERTIFICATES"] and gunicorn_workers() is not None:
+        _warm_certificates()
     return app
+
+
+def _warm_certificates() -> None:
+    """A served worker renders a made-up certificate as it starts (WeasyPrint, fonts and template), so the
+    first person to download a certificate does not wait seconds for it."""
+    log = logging.getLogger("imsa.certificates")
+    try:
+        from app.accreditation.certificate_pdf import warm_up
+
+        log.info("certificate rendering warmed up in %.2f s", warm_up())
+    except Exception:  # a broken renderer must not stop the worker serving everything else
+        log.exception("the certificate renderer could not be warmed up; the first certificate will say why")
 
 
 def gunicorn_workers() -> int | None:

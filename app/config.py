@@ -71,6 +71,10 @@ class Config:
         self.IMSA_SIGNING_KEY_DIR = env.get("IMSA_SIGNING_KEY_DIR", "")
         self.IMSA_ISSUER_NAME = env.get("IMSA_ISSUER_NAME", "IMSA® Model Hub")
         self.IMSA_VERIFY_LIMIT = env.get("IMSA_VERIFY_LIMIT", "30 per minute;300 per hour")  # per address
+        # How long each process keeps the daily verification counts in memory before writing them.
+        self.IMSA_VERIFY_COUNT_SECONDS = float(env.get("IMSA_VERIFY_COUNT_SECONDS", "10"))
+        # Each gunicorn worker renders a made-up certificate as it starts, so no download pays for that.
+        self.IMSA_WARM_CERTIFICATES = _bool("IMSA_WARM_CERTIFICATES", True)
         self.IMSA_MAIL_FROM = env.get("IMSA_MAIL_FROM", "IMSA training <no-reply@imsa.invalid>")
         self.IMSA_SMTP_HOST = env.get("IMSA_SMTP_HOST", "")
         self.IMSA_SMTP_PORT = int(env.get("IMSA_SMTP_PORT", "587"))
@@ -126,6 +130,8 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.IMSA_SMTP_HOST = ""
         self.IMSA_BASE_URL = "http://localhost"
+        self.IMSA_VERIFY_COUNT_SECONDS = 0  # tests read the counts straight after each check
+        self.IMSA_WARM_CERTIFICATES = False
         # Cheap hashing: thousands of test accounts are made and signed in. Never for a running platform.
         self.IMSA_ARGON2_TIME_COST = 1
         self.IMSA_ARGON2_MEMORY_COST = 8

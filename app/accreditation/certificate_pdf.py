@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from datetime import UTC, datetime, time
 from pathlib import Path
+from time import perf_counter
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -104,3 +105,26 @@ def _render(
         url_fetcher=fetcher,
     )
     return document.write_pdf(attachments=[attachment], **_PDF_OPTIONS)
+
+
+_SAMPLE = CertificateData(
+    holder_name="Alex Exampleworth",
+    achievement_name="IMSA® accreditation",
+    curriculum_version="0.0",
+    curriculum_hash="0" * 64,
+    awarded_on=datetime(2026, 1, 1, tzinfo=UTC).date(),
+    valid_until=datetime(2029, 1, 1, tzinfo=UTC).date(),
+    code="IMSA-0000-0000-0",
+    issuer_name="IMSA® Model Hub",
+    issuer_id="did:web:example.org",
+    verify_url="https://example.org/verify/IMSA-0000-0000-0",
+)
+
+
+def warm_up() -> float:
+    """Render a made-up certificate and throw it away, so that loading the fonts, WeasyPrint's style
+    sheets and the template is paid when a worker starts, not by the first person to download a
+    certificate. Returns the seconds it took."""
+    start = perf_counter()
+    render_certificate(_SAMPLE, "e30.e30.AA")
+    return perf_counter() - start

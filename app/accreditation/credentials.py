@@ -7,6 +7,7 @@ for (``iss``, ``jti``, ``sub``, ``nbf``, ``exp``); the header carries only ``alg
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -182,7 +183,9 @@ def unverified_payload(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_timestamp(stamp: str) -> datetime:
+    """``2026-01-31T09:30:00Z`` as an aware datetime (remembered: every check reads the same few)."""
     return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 

@@ -91,7 +91,10 @@ class KeyStore:
 
     def _snapshot(self) -> _Snapshot:
         """The folder as last read; read again whenever it changes (a rotation adds and removes files)."""
-        stamp = self.folder.stat().st_mtime_ns if self.folder.exists() else None
+        try:
+            stamp = os.stat(self.folder).st_mtime_ns
+        except FileNotFoundError:
+            stamp = None
         if self._cache is None or self._cache.stamp != stamp:
             marker = self.folder / "active"
             active = marker.read_text().strip() if marker.exists() else None
@@ -165,10 +168,10 @@ def _write(path: Path, data: bytes, mode: int) -> None:
 
 def keystore() -> KeyStore:
     """The running app's key store (one per app, so its cache of public keys is shared)."""
-    folder = Path(current_app.config["IMSA_SIGNING_KEY_DIR"] or Path(current_app.instance_path) / "keys")
-    store = current_app.extensions.get("imsa_keystore")
-    if store is None or store.folder != folder:
-        store = current_app.extensions["imsa_keystore"] = KeyStore(
-            folder, current_app.config["IMSA_BASE_URL"]
-        )
-    return store
+    config = current_app.config
+    where = (config["IMSA_SIGNING_KEY_DIR"], current_app.instance_path, config["IMSA_BASE_URL"])
+    found = current_app.extensions.get("imsa_keystore")
+    if found is None or found[0] != where:
+        folder = Path(where[0] or Path(where[1]) / "keys")
+        found = current_app.extensions["imsa_keystore"] = (where, KeyStore(folder, where[2]))
+    return found[1]

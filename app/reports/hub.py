@@ -22,7 +22,7 @@ from app.csv_export import to_csv
 from app.curriculum.models import Assignment, Module
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
-from app.learning.outcomes import ModuleState, collect
+from app.learning.outcomes import ModuleState, collect, no_gc_pauses
 from app.marking.queue import TURNAROUND_WORKING_DAYS
 from app.organisations.models import Nation, Organisation, OrganisationKind
 from app.reports.due_process import figures as due_process_figures
@@ -117,26 +117,27 @@ def build(
         )
     if nation in {n.value for n in Nation}:
         where.append(Enrolment.nation == Nation(nation))
-    enrolments = enrolments_for_progress(where)
-    found = collect(enrolments, today)
-    # A transfer ends one place and starts another: count the person once, in their current place.
-    counted = [p for p in found.values() if p.enrolment.status is not EnrolmentStatus.TRANSFERRED]
+    with no_gc_pauses():  # thousands of small objects, no cycles: see collect
+        enrolments = enrolments_for_progress(where)
+        found = collect(enrolments, today)
+        # A transfer ends one place and starts another: count the person once, in their current place.
+        counted = [p for p in found.values() if p.enrolment.status is not EnrolmentStatus.TRANSFERRED]
 
-    tables = [
-        _enrolments_by(enrolments, "nation", "Enrolments by nation", lambda e: e.nation.label),
-        _enrolments_by(
-            enrolments, "kind", "Enrolments by organisation kind", lambda e: e.organisation.kind.label
-        ),
-        _modules(counted),
-        _outcomes_by(counted, "outcomes_nation", "Outcomes by nation", lambda e: e.nation.label),
-        _outcomes_by(
-            counted, "outcomes_kind", "Outcomes by organisation kind", lambda e: e.organisation.kind.label
-        ),
-        _turnaround(where),
-        *_accreditations(where, today),
-        # Due process is the Hub's own business: an organisation's few cases could point at a person.
-        *(_due_process(where) if not base else []),
-    ]
+        tables = [
+            _enrolments_by(enrolments, "nation", "Enrolments by nation", lambda e: e.nation.label),
+            _enrolments_by(
+                enrolments, "kind", "Enrolments by organisation kind", lambda e: e.organisation.kind.label
+            ),
+            _modules(counted),
+            _outcomes_by(counted, "outcomes_nation", "Outcomes by nation", lambda e: e.nation.label),
+            _outcomes_by(
+                counted, "outcomes_kind", "Outcomes by organisation kind", lambda e: e.organisation.kind.label
+            ),
+            _turnaround(where),
+            *_accreditations(where, today),
+            # Due process is the Hub's own business: an organisation's few cases could point at a person.
+            *(_due_process(where) if not base else []),
+        ]
     organisation = None if not base else viewer.organisation
     return Report(tables, len(counted), cohorts, organisation)
 

@@ -6,8 +6,10 @@ cohort has, then assembled here; the rules for each cell are the same ones the t
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -19,7 +21,7 @@ from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus
 from app.csv_export import to_csv
 from app.curriculum.models import Module
 from app.database import db
-from app.learning.outcomes import ModuleState, TraineeProgress, collect
+from app.learning.outcomes import ModuleState, TraineeProgress, collect, no_gc_pauses
 from app.organisations.models import Nation, Organisation
 from app.templating import LONDON
 
@@ -51,13 +53,16 @@ def inactive_days() -> int:
     return int(current_app.config.get("IMSA_INACTIVE_DAYS") or DEFAULT_INACTIVE_DAYS)
 
 
-def risks(progress: TraineeProgress, today: date, inactive_after: int) -> list[str]:
-    """Why this trainee needs a trainer's attention (empty when they do not). Only active enrolments."""
+def risks(
+    progress: TraineeProgress, today: date, inactive_after: int, codes: dict[int, str] | None = None
+) -> list[str]:
+    """Why this trainee needs a trainer's attention (empty when they do not). Only active enrolments.
+    ``codes``: module codes by id, when the caller has them for a whole cohort."""
     enrolment = progress.enrolment
     if enrolment.status is not EnrolmentStatus.ACTIVE or today < enrolment.cohort.starts_on:
         return []
     reasons = []
-    codes = {m.id: m.code for m in progress.modules}
+    codes = codes or {m.id: m.code for m in progress.modules}
     if progress.last_activity is not None:
         last = progress.last_activity.astimezone(LONDON).date()
         idle = (today - last).days
@@ -130,8 +135,17 @@ class Matrix:
 
     def pass_rate(self, module: Module) -> tuple[int, int]:
         """(passed, trainees shown) for one module's column."""
-        passed = sum(1 for r in self.rows if r.progress.state(module.id) is ModuleState.PASSED)
-        return passed, len(self.rows)
+        return self._passed.get(module.id, 0), len(self.rows)
+
+    @cached_property
+    def _passed(self) -> dict[int, int]:
+        """Trainees shown who passed each module, counted in one pass over the rows."""
+        passed: dict[int, int] = defaultdict(int)
+        for row in self.rows:
+            for module_id, assessment in row.progress.assessments.items():
+                if assessment.state is ModuleState.PASSED:
+                    passed[module_id] += 1
+        return passed
 
     @property
     def at_risk(self) -> int:
@@ -245,18 +259,22 @@ def matrix(
         where.append(Enrolment.nation == Nation(nation))
     if status in {s.value for s in EnrolmentStatus}:
         where.append(Enrolment.status == EnrolmentStatus(status))
-    enrolments = enrolments_for_progress(where)
-    found = collect(enrolments, today, timings=False)
-    scope = sa.select(Enrolment.id).where(*where)
-    contacts = last_contacts([e.id for e in enrolments], scope)
-    after = inactive_days()
-    rows = [Row(found[e.id], risks(found[e.id], today, after), contacts.get(e.id)) for e in enrolments]
+    with no_gc_pauses():  # thousands of small objects, no cycles: see collect
+        enrolments = enrolments_for_progress(where)
+        found = collect(enrolments, today, timings=False)
+        scope = sa.select(Enrolment.id).where(*where)
+        contacts = last_contacts([e.id for e in enrolments], scope)
+        after = inactive_days()
+        modules = next(iter(found.values())).modules if found else _modules(cohort)
+        codes = {m.id: m.code for m in modules}  # one cohort, one curriculum: read once, not per row
+        rows = [
+            Row(found[e.id], risks(found[e.id], today, after, codes), contacts.get(e.id)) for e in enrolments
+        ]
     if status == "at_risk":
         rows = [r for r in rows if r.risks]
     elif status in {"overdue", "referred", "awaiting_marking"}:
         rows = [r for r in rows if r.has_state(ModuleState(status))]
     rows = sort_rows(rows, sort)
-    modules = next(iter(found.values())).modules if found else _modules(cohort)
     pages = max(1, -(-len(rows) // PER_PAGE))
     return Matrix(cohort, modules, rows, total, organisations, page=min(max(page, 1), pages))
 

@@ -22,6 +22,12 @@ class UploadForm(FlaskForm):
 
 
 class EmailForm(FlaskForm):
+    """Without a CSRF token: the check changes nothing and its answer goes only to whoever asks (another
+    site cannot read it), and a token would need a session, so a cookie, on every public result page."""
+
+    class Meta:
+        csrf = False
+
     email = EmailField(
         "Candidate's email address",
         validators=[DataRequired("Enter the email address to check"), Length(max=254)],

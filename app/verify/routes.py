@@ -90,6 +90,7 @@ def start():
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @public
+@csrf.exempt  # the email check only (see EmailForm)
 @limiter.limit(_limit)
 def by_code(code):
     """The QR code and shared links land here; POST checks an email address against the salted hash."""
@@ -193,13 +194,16 @@ def openapi():
 def did_document():
     response = jsonify(keystore().did_document(current_app.config["IMSA_BASE_URL"].rstrip("/")))
     response.mimetype = "application/did+json"
+    response.add_etag()  # the same keys give the same bytes in every worker
     return _public_cache(response)
 
 
 @bp.route("/.well-known/jwks.json")
 @public
 def jwks():
-    return _public_cache(jsonify(keystore().jwks()))
+    response = jsonify(keystore().jwks())
+    response.add_etag()
+    return _public_cache(response)
 
 
 @bp.route("/ledger/head.jws")
@@ -217,14 +221,23 @@ def ledger_head():
 @bp.route("/status/<int:list_number>")
 @public
 def status_list(list_number):
-    """A signed status list credential (compact JWS); ``?format=json`` shows its decoded payload."""
+    """A signed status list credential (compact JWS); ``?format=json`` shows its decoded payload.
+
+    Its ETag names the list, the ledger head and the signing key: each worker signs its own copy (the
+    bytes differ, the statuses do not), so the tag is weak, and it changes with every status change."""
+    head = status.ledger_head()
     try:
-        token = status.signed_list(list_number)
+        token = status.signed_list(list_number, head)
     except LookupError:
         abort(404)
     if request.args.get("format") == "json":
         return jsonify(credentials.unverified_payload(token))
-    return _public_cache(Response(token, mimetype="application/vc+jwt"), seconds=60)
+    response = Response(token, mimetype="application/vc+jwt")
+    sequence, hash_ = head
+    response.set_etag(
+        f"{list_number}-{sequence}-{hash_[:16]}-{keystore().active_thumbprint()[:16]}", weak=True
+    )
+    return _public_cache(response, seconds=60)
 
 
 @bp.route("/achievements/<label>")
@@ -241,6 +254,8 @@ def achievement(label):
 
 
 def _public_cache(response: Response, seconds: int = 300) -> Response:
+    """Cacheable by anyone for ``seconds``; after that a verifier that kept the ETag gets a bodiless 304
+    while nothing has changed."""
     response.headers["Cache-Control"] = f"public, max-age={seconds}"
     response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers run in other people's pages
-    return response
+    return response.make_conditional(request)

@@ -4,7 +4,7 @@
 - dashboard: a trainee's dashboard with 2 modules and with 22 (its cost should not grow per module);
 - quiz marking: marking one 25-question attempt of the shipped M02 quiz;
 - quiz burst: 100 trainees each submitting an M02 attempt through the app, one after another;
-- accreditation: signing, verifying, certificate PDFs and the verify page under gunicorn (accreditation.py).
+- accreditation: signing, verifying, certificate PDFs, the verify page and API under gunicorn;
 - progress: the progress matrix and the Hub report with 1,000 trainees x 11 modules (tests/bench/progress.py).
 - similarity: the similarity check of one submission against 5,000 earlier ones (tests/bench/similarity.py).
 - item statistics: a quiz's question statistics over 10,000 submitted attempts (tests/bench/items.py).

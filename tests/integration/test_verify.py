@@ -8,16 +8,18 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from app import create_app
 from app.accreditation.certificate import embedded_credential
 from app.accreditation.certificate_files import certificate_data
 from app.accreditation.certificate_pdf import render_certificate
 from app.accreditation.declarations import confirmed_declarations
-from app.accreditation.lifecycle import revoke
+from app.accreditation.lifecycle import reinstate, revoke, suspend
 from app.accreditation.models import Credential, VerificationCount
 from app.auth.models import Role
+from app.config import TestConfig as AppConfig
 from app.database import db
 from app.demo import complete_training
-from tests.conftest import csrf_token, post_form, sign_in
+from tests.conftest import Client, csrf_token, post_form, sign_in
 from tests.factories import (
     make_accreditation_version,
     make_cohort,
@@ -84,6 +86,16 @@ def test_the_email_box_checks_the_salted_hash(client, credential):
     url = f"/verify/{credential.code}"
     assert "Match:" in _page(post_form(client, url, {"email": credential.holder.email.upper()}))
     assert "No match:" in _page(post_form(client, url, {"email": "someone.else@example.org"}))
+
+
+def test_the_public_result_sets_no_cookie_and_the_email_check_needs_no_session(app, credential):
+    """Whoever checks a credential gets no cookie (no session, so no CSRF token to keep); the email check
+    works from a fresh browser all the same."""
+    client = app.test_client(use_cookies=False)
+    page = client.get(f"/verify/{credential.code}")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    checked = client.post(f"/verify/{credential.code}", data={"email": credential.holder.email})
+    assert "Match:" in _page(checked) and "Set-Cookie" not in checked.headers
 
 
 def test_an_uploaded_certificate_is_checked_by_its_embedded_credential(client, credential):
@@ -239,3 +251,80 @@ def test_public_key_documents(client, credential):
     assert "public" in did.headers["Cache-Control"]
     assert client.get("/status/3").status_code == 404
     assert client.get(f"/achievements/{credential.curriculum_version.label}").status_code == 200
+
+
+@pytest.fixture
+def second_instance(app):
+    """Another app on the same database and key folder, as a second worker or server would be."""
+    other = create_app(AppConfig(app.config["SQLALCHEMY_DATABASE_URI"]))
+    other.config["IMSA_SIGNING_KEY_DIR"] = app.config["IMSA_SIGNING_KEY_DIR"]
+    other.instance_path = app.instance_path
+    other.test_client_class = Client
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_status_change_is_seen_at_once_by_every_app_instance(app, second_instance, credential):
+    """Two app instances on one database (two workers, or two servers): each caches the verified status
+    lists, yet a suspension, reinstatement or revocation made through one is the verdict of the very next
+    check on the other, by code and by token, on the page and in the API."""
+    here, there = app.test_client(), second_instance.test_client()
+    hub = make_user(Role.HUB_ADMIN)
+    code, token = credential.code, credential.jws
+
+    def verdicts() -> set[str]:
+        answers = set()
+        for client in (here, there):
+            answers.add(client.get(f"/api/v1/verify/{code}").get_json()["verdict"])
+            answers.add(client.post("/api/v1/verify", json={"credential": token}).get_json()["verdict"])
+            page = _page(client.get(f"/verify/{code}"))
+            answers.add(page[page.index("<title>") + 7 : page.index(":")].strip().lower())
+        return answers
+
+    assert verdicts() == {"valid"}  # both instances have now cached the lists at this ledger head
+    for change, expected in (
+        (lambda: suspend(credential, "Under review by the Hub.", hub), {"suspended"}),
+        (lambda: reinstate(credential, "Review closed.", hub), {"valid"}),
+        (lambda: revoke(credential, "Issued in error.", hub), {"revoked"}),
+    ):
+        change()
+        db.session.commit()
+        assert verdicts() == expected
+
+
+def test_status_lists_and_key_documents_answer_304_until_they_change(
+    app, client, second_instance, credential
+):
+    """The status list's ETag holds while the ledger head stands (in every worker, though each signs its
+    own copy) and changes with a revocation; the DID document and JWKS are tagged by their bytes."""
+    listed = client.get("/status/1")
+    tag = listed.headers["ETag"]
+    assert listed.headers["Cache-Control"] == "public, max-age=60" and tag.startswith('W/"')
+    elsewhere = second_instance.test_client().get("/status/1", headers={"If-None-Match": tag})
+    assert elsewhere.status_code == 304 and not elsewhere.data
+    revoke(credential, "Issued in error.", make_user(Role.HUB_ADMIN))
+    db.session.commit()
+    changed = client.get("/status/1", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    for url in ("/.well-known/did.json", "/.well-known/jwks.json"):
+        first = client.get(url)
+        again = second_instance.test_client().get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert "public" in first.headers["Cache-Control"] and again.status_code == 304
+
+
+def test_a_served_worker_warms_the_certificate_renderer_and_starts_even_if_it_fails(monkeypatch, caplog):
+    """The warm-up renders a made-up certificate (a real PDF, thrown away); if the renderer is broken the
+    worker still starts, and the log says why."""
+    import app as application
+    from app.accreditation import certificate_pdf
+
+    assert certificate_pdf.warm_up() > 0
+
+    def broken() -> float:
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(certificate_pdf, "warm_up", broken)
+    application._warm_certificates()
+    assert "could not be warmed up" in caplog.text

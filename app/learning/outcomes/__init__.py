@@ -11,7 +11,7 @@ pages, the progress matrix and the reports always agree.
 """
 
 from app.learning.outcomes.facts import modules_of
-from app.learning.outcomes.progress import ModuleOutcome, TraineeProgress, collect, outcomes
+from app.learning.outcomes.progress import ModuleOutcome, TraineeProgress, collect, no_gc_pauses, outcomes
 from app.learning.outcomes.rules import (
     WITH_MARKERS,
     Assessment,
@@ -32,5 +32,6 @@ __all__ = [
     "assess",
     "collect",
     "modules_of",
+    "no_gc_pauses",
     "outcomes",
 ]
