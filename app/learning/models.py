@@ -74,6 +74,37 @@ class QuizAnswer(db.Model):
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
 
 
+class QuizItemTally(db.Model):
+    """Running sums for one question of a quiz in one cohort, over its submitted attempts that count:
+    n, Σx, Σx², Σy, Σy², Σxy, where x is the attempt's score on the question and y the rest of the attempt.
+    Added to when an attempt is marked and taken away when it is voided (``app.learning.item_tallies``), so
+    the item statistics read a few rows per question instead of every answer ever given."""
+
+    __tablename__ = "quiz_item_tally"
+
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id", ondelete="CASCADE"), primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
+    question_key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+    sx: Mapped[float] = mapped_column(default=0.0)
+    sxx: Mapped[float] = mapped_column(default=0.0)
+    sy: Mapped[float] = mapped_column(default=0.0)
+    syy: Mapped[float] = mapped_column(default=0.0)
+    sxy: Mapped[float] = mapped_column(default=0.0)
+
+
+class QuizOptionTally(db.Model):
+    """How many counted attempts in a cohort chose each option of a choice question."""
+
+    __tablename__ = "quiz_option_tally"
+
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id", ondelete="CASCADE"), primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
+    question_key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    option: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    chosen: Mapped[int] = mapped_column(default=0)
+
+
 class SubmissionStatus(enum.StrEnum):
     """Where a piece of written work is. The moves between them are in ``app.marking.workflow``."""
 

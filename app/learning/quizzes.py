@@ -19,6 +19,7 @@ from app.cohorts.models import Enrolment
 from app.curriculum import services as curriculum
 from app.curriculum.models import Feedback, Quiz
 from app.database import db, utcnow
+from app.learning import item_tallies
 from app.learning.models import QuizAllowance, QuizAnswer, QuizAttempt
 from app.learning.once import insert_once, update_if, upsert
 from app.learning.services import check_own
@@ -365,6 +366,8 @@ def _mark(attempt: QuizAttempt, submitted_at: datetime) -> bool:
         )
     attempt.score = percent
     attempt.passed = percent >= attempt.quiz.pass_mark
+    db.session.flush()
+    item_tallies.count_attempt(attempt)
     return True
 
 

@@ -24,7 +24,7 @@ from app.auth.access import PermissionDenied
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Assignment, Quiz
 from app.database import db, utcnow
-from app.learning import assignments, quizzes
+from app.learning import assignments, item_tallies, quizzes
 from app.learning.models import QuizAttempt
 from app.learning.once import insert_once, update_if
 from app.mail.services import send
@@ -291,6 +291,7 @@ def _act(request: ConsiderationRequest, outcome: ConsiderationOutcome, due_on, r
             voided_at=utcnow(),
             voided_by_id=getattr(actor, "id", None),
         ):
+            item_tallies.count_attempt(attempt, sign=-1)  # a voided attempt says little about the items
             record(
                 actor, "quiz.attempt_voided", attempt, number=attempt.number, consideration=request.public_id
             )

@@ -36,13 +36,10 @@ from app.cohorts.models import Enrolment
 from app.csv_export import to_csv
 from app.curriculum.models import Quiz
 from app.database import db
-from app.learning.models import QuizAnswer, QuizAttempt
+from app.learning.item_tallies import CHOICE_TYPES
+from app.learning.models import QuizAttempt, QuizItemTally, QuizOptionTally
 
 MIN_ATTEMPTS = 20  # attempts at a question before it is flagged (or cleared)
-
-# Question types whose answers are options to count; the others (short text, matching, ordering) are
-# scored but have no fixed options to tally.
-CHOICE_TYPES = frozenset({"single_choice", "multiple_response", "true_false"})
 
 
 @dataclass(frozen=True)
@@ -171,68 +168,39 @@ def _submitted(quiz: Quiz, cohort_ids: list[int] | None):
 
 
 def _aggregate(quiz: Quiz, cohort_ids: list[int] | None) -> tuple[dict[str, Sums], dict[str, dict[str, int]]]:
-    """One query over the answers of the submitted attempts: per question and distinct answer to a choice
-    question, the count and the sums of x and y (for other questions, per question only). Sums add up, so
-    a question's figures are the sum over its rows; the rows name the options chosen, for the tallies.
-
-    The attempts are picked by id (``IN``) and their totals computed first, per attempt, so no answer row
-    reads the attempt's own (wide) row. Answers are compared by their stored JSON text: the same answer
-    is always stored as the same text.
-    """
-    score = sa.func.coalesce(QuizAnswer.score, 0.0)
-    submitted = sa.select(QuizAttempt.id).where(*_submitted(quiz, cohort_ids))
-    totals = (
-        sa.select(QuizAnswer.attempt_id, sa.func.sum(score).label("total"))
-        .where(QuizAnswer.attempt_id.in_(submitted))
-        .group_by(QuizAnswer.attempt_id)
-        .subquery()
-    )
-    choice_keys = [q["key"] for q in quiz.questions if q["type"] in CHOICE_TYPES]
-    answers = (
-        sa.select(
-            QuizAnswer.question_key.label("key"),
-            sa.case(
-                (QuizAnswer.question_key.in_(choice_keys), sa.cast(QuizAnswer.response, sa.Text)),
-                else_=sa.null(),
-            ).label("answer"),
-            score.label("x"),
-            (totals.c.total - score).label("y"),
+    """Two grouped reads of the running tallies (``app.learning.item_tallies``): the sums per question and
+    the options chosen, added up over the cohorts asked for. A few rows per question and cohort, whatever
+    the number of attempts."""
+    where = [QuizItemTally.quiz_id == quiz.id]
+    option_where = [QuizOptionTally.quiz_id == quiz.id]
+    if cohort_ids is not None:
+        where.append(QuizItemTally.cohort_id.in_(cohort_ids))
+        option_where.append(QuizOptionTally.cohort_id.in_(cohort_ids))
+    t = QuizItemTally
+    sums = {
+        key: Sums(int(n or 0), float(x or 0), float(xx or 0), float(y or 0), float(yy or 0), float(xy or 0))
+        for key, n, x, xx, y, yy, xy in db.session.execute(
+            sa.select(
+                t.question_key,
+                sa.func.sum(t.n),
+                sa.func.sum(t.sx),
+                sa.func.sum(t.sxx),
+                sa.func.sum(t.sy),
+                sa.func.sum(t.syy),
+                sa.func.sum(t.sxy),
+            )
+            .where(*where)
+            .group_by(t.question_key)
         )
-        .select_from(totals)
-        .join(QuizAnswer, QuizAnswer.attempt_id == totals.c.attempt_id)
-        .subquery()
-    )
-    x, y = answers.c.x, answers.c.y
-    rows = db.session.execute(
-        sa.select(
-            answers.c.key,
-            answers.c.answer,
-            sa.func.count(),
-            sa.func.sum(x),
-            sa.func.sum(x * x),
-            sa.func.sum(y),
-            sa.func.sum(y * y),
-            sa.func.sum(x * y),
-        ).group_by(answers.c.key, answers.c.answer)
-    )
-    added: dict[str, list[float]] = {}
+    }
     tallies: dict[str, dict[str, int]] = {}
-    for key, answer, count, *values in rows:
-        running = added.setdefault(key, [0] * 6)
-        for n, value in enumerate([count, *values]):
-            running[n] += float(value or 0)
-        if answer is not None:
-            _tally(tallies.setdefault(key, {}), json.loads(answer).get("value"), count)
-    sums = {key: Sums(int(v[0]), *v[1:]) for key, v in added.items()}
+    for key, option, chosen in db.session.execute(
+        sa.select(QuizOptionTally.question_key, QuizOptionTally.option, sa.func.sum(QuizOptionTally.chosen))
+        .where(*option_where)
+        .group_by(QuizOptionTally.question_key, QuizOptionTally.option)
+    ):
+        tallies.setdefault(key, {})[option] = int(chosen)
     return sums, tallies
-
-
-def _tally(tally: dict[str, int], value, count: int) -> None:
-    """Add ``count`` choices of the options in ``value`` (an option key, a list of them, or True/False)."""
-    chosen = value if isinstance(value, list) else [] if value is None else [value]
-    for option in chosen:
-        option = json.dumps(option) if isinstance(option, bool) else str(option)  # True → "true"
-        tally[option] = tally.get(option, 0) + count
 
 
 def _options(question: dict, tally: dict[str, int]) -> list[Option]:
