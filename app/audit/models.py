@@ -69,7 +69,8 @@ AUDIT_APPEND_ONLY = {
         "AND NEW.actor_id IS NOT DISTINCT FROM OLD.actor_id AND NEW.action = OLD.action "
         "AND NEW.subject_type = OLD.subject_type AND NEW.subject_id = OLD.subject_id "
         "AND NEW.details::jsonb = (SELECT r.details::jsonb FROM audit_redaction r "
-        "WHERE r.event_id = OLD.id AND r.kind = 'redact' ORDER BY r.id DESC LIMIT 1) THEN RETURN NEW; END IF; "
+        "WHERE r.event_id = OLD.id AND r.kind = 'redact' ORDER BY r.id DESC LIMIT 1) "
+        "THEN RETURN NEW; END IF; "
         "IF TG_OP = 'DELETE' AND OLD.action = 'auth.signed_in' AND EXISTS (SELECT 1 FROM audit_redaction r "
         "WHERE r.event_id = OLD.id AND r.kind = 'remove') THEN RETURN OLD; END IF; "
         "RAISE EXCEPTION 'the audit trail is append-only'; END $$",
@@ -81,7 +82,7 @@ AUDIT_APPEND_ONLY = {
         "FOR EACH ROW EXECUTE FUNCTION audit_redaction_append_only()",
     ],
 }
-# Once every table exists: the audit_event triggers read audit_redaction, which has no foreign key to order it.
+# Once every table exists: the audit_event triggers read audit_redaction (no foreign key orders the two).
 for _dialect, _statements in AUDIT_APPEND_ONLY.items():
     for _statement in _statements:
         sa.event.listen(db.metadata, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))
