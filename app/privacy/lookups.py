@@ -9,9 +9,9 @@ class NoSuchPerson(Refused):
     pass
 
 
-def person_by_email(email: str) -> User:
+def person_by_email(email: str, after: str = "") -> User:
     """The account with this email (an erased person is found by their pseudonymous address only)."""
     user = user_by_email(email or "")
     if user is None:
-        raise NoSuchPerson("No account has this email address.", field="email")
+        raise NoSuchPerson(f"No account has this email address.{after}", field="email")
     return user

@@ -54,7 +54,11 @@ def erase_person():
     form = EraseForm(prefix="erase")
     if form.validate_on_submit():
         with refusals() as refused:
-            erasure = erase(person_by_email(form.email.data), current_user)
+            # A double-click's second request finds no one: the first has already changed the address.
+            person = person_by_email(
+                form.email.data, after=" If you have just erased it, the erasure is done."
+            )
+            erasure = erase(person, current_user)
         if not refused:
             return _page(erasure=erasure)
         refused.onto(form, "email")

@@ -27,8 +27,9 @@ _UNCHANGED = (
 TRIGGERS = {
     "sqlite": [
         "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
-        f"WHEN NOT ({_UNCHANGED} AND NEW.details = (SELECT r.details FROM audit_redaction r "
-        "WHERE r.event_id = OLD.id AND r.kind = 'redact' ORDER BY r.id DESC LIMIT 1)) "
+        # EXISTS, never NULL: with no redaction recorded the condition is false, not unknown.
+        f"WHEN NOT ({_UNCHANGED} AND EXISTS (SELECT 1 FROM audit_redaction r WHERE r.details = NEW.details "
+        "AND r.id = (SELECT max(l.id) FROM audit_redaction l WHERE l.event_id = OLD.id AND l.kind = 'redact'))) "
         "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
         "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
         "WHEN NOT (OLD.action = 'auth.signed_in' AND EXISTS (SELECT 1 FROM audit_redaction r "
