@@ -29,7 +29,8 @@ TRIGGERS = {
         "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
         # EXISTS, never NULL: with no redaction recorded the condition is false, not unknown.
         f"WHEN NOT ({_UNCHANGED} AND EXISTS (SELECT 1 FROM audit_redaction r WHERE r.details = NEW.details "
-        "AND r.id = (SELECT max(l.id) FROM audit_redaction l WHERE l.event_id = OLD.id AND l.kind = 'redact'))) "
+        "AND r.id = (SELECT max(l.id) FROM audit_redaction l "
+        "WHERE l.event_id = OLD.id AND l.kind = 'redact'))) "
         "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
         "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
         "WHEN NOT (OLD.action = 'auth.signed_in' AND EXISTS (SELECT 1 FROM audit_redaction r "

@@ -167,7 +167,6 @@ def test_only_a_hub_admin_may_erase_and_not_themselves(holder):
 
 
 def test_the_audit_trail_still_refuses_any_change_not_recorded_as_a_redaction(holder):
-    trainee, _, _ = holder
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.invited"))
     changes = (
         sa.update(AuditEvent).where(AuditEvent.id == event.id).values(details={}),
@@ -324,7 +323,7 @@ def test_the_retention_command_has_a_dry_run(scheduled, runner):
     )
 
 
-# --- The Hub page ---------------------------------------------------------------------------------------------
+# --- The Hub page -----------------------------------------------------------------------------------------
 
 
 def test_a_hub_admin_downloads_an_export_and_erases_from_the_page_double_click_safe(holder, client):
