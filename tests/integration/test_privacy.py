@@ -345,3 +345,15 @@ def test_a_hub_admin_downloads_an_export_and_erases_from_the_page_double_click_s
     )  # a double-click
     assert again.status_code == 200 and "the erasure is done" in again.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "privacy.erased")) == 1
+
+
+def test_the_commands_export_and_erase_and_say_what_was_kept(holder, runner, tmp_path):
+    out = tmp_path / "export.zip"
+    exported = runner.invoke(args=["privacy", "export", EMAIL, "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert "README.txt" in zipfile.ZipFile(out).namelist()
+    erased = runner.invoke(args=["privacy", "erase", EMAIL, "--yes"])
+    assert erased.exit_code == 0, erased.output
+    assert "kept: credential:" in erased.output and "kept: ledger:" in erased.output
+    missing = runner.invoke(args=["privacy", "erase", EMAIL, "--yes"])
+    assert missing.exit_code != 0 and "No account" in missing.output
