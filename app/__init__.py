@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.learning import bp as learning_bp
     from app.marking import bp as marking_bp
     from app.organisations import bp as organisations_bp
+    from app.privacy import bp as privacy_bp
     from app.reports import bp as reports_bp
     from app.site import bp as site_bp
     from app.verify import bp as verify_bp
@@ -158,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
         organisations_bp,
         curriculum_bp,
         admin_bp,
+        privacy_bp,
         assurance_bp,
         accreditation_bp,
         verify_bp,

@@ -1,6 +1,7 @@
 """The ``imsa`` command: everything ``flask`` offers (``run``, ``db``, ``shell``) plus the platform's
 own groups. Commands are grouped by domain: ``curriculum``, ``user``, ``cohort``, ``keys``, ``credential``,
-``ledger`` (the last three in ``app/accreditation/cli.py``), and ``init`` / ``demo`` to set up.
+``ledger`` (the last three in ``app/accreditation/cli.py``), ``privacy`` (``app/privacy/cli.py``), and
+``init`` / ``demo`` to set up.
 """
 
 from __future__ import annotations
@@ -473,6 +474,7 @@ def pack_verify(file, key_file):
 
 def register_commands(app: Flask) -> None:
     from app.accreditation.cli import credential_cli, keys_cli, ledger_cli
+    from app.privacy.cli import privacy_cli
     from app.verify import cli as _verify_cli  # noqa: F401  (adds `imsa credential show`)
 
     for command in (
@@ -485,5 +487,6 @@ def register_commands(app: Flask) -> None:
         credential_cli,
         ledger_cli,
         pack_cli,
+        privacy_cli,
     ):
         app.cli.add_command(command)

@@ -58,6 +58,16 @@ def load_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+# Months, the defaults of ``IMSA_RETENTION``. Submitted work stays long enough for an appeal, a complaint
+# to the awarding body and an external examiner's later sample; contact notes for a year after the
+# enrolment ends; sign-in events for a year (enough to look into a misused account).
+RETENTION_DEFAULTS = {
+    "submission_months_after_board": 24,  # assignment text and attachments, after the award board
+    "contact_note_months_after_end": 12,  # trainers' contact notes, after the enrolment ends
+    "sign_in_event_months": 12,  # sign-in events of the audit trail
+}
+
+
 class Config:
     """Settings for a running platform, from ``IMSA_*`` variables and ``DATABASE_URL``."""
 
@@ -86,6 +96,11 @@ class Config:
         self.IMSA_BEHIND_PROXY = _bool("IMSA_BEHIND_PROXY")
         self.IMSA_LOG_JSON = _bool("IMSA_LOG_JSON", True)
         self.IMSA_INACTIVE_DAYS = int(env.get("IMSA_INACTIVE_DAYS", "14"))
+        # How long personal data is kept (see app/privacy/retention.py); each is IMSA_RETENTION_<KEY>.
+        self.IMSA_RETENTION = {
+            key: int(env.get(f"IMSA_RETENTION_{key.upper()}", default))
+            for key, default in RETENTION_DEFAULTS.items()
+        }
         # The similarity check flags an earlier submission of the same brief whose estimated Jaccard
         # similarity (word 5-gram shingles, MinHash) with the new one is at least this (0 to 1).
         self.IMSA_SIMILARITY_THRESHOLD = float(env.get("IMSA_SIMILARITY_THRESHOLD", "0.3"))

@@ -53,6 +53,7 @@ NAVIGATION = [
     ("Curriculum", "curriculum.index", {Role.HUB_ADMIN}, ("curriculum.",)),
     ("Outbox", "admin.outbox", {Role.HUB_ADMIN}, ("admin.outbox",)),
     ("Audit trail", "admin.audit", {Role.HUB_ADMIN}, ("admin.audit",)),
+    ("Personal data", "privacy.index", {Role.HUB_ADMIN}, ("privacy.",)),
     ("Account", "auth.account", set(Role), ("auth.account",)),
 ]
 

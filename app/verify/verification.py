@@ -114,7 +114,15 @@ class Result:
         return (self.credential or {}).get("credentialSubject", {}).get("licenseNumber")
 
     @property
+    def name_withheld(self) -> bool:
+        """The holder's data was erased at their request: the signed credential keeps the name as issued
+        (and still verifies), but this platform no longer shows it."""
+        return self.record is not None and self.record.holder.erased_at is not None
+
+    @property
     def holder_name(self) -> str | None:
+        if self.name_withheld:
+            return None
         for identity in (self.credential or {}).get("credentialSubject", {}).get("identifier", []):
             if identity.get("identityType") == "name" and not identity.get("hashed"):
                 return identity.get("identityHash")
@@ -140,6 +148,7 @@ class Result:
             body["credential"] = {
                 "code": self.code,
                 "holder": self.holder_name,
+                "holderNameWithheld": self.name_withheld,
                 "achievement": self.achievement.get("name"),
                 "curriculumVersion": self.achievement.get("version"),
                 "issuer": self.credential.get("issuer", {}).get("name"),
