@@ -396,13 +396,14 @@ def _check_schema(manifest: dict) -> None:
     known, _head = _known_revisions()
     if manifest["schema_revision"] not in known:
         raise BackupRefused(
-            f"the backup is from a newer schema (revision {manifest['schema_revision']}) than this version of "
-            "the platform knows: restore it with the version that made it, or a newer one",
+            f"the backup is from a newer schema (revision {manifest['schema_revision']}) than this version "
+            "of the platform knows: restore it with the version that made it, or a newer one",
             "file",
         )
     if manifest["database"] != db.engine.dialect.name:
         raise BackupRefused(
-            f"the backup holds a {manifest['database']} database; this instance uses {db.engine.dialect.name}",
+            f"the backup holds a {manifest['database']} database; "
+            f"this instance uses {db.engine.dialect.name}",
             "file",
         )
 
@@ -411,7 +412,7 @@ def _check_schema(manifest: dict) -> None:
 def opened(path: Path, passphrase: str) -> Iterator[_Opened]:
     """The backup at ``path``, every byte checked against the passphrase and the manifest (or refused)."""
     try:
-        tar = tarfile.open(path, "r:")
+        tar = tarfile.open(path, "r:")  # noqa: SIM115  (closed by the `with` below, once it opened)
     except (OSError, tarfile.TarError, EOFError) as error:
         raise BackupRefused(f"{path} is not a readable backup: {_DAMAGED}", "file") from error
     with tar:
@@ -505,10 +506,8 @@ def _restore_database(backup: _Opened, work: Path) -> None:
         _extract(backup, "database.pgdump", dump)
         _run([pg_binary("pg_restore"), "--list", str(dump)])  # readable, before anything is dropped
         _empty_pg()
-        _run(
-            [pg_binary("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-             f"--dbname={db.engine.url.database}", str(dump)]
-        )  # fmt: skip
+        options = ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
+        _run([pg_binary("pg_restore"), *options, f"--dbname={db.engine.url.database}", str(dump)])
     db.engine.dispose()
 
 

@@ -468,8 +468,8 @@ def backup_command(file):
     "--check", "check_only", is_flag=True, help="Check the backup and the passphrase; restore nothing."
 )
 def restore_command(file, force, check_only):
-    """Restore a backup made by `imsa backup` into this instance, then verify the ledger. Every byte is checked
-    before anything is changed; a database holding data is replaced only with --force."""
+    """Restore a backup made by `imsa backup` into this instance, then verify the ledger. Every byte is
+    checked before anything is changed; a database holding data is replaced only with --force."""
     from app import backup
 
     passphrase = _passphrase(confirm=False)
