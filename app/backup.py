@@ -465,6 +465,7 @@ def restore(path: Path, passphrase: str, force: bool = False) -> RestoreReport:
                 "Use --force to replace it",
                 "database",
             )
+        _instance().mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=_instance(), prefix=".imsa-restore-") as folder:
             _restore_database(backup, Path(folder))
         set_aside = _restore_secrets(backup)
