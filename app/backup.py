@@ -130,7 +130,7 @@ def _schema_revision(connection) -> str | None:
     return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def _known_revisions() -> tuple[set[str], str]:
+def known_revisions() -> tuple[set[str], str]:
     """Every schema revision this code knows, and the newest."""
     from alembic.script import ScriptDirectory
 
@@ -393,7 +393,7 @@ def _decrypt_secrets(data: bytes, keys: _Keys) -> dict[str, tuple[bytes, int]]:
 
 
 def _check_schema(manifest: dict) -> None:
-    known, _head = _known_revisions()
+    known, _head = known_revisions()
     if manifest["schema_revision"] not in known:
         raise BackupRefused(
             f"the backup is from a newer schema (revision {manifest['schema_revision']}) than this version "
@@ -471,7 +471,7 @@ def restore(path: Path, passphrase: str, force: bool = False) -> RestoreReport:
         set_aside = _restore_secrets(backup)
         _restore_files(backup)
     revision = backup.manifest["schema_revision"]
-    _known, head = _known_revisions()
+    _known, head = known_revisions()
     if revision != head:
         from flask_migrate import upgrade
 

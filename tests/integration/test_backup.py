@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import stamp
+from flask_migrate import stamp, upgrade
 
 from app import backup
 from app.accreditation import ledger, lifecycle
@@ -96,7 +96,13 @@ def empty_instance(tmp_path, _schema, _server_database_url):
     for application in made:
         with application.app_context():
             db.session.remove()
+            url = db.engine.url
             db.engine.dispose()
+        if url.get_backend_name() == "postgresql":
+            server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+            with server.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+            server.dispose()
 
 
 def _state(application) -> dict:
@@ -258,3 +264,22 @@ def test_a_short_passphrase_is_refused_and_nothing_is_written(app, live, tmp_pat
     with pytest.raises(backup.BackupRefused) as refused:
         backup.create(tmp_path / "imsa.tar", "short")
     assert refused.value.field == "passphrase" and not (tmp_path / "imsa.tar").exists()
+
+
+def test_a_backup_from_an_older_schema_is_restored_and_upgraded(make_app, empty_instance, tmp_path):
+    older = "e5a9c1d3f6b8"  # a revision before the newest
+    app = make_app(create_schema=False)
+    with app.app_context():
+        upgrade(revision=older)
+        keystore().init()
+        path = tmp_path / "older.tar"
+        assert backup.create(path, PASSPHRASE)["schema_revision"] == older
+        db.session.remove()
+    restored = empty_instance()
+    with restored.app_context():
+        report = backup.restore(path, PASSPHRASE)
+        assert report.upgraded_from == older and report.ledger.intact
+        with db.engine.connect() as connection:
+            revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        assert revision == backup.known_revisions()[1]
+        db.session.remove()
