@@ -466,6 +466,7 @@ def restore(path: Path, passphrase: str, force: bool = False) -> RestoreReport:
                 "database",
             )
         _instance().mkdir(parents=True, exist_ok=True)
+        _check_writable()
         with tempfile.TemporaryDirectory(dir=_instance(), prefix=".imsa-restore-") as folder:
             _restore_database(backup, Path(folder))
         set_aside = _restore_secrets(backup)
@@ -478,6 +479,14 @@ def restore(path: Path, passphrase: str, force: bool = False) -> RestoreReport:
         upgrade()
     db.session.remove()
     return RestoreReport(backup.manifest, revision if revision != head else None, ledger.verify(), set_aside)
+
+
+def _check_writable() -> None:
+    """Before anything is touched: every folder a restore writes to takes a write."""
+    folder = _key_folder()
+    for place in (_instance(), folder.parent, *([folder] if folder.exists() else [])):
+        if not os.access(place, os.W_OK):
+            raise BackupRefused(f"{place} cannot be written to: restore where it can, then copy", "database")
 
 
 def _extract(backup: _Opened, name: str, target: Path) -> None:
