@@ -421,7 +421,10 @@ def opened(path: Path, passphrase: str) -> Iterator[_Opened]:
             manifest = _read_manifest(tar, found[MANIFEST])
             keys = _Keys.derive(passphrase, base64.b64decode(manifest["kdf"]["salt"]), manifest["kdf"])
             if not hmac.compare_digest(keys.check_value(), str(manifest.get("key_check"))):
-                raise BackupRefused("the passphrase is not the one this backup was made with", "passphrase")
+                raise BackupRefused(
+                    "the passphrase does not open this backup (wrong passphrase, or the backup was changed)",
+                    "passphrase",
+                )
             stored = tar.extractfile(found[MAC]).read().decode("ascii", "replace")
             if not hmac.compare_digest(_file_mac(path, keys.mac, found[MAC].offset_data), stored):
                 raise BackupRefused(_DAMAGED, "file")
