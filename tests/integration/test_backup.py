@@ -283,3 +283,20 @@ def test_a_backup_from_an_older_schema_is_restored_and_upgraded(make_app, empty_
             revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         assert revision == backup.known_revisions()[1]
         db.session.remove()
+
+
+def test_the_signing_keys_are_only_in_the_archive_encrypted(archive, app):
+    data = archive.read_bytes()
+    private = (keystore().folder / f"{keystore().active_thumbprint()}.pem").read_bytes()
+    assert b"PRIVATE KEY" not in data and private not in data
+
+
+def test_backup_asks_for_the_passphrase_twice_without_showing_it(app, live, tmp_path):
+    path = tmp_path / "asked.tar"
+    typed = f"{PASSPHRASE}\n{PASSPHRASE}\n"
+    result = app.test_cli_runner().invoke(
+        args=["backup", str(path)], input=typed, env={"IMSA_BACKUP_PASSPHRASE": ""}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Repeat for confirmation" in result.output and PASSPHRASE not in result.output
+    assert backup.check(path, PASSPHRASE)["files"]
