@@ -1,11 +1,12 @@
 """The ``imsa`` command: everything ``flask`` offers (``run``, ``db``, ``shell``) plus the platform's
 own groups. Commands are grouped by domain: ``curriculum``, ``user``, ``cohort``, ``keys``, ``credential``,
-``ledger`` (the last three in ``app/accreditation/cli.py``), ``privacy`` (``app/privacy/cli.py``), and
-``init`` / ``demo`` to set up.
+``ledger`` (the last three in ``app/accreditation/cli.py``), ``privacy`` (``app/privacy/cli.py``), ``pack``,
+``init`` / ``demo`` to set up, and ``backup`` / ``restore`` (``app/backup.py``).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -472,6 +473,65 @@ def pack_verify(file, key_file):
     click.echo(f"{file} verifies: {len(report.files)} files, signed by the issuer")
 
 
+def _passphrase(confirm: bool) -> str:
+    """``IMSA_BACKUP_PASSPHRASE``, or asked for without echoing it (twice when making a backup)."""
+    return os.environ.get("IMSA_BACKUP_PASSPHRASE") or click.prompt(
+        "Backup passphrase", hide_input=True, confirmation_prompt=confirm
+    )
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file):
+    """Write a backup of this instance to FILE (a new file): the database, the signing keys (encrypted with
+    the passphrase from IMSA_BACKUP_PASSPHRASE, or asked for), the ledger head and the uploaded files."""
+    from app import backup
+
+    try:
+        manifest = backup.create(file, _passphrase(confirm=True))
+    except backup.BackupRefused as refused:
+        click.echo(f"error: {refused}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"backup written: {file} ({manifest['database']}, schema {manifest['schema_revision']}, "
+        f"{len(manifest['files'])} files)"
+    )
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Check the backup and the passphrase; restore nothing."
+)
+def restore_command(file, force, check_only):
+    """Restore a backup made by `imsa backup` into this instance, then verify the ledger. Every byte is
+    checked before anything is changed; a database holding data is replaced only with --force."""
+    from app import backup
+
+    passphrase = _passphrase(confirm=False)
+    try:
+        if check_only:
+            manifest = backup.check(file, passphrase)
+            click.echo(f"backup intact: made {manifest['created_at']}, schema {manifest['schema_revision']}")
+            return
+        report = backup.restore(file, passphrase, force=force)
+    except backup.BackupRefused as refused:
+        click.echo(f"error: {refused} (nothing was changed)", err=True)
+        sys.exit(1)
+    click.echo(f"restored: {file} (made {report.manifest['created_at']})")
+    if report.upgraded_from:
+        click.echo(f"schema upgraded from {report.upgraded_from}")
+    if report.keys_set_aside:
+        click.echo(f"the key folder that was there is kept in {report.keys_set_aside}")
+    if not report.ledger.intact:
+        click.echo(
+            f"error: ledger broken at event {report.ledger.broken_at}: {report.ledger.reason}", err=True
+        )
+        sys.exit(1)
+    click.echo(f"ledger intact: {report.ledger.events} events")
+
+
 def register_commands(app: Flask) -> None:
     from app.accreditation.cli import credential_cli, keys_cli, ledger_cli
     from app.privacy.cli import privacy_cli
@@ -488,5 +548,7 @@ def register_commands(app: Flask) -> None:
         ledger_cli,
         pack_cli,
         privacy_cli,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)
