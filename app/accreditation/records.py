@@ -108,7 +108,12 @@ def module_achievement(base_url: str, version_label: str, version_hash: str, mod
 
 def _identifiers(subject: Subject) -> list[dict]:
     return [
-        {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": subject.holder_name},
+        {
+            "type": "IdentityObject",
+            "identityType": "name",
+            "hashed": False,
+            "identityHash": subject.holder_name,
+        },
         {
             "type": "IdentityObject",
             "identityType": "emailAddress",
@@ -268,7 +273,9 @@ def issue_transcript(award: Credential, actor) -> Credential:
     enrolment = award.enrolment
     version = award.curriculum_version
     base = current_app.config["IMSA_BASE_URL"]
-    modules = [module_achievement(base, version.label, version.content_hash, m) for m in passed_modules(enrolment)]
+    modules = [
+        module_achievement(base, version.label, version.content_hash, m) for m in passed_modules(enrolment)
+    ]
     values = _values(enrolment, CredentialKind.TRANSCRIPT, actor, subject_uuid=award.subject_uuid)
     values.update(valid_from=award.valid_from, valid_until=award.valid_until, approval_id=None)
     subject, dates = _subject(enrolment, award.subject_uuid), _dates(values)
@@ -283,9 +290,7 @@ def issue_transcript(award: Credential, actor) -> Credential:
     return transcript
 
 
-def _values(
-    enrolment: Enrolment, kind: CredentialKind, actor, module_code=None, subject_uuid=None
-) -> dict:
+def _values(enrolment: Enrolment, kind: CredentialKind, actor, module_code=None, subject_uuid=None) -> dict:
     """The row of a new record, all but its signed form."""
     version = enrolment.cohort.curriculum_version
     now = utcnow().replace(microsecond=0)

@@ -22,7 +22,13 @@ from app.database import db
 from app.demo import complete_training
 from app.verify.verification import Verdict, verify_code, verify_token
 from tests.conftest import post_form, sign_in
-from tests.factories import make_accreditation_version, make_cohort, make_credential, make_enrolment, make_user
+from tests.factories import (
+    make_accreditation_version,
+    make_cohort,
+    make_credential,
+    make_enrolment,
+    make_user,
+)
 from tests.integration.test_accreditation import SCHEMA as OB_SCHEMA
 from tests.integration.test_accreditation import independent_verify
 
