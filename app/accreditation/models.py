@@ -101,6 +101,13 @@ class Credential(db.Model):
     approval: Mapped[Approval | None] = relationship()
 
     @property
+    def kind_label(self) -> str:
+        """ "Award", "Module record: M03" or "Transcript", for staff lists."""
+        if self.kind is CredentialKind.MODULE:
+            return f"Module record: {self.module_code}"
+        return self.kind.value.title()
+
+    @property
     def recorded_state(self) -> str:
         """What the Hub has decided (for staff lists); the public verdict comes from verification."""
         if self.revoked_at:

@@ -61,6 +61,12 @@ def _schemas() -> dict:
                         "validFrom",
                         "validUntil",
                     )
+                }
+                | {
+                    "record": {
+                        "type": ["string", "null"],
+                        "description": 'A module record ("Module record: M03 …") or "Transcript"; null for an award.',
+                    }
                 },
             },
             "revoked": {"$ref": "#/components/schemas/StatusChange"},
