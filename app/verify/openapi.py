@@ -65,7 +65,7 @@ def _schemas() -> dict:
                 | {
                     "record": {
                         "type": ["string", "null"],
-                        "description": 'A module record ("Module record: M03 …") or "Transcript"; null for an award.',
+                        "description": 'A module record ("Module record: M03 …"), "Transcript", or null',
                     }
                 },
             },
