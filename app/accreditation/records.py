@@ -277,7 +277,7 @@ def issue_transcript(award: Credential, actor) -> Credential:
         module_achievement(base, version.label, version.content_hash, m) for m in passed_modules(enrolment)
     ]
     values = _values(enrolment, CredentialKind.TRANSCRIPT, actor, subject_uuid=award.subject_uuid)
-    values.update(valid_from=award.valid_from, valid_until=award.valid_until, approval_id=None)
+    values.update(valid_from=award.valid_from, valid_until=award.valid_until)
     subject, dates = _subject(enrolment, award.subject_uuid), _dates(values)
     document = build_transcript(subject, dates, credentials.unverified_payload(award.jws), modules)
     transcript = Credential(**values, **_sign(document))
