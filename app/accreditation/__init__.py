@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accreditation", __name__, url_prefix="/accreditation", template_folder="templates")
 
-from app.accreditation import appeal_notices, holder_routes, routes  # noqa: E402,F401
+from app.accreditation import appeal_notices, holder_routes, record_routes, routes  # noqa: E402,F401

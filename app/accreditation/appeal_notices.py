@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.accreditation import approval
 from app.accreditation.eligibility import evaluate
-from app.accreditation.models import Credential
+from app.accreditation.models import Credential, CredentialKind
 from app.database import db
 from app.marking.appeals import Notice, consequences
 from app.marking.models import Appeal, AppealStatus
@@ -24,7 +24,11 @@ def accreditation_notice(appeal: Appeal) -> Notice | None:
     enrolment = appeal.submission.enrolment
     credential = db.session.scalar(
         sa.select(Credential)
-        .where(Credential.enrolment_id == enrolment.id, Credential.revoked_at.is_(None))
+        .where(
+            Credential.enrolment_id == enrolment.id,
+            Credential.kind == CredentialKind.AWARD,
+            Credential.revoked_at.is_(None),
+        )
         .order_by(Credential.id.desc())
         .limit(1)
     )

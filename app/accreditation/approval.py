@@ -9,6 +9,7 @@ from app.accreditation.eligibility import Eligibility, evaluate
 from app.accreditation.errors import AccreditationError
 from app.accreditation.issuing import issue
 from app.accreditation.models import Approval, Credential
+from app.accreditation.records import issue_transcript
 from app.assurance.services import ratification_outstanding
 from app.audit.services import record
 from app.auth.access import require_role
@@ -65,7 +66,7 @@ def _capstone_passed() -> sa.Select:
 
 
 def approve(enrolment: Enrolment, note: str, actor) -> Credential:
-    """Record the Hub's decision and issue the credential, in one transaction.
+    """Record the Hub's decision and issue the credential (and its transcript), in one transaction.
 
     Two approvals at once (a double-click) race on the enrolment's unique key: one records the approval
     and issues the credential; the other is told the trainee is already approved, as a later one would be.
@@ -104,7 +105,9 @@ def approve(enrolment: Enrolment, note: str, actor) -> Credential:
         raise already
     approval = db.session.scalar(sa.select(Approval).where(Approval.enrolment_id == enrolment.id))
     record(actor, "accreditation.approved", enrolment, note=approval.note)
-    return issue(enrolment, actor, approval=approval)
+    credential = issue(enrolment, actor, approval=approval)
+    issue_transcript(credential, actor)  # the modules behind the award, issued with it
+    return credential
 
 
 def eligible_in(cohort) -> list[Enrolment]:

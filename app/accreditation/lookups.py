@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from app.accreditation import codes
-from app.accreditation.models import Credential
+from app.accreditation.models import Credential, CredentialKind
 from app.cohorts.models import Cohort, Enrolment
 from app.cohorts.services import by_public_id as cohort_by_public_id
 from app.database import db
@@ -23,10 +23,11 @@ def by_typed_code(typed: str) -> Credential | None:
 
 
 def for_holder(user) -> list[Credential]:
+    """The awards ``user`` holds (their module records and transcripts are listed apart)."""
     return list(
         db.session.scalars(
             sa.select(Credential)
-            .where(Credential.holder_id == user.id)
+            .where(Credential.holder_id == user.id, Credential.kind == CredentialKind.AWARD)
             .order_by(Credential.valid_from.desc())
         )
     )
@@ -55,3 +56,13 @@ def cohort_or_404(public_id: str) -> Cohort:
     if cohort is None:
         abort(404)
     return cohort
+
+
+def own_enrolment_or_404(public_id: str, user) -> Enrolment:
+    """One of ``user``'s own enrolments, in any state (a withdrawn trainee keeps their records)."""
+    enrolment = db.session.scalar(
+        sa.select(Enrolment).where(Enrolment.public_id == public_id, Enrolment.user_id == user.id)
+    )
+    if enrolment is None:
+        abort(404)
+    return enrolment

@@ -49,10 +49,24 @@ class Approval(db.Model):
     approved_by: Mapped[User | None] = relationship()
 
 
+class CredentialKind(enum.StrEnum):
+    """What a credential records: the award itself, one module passed, or the transcript of the award."""
+
+    AWARD = "award"
+    MODULE = "module"
+    TRANSCRIPT = "transcript"
+
+
 class Credential(db.Model):
-    """One issued Open Badges 3.0 credential: the signed JWS exactly as issued, and what happened to it."""
+    """One issued credential: the signed JWS exactly as issued, and what happened to it.
+
+    Most are awards (Open Badges 3.0). A module record (OB 3.0, one per module per enrolment) and the
+    transcript issued with an award (CLR 2.0) share the codes, status lists, ledger and verification.
+    """
 
     __tablename__ = "credential"
+    # One module record per module per enrolment (awards and transcripts have no module code).
+    __table_args__ = (sa.UniqueConstraint("enrolment_id", "module_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(24), unique=True)  # IMSA-XXXX-XXXX-C, the public handle
@@ -75,12 +89,23 @@ class Credential(db.Model):
     suspension_reason: Mapped[str | None] = mapped_column(sa.Text)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revocation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    kind: Mapped[CredentialKind] = mapped_column(
+        str_enum(CredentialKind), default=CredentialKind.AWARD, server_default=CredentialKind.AWARD.value
+    )
+    module_code: Mapped[str | None] = mapped_column(sa.String(16))  # a module record's module
 
     holder: Mapped[User] = relationship(foreign_keys=[holder_id], lazy="joined")
     enrolment: Mapped[Enrolment] = relationship()
     curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")
     renews: Mapped[Credential | None] = relationship(remote_side=[id])
     approval: Mapped[Approval | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        """ "Award", "Module record: M03" or "Transcript", for staff lists."""
+        if self.kind is CredentialKind.MODULE:
+            return f"Module record: {self.module_code}"
+        return self.kind.value.title()
 
     @property
     def recorded_state(self) -> str:

@@ -15,7 +15,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.accreditation.models import Credential
+from app.accreditation.models import Credential, CredentialKind
 from app.auth.models import Role, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from app.csv_export import to_csv
@@ -329,7 +329,7 @@ def _accreditations(where: list, today: date) -> list[Table]:
             )
             .join(Enrolment, Enrolment.id == Credential.enrolment_id)
             .join(Organisation, Organisation.id == Enrolment.organisation_id)
-            .where(*where)
+            .where(*where, Credential.kind == CredentialKind.AWARD)
         )
         .all()
     )

@@ -21,7 +21,12 @@ NAVIGATION = [
         {Role.TRAINEE},
         ("learning.", "marking.receipt", "marking.my_considerations", "marking.request_consideration"),
     ),
-    ("My accreditation", "accreditation.mine", {Role.TRAINEE}, ("accreditation.mine",)),
+    (
+        "My accreditation",
+        "accreditation.mine",
+        {Role.TRAINEE},
+        ("accreditation.mine", "accreditation.module_records"),
+    ),
     (
         "Cohorts",
         "cohorts.index",

@@ -61,6 +61,12 @@ def _schemas() -> dict:
                         "validFrom",
                         "validUntil",
                     )
+                }
+                | {
+                    "record": {
+                        "type": ["string", "null"],
+                        "description": 'A module record ("Module record: M03 …"), "Transcript", or null',
+                    }
                 },
             },
             "revoked": {"$ref": "#/components/schemas/StatusChange"},

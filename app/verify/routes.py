@@ -25,6 +25,7 @@ from app.accreditation.certificate_files import certificate_pdf
 from app.accreditation.issuing import criteria_narrative
 from app.accreditation.keys import keystore
 from app.accreditation.lookups import credential_or_404
+from app.accreditation.models import CredentialKind
 from app.auth.access import public
 from app.extensions import csrf, limiter
 from app.verify import bp, verification
@@ -110,6 +111,8 @@ def by_code(code):
 def _download(code: str, kind: str) -> Response:
     """The signed credential, its decoded JSON or the certificate PDF, as a file to save."""
     found = credential_or_404(code)
+    if kind == "pdf" and found.kind is not CredentialKind.AWARD:
+        abort(404)  # only an award has a certificate
     if kind == "jwt":
         body, mimetype, name = found.jws, "application/vc+jwt", f"{found.code}.jwt"
     elif kind == "json":

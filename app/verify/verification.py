@@ -111,7 +111,24 @@ class Result:
 
     @property
     def code(self) -> str | None:
-        return (self.credential or {}).get("credentialSubject", {}).get("licenseNumber")
+        signed = (self.credential or {}).get("credentialSubject", {}).get("licenseNumber")
+        return signed or (self.record.code if self.record is not None and self.credential else None)
+
+    @property
+    def record_label(self) -> str | None:
+        """What a module record or transcript is ("Module record: M03 …", "Transcript"); None for an
+        award. Read from the signed document."""
+        if "ClrCredential" in (self.credential or {}).get("type", []):
+            return "Transcript"
+        if self.achievement.get("humanCode"):
+            return f"Module record: {self.achievement.get('name')}"
+        return None
+
+    @property
+    def noun(self) -> str:
+        """What the page calls it: the accreditation, or the module record or transcript."""
+        label = self.record_label
+        return "accreditation" if label is None else label.split(":")[0].lower()
 
     @property
     def name_withheld(self) -> bool:
@@ -130,7 +147,9 @@ class Result:
 
     @property
     def achievement(self) -> dict:
-        return (self.credential or {}).get("credentialSubject", {}).get("achievement", {})
+        """The achievement (a transcript's first, which is the award's)."""
+        found = (self.credential or {}).get("credentialSubject", {}).get("achievement", {})
+        return (found[0] if found else {}) if isinstance(found, list) else found
 
     def date_of(self, claim: str) -> date | None:
         """A date claim of the credential (``awardedDate``, ``validUntil``…) as a date, for display."""
@@ -147,6 +166,7 @@ class Result:
         if self.credential:
             body["credential"] = {
                 "code": self.code,
+                "record": self.record_label,
                 "holder": self.holder_name,
                 "holderNameWithheld": self.name_withheld,
                 "achievement": self.achievement.get("name"),
@@ -274,8 +294,8 @@ def _consistency(header: dict, payload: dict, did: str) -> str:
             return "its JWT claims do not match the credential"
         if payload.get("exp") != int(credentials.parse_timestamp(payload["validUntil"]).timestamp()):
             return "its JWT claims do not match the credential"
-        if "OpenBadgeCredential" not in payload["type"]:
-            return "it is not an Open Badges credential"
+        if not {"OpenBadgeCredential", "ClrCredential"} & set(payload["type"]):
+            return "it is not an Open Badges credential or a CLR transcript"
         int(payload["credentialStatus"]["statusListIndex"])
     except (KeyError, TypeError, ValueError, AttributeError):
         return "it is missing parts every IMSA® credential has"

@@ -112,6 +112,8 @@ ACCESS = {
     "accreditation.mine": ("GET", {TRAINEE}),
     "accreditation.declare": ("POST", {TRAINEE}),
     "accreditation.log_cpd": ("POST", {TRAINEE}),
+    "accreditation.module_records": ("GET", {TRAINEE}),
+    "accreditation.request_module_record": ("POST", {TRAINEE}),  # their own place (404 otherwise)
     "assurance.index": ("GET", {HUB, EXAMINER}),
     "assurance.cohort": ("GET", {HUB, EXAMINER}),
     "assurance.appoint": ("POST", {HUB}),
@@ -190,6 +192,7 @@ def _seed(root):
         "appeal_id": "no-such-appeal",
         "cohort_id": cohort.public_id,
         "module_slug": module.slug,
+        "module_code": module.code,
         "lesson_slug": module.lessons[0].slug,
         "public_id": cohort.public_id,
         "enrolment_id": enrolment.public_id,

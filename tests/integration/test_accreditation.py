@@ -383,7 +383,7 @@ def test_ledger_verify_names_the_first_edited_event(app, credential):
     db.session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["ledger", "verify"])
-    assert result.exit_code == 0 and "3 events" in result.output
+    assert result.exit_code == 0 and "4 events" in result.output  # the award, its transcript, 2 changes
     _drop_append_only_triggers()
     db.session.execute(
         sa.update(LedgerEvent)

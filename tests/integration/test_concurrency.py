@@ -20,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.accreditation.keys import keystore
-from app.accreditation.models import Approval, Credential
+from app.accreditation.models import Approval, Credential, CredentialKind
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.database import db, utcnow
@@ -311,7 +311,9 @@ def test_a_double_clicked_approval_issues_one_credential(app, tmp_path):
         form = {"csrf_token": token, "confirm": "y", "note": "Checked."}
         results = race(*(partial(c.post, url, data=form) for c in clients))
         assert all(r.status_code < 500 for r in results) and 302 in [r.status_code for r in results]
-        issued = sa.select(sa.func.count(Credential.id)).where(Credential.enrolment_id == enrolment.id)
+        issued = sa.select(sa.func.count(Credential.id)).where(
+            Credential.enrolment_id == enrolment.id, Credential.kind == CredentialKind.AWARD
+        )
         approved = sa.select(sa.func.count(Approval.id)).where(Approval.enrolment_id == enrolment.id)
         assert (db.session.scalar(issued), db.session.scalar(approved)) == (1, 1), f"round {round_}"
 
@@ -338,3 +340,20 @@ def test_round_robin_allocation_leaves_drafts_alone(app, tmp_path):
     db.session.expire_all()
     assert [p.marker_id for p in submitted] == [first.id, second.id, first.id]  # oldest first, least load
     assert draft.marker_id is None and draft.status is SubmissionStatus.DRAFT
+
+
+def test_a_double_clicked_module_record_request_issues_one_record(app, tmp_path):
+    version = make_accreditation_version(tmp_path)
+    trainer = make_user(Role.TRAINER)
+    enrolment = make_enrolment(make_cohort(version, [trainer]))
+    complete_training(enrolment, trainer)
+    keystore().init()
+    clients, token = tabs(app, enrolment.user)
+    settle()
+    url = f"/accreditation/records/{enrolment.public_id}/M01"
+    results = race(*(partial(c.post, url, data={"csrf_token": token}) for c in clients))
+    assert [getattr(r, "status_code", r) for r in results] == [302, 302]
+    issued = sa.select(sa.func.count(Credential.id)).where(
+        Credential.enrolment_id == enrolment.id, Credential.kind == CredentialKind.MODULE
+    )
+    assert db.session.scalar(issued) == 1

@@ -14,7 +14,7 @@ from app.accreditation.certificate_files import certificate_data
 from app.accreditation.certificate_pdf import render_certificate
 from app.accreditation.declarations import confirmed_declarations
 from app.accreditation.lifecycle import reinstate, revoke, suspend
-from app.accreditation.models import Credential, VerificationCount
+from app.accreditation.models import Credential, CredentialKind, VerificationCount
 from app.auth.models import Role
 from app.config import TestConfig as AppConfig
 from app.database import db
@@ -182,7 +182,8 @@ def test_hub_approves_through_the_page_after_confirming(client, app, tmp_path):
     assert db.session.scalar(sa.select(sa.func.count(Credential.id))) == 0
     response = post_form(client, url, {"note": "Panel of 3 March", "confirm": "y"})
     assert response.status_code == 302
-    assert db.session.scalar(sa.select(sa.func.count(Credential.id))) == 1
+    awards = sa.select(sa.func.count(Credential.id)).where(Credential.kind == CredentialKind.AWARD)
+    assert db.session.scalar(awards) == 1
 
 
 def test_hub_revokes_only_with_a_reason_and_confirmation(client, credential):
