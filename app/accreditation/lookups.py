@@ -27,7 +27,7 @@ def for_holder(user) -> list[Credential]:
         db.session.scalars(
             sa.select(Credential)
             .where(Credential.holder_id == user.id)
-            .order_by(Credential.valid_from.desc())
+            .order_by(Credential.valid_from.desc(), Credential.id.desc())  # a re-issue before the old
         )
     )
 

@@ -30,6 +30,8 @@ class Verdict(enum.StrEnum):
     REVOKED = "revoked"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
+    REPLACED = "replaced"
+    PRIVATE = "private"
     NOT_FOUND = "not_found"
     SIGNATURE_INVALID = "signature_invalid"
 
@@ -41,6 +43,8 @@ class Verdict(enum.StrEnum):
             "revoked": "Revoked",
             "expired": "Expired",
             "not_yet_valid": "Not yet valid",
+            "replaced": "Replaced",
+            "private": "Private",
             "not_found": "Not found",
             "signature_invalid": "Signature invalid",
         }[self.value]
@@ -152,8 +156,11 @@ def _record(condition) -> Credential | None:
     return db.session.scalar(sa.select(Credential).where(condition).options(lazyload("*")))
 
 
-def verify_token(token: str, now: datetime | None = None, record: Credential | None = None) -> Result:
-    """The full check of one compact JWS (``record``: its row, when the caller has already found it)."""
+def verify_token(
+    token: str, now: datetime | None = None, record: Credential | None = None, private: bool = False
+) -> Result:
+    """The full check of one compact JWS (``record``: its row, when the caller has already found it;
+    ``private``: the answer is for a code lookup of a holder who turned their public page off)."""
     now = now or datetime.now(UTC)
     if not _is_compact_jws(token):
         return _unsigned(token, "this is not a signed credential")
@@ -187,9 +194,18 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
     # The same rule as the holder's page and the certificate, applied to the published lists' bits.
     result.verdict = Verdict(
         standing.decide(
-            revoked=revoked, suspended=suspended, valid_from=valid_from, valid_until=valid_until, now=now
+            revoked=revoked,
+            suspended=suspended,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            now=now,
+            replaced=record is not None and record.replaced_at is not None,
+            private=private,
         )
     )
+    if result.verdict in standing.NAMELESS or private:
+        # Neither answer shows who the credential was issued to, or under which name.
+        result.credential = result.jws = None
     return result
 
 
@@ -231,7 +247,7 @@ def verify_code(code: str | None, now: datetime | None = None) -> Result:
     record = _record(Credential.code == code) if code else None
     if record is None:
         return Result(Verdict.NOT_FOUND, [Check("Code", False, "no credential has this code")])
-    result = verify_token(record.jws, now, record)
+    result = verify_token(record.jws, now, record, private=not record.public_page)
     if result.record is None:
         result.record = record
     return result
