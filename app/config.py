@@ -70,6 +70,8 @@ class Config:
         # The private signing key's folder (empty: `instance/keys`); never inside the web root or the repo.
         self.IMSA_SIGNING_KEY_DIR = env.get("IMSA_SIGNING_KEY_DIR", "")
         self.IMSA_ISSUER_NAME = env.get("IMSA_ISSUER_NAME", "IMSA® Model Hub")
+        # LinkedIn's numeric id of the issuer's company page: the add-to-profile link then names it.
+        self.IMSA_LINKEDIN_ORGANIZATION_ID = env.get("IMSA_LINKEDIN_ORGANIZATION_ID", "")
         self.IMSA_VERIFY_LIMIT = env.get("IMSA_VERIFY_LIMIT", "30 per minute;300 per hour")  # per address
         self.IMSA_MAIL_FROM = env.get("IMSA_MAIL_FROM", "IMSA training <no-reply@imsa.invalid>")
         self.IMSA_SMTP_HOST = env.get("IMSA_SMTP_HOST", "")

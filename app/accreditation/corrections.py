@@ -10,6 +10,7 @@ old name (``standing.decide``); the ledger records the replacement, naming neith
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import render_template
 
 from app.accreditation.errors import AccreditationError
 from app.accreditation.issuing import issue
@@ -20,6 +21,8 @@ from app.auth.models import Role
 from app.auth.policy import holds_credential
 from app.database import db, utcnow
 from app.learning.once import update_if
+from app.mail.services import send
+from app.urls import external_url
 
 
 def pending_for(credential: Credential) -> NameChangeRequest | None:
@@ -95,6 +98,7 @@ def approve(request: NameChangeRequest, actor) -> Credential:
     request.decided_by_id, request.decided_at, request.new_credential = actor.id, utcnow(), new
     record(actor, "name_change.approved", request, credential=old.code, replaced_by=new.code)
     record(actor, "credential.replaced", old, replaced_by=new.code)
+    _tell_holder(request, approved=True, code=new.code)
     return new
 
 
@@ -116,7 +120,24 @@ def refuse(request: NameChangeRequest, note: str, actor) -> NameChangeRequest:
             return request
         raise AccreditationError("This request has already been decided", field="note")
     record(actor, "name_change.refused", request, credential=request.credential.code)
+    _tell_holder(request, approved=False)
     return request
+
+
+def _tell_holder(request: NameChangeRequest, approved: bool, code: str | None = None) -> None:
+    holder = request.credential.holder
+    send(
+        holder.email,
+        "The name on your IMSA® credential" + (" has been changed" if approved else ": the Hub's reply"),
+        render_template(
+            "accreditation/email/name_change_decided.txt",
+            name=holder.name,
+            approved=approved,
+            code=code,
+            note=request.decision_note,
+            url=external_url("accreditation.mine"),
+        ),
+    )
 
 
 def latest_for(credential: Credential) -> NameChangeRequest | None:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from app.accreditation import codes
-from app.accreditation.models import Credential
+from app.accreditation.models import Credential, NameChangeRequest, ShareLink
 from app.cohorts.models import Cohort, Enrolment
 from app.cohorts.services import by_public_id as cohort_by_public_id
 from app.database import db
@@ -55,3 +55,17 @@ def cohort_or_404(public_id: str) -> Cohort:
     if cohort is None:
         abort(404)
     return cohort
+
+
+def share_link_or_404(token: str) -> ShareLink:
+    link = db.session.scalar(sa.select(ShareLink).where(ShareLink.token == token))
+    if link is None:
+        abort(404)
+    return link
+
+
+def name_change_or_404(public_id: str) -> NameChangeRequest:
+    request = db.session.scalar(sa.select(NameChangeRequest).where(NameChangeRequest.public_id == public_id))
+    if request is None:
+        abort(404)
+    return request

@@ -85,7 +85,12 @@ class Credential(db.Model):
     enrolment: Mapped[Enrolment] = relationship()
     curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")
     renews: Mapped[Credential | None] = relationship(remote_side=[id], foreign_keys=[renews_id])
-    replaces: Mapped[Credential | None] = relationship(remote_side=[id], foreign_keys=[replaces_id])
+    replaces: Mapped[Credential | None] = relationship(
+        remote_side=[id], foreign_keys=[replaces_id], back_populates="replaced_by"
+    )
+    replaced_by: Mapped[Credential | None] = relationship(
+        foreign_keys=[replaces_id], back_populates="replaces", uselist=False
+    )
     approval: Mapped[Approval | None] = relationship()
 
     @property

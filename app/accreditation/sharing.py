@@ -97,10 +97,6 @@ def share_links(credential: Credential) -> list[ShareLink]:
     )
 
 
-def by_token(token: str) -> ShareLink | None:
-    return db.session.scalar(sa.select(ShareLink).where(ShareLink.token == token))
-
-
 def link_works(link: ShareLink, now: datetime | None = None) -> bool:
     """A share link shows the credential while it is neither revoked nor past its expiry."""
     return link.revoked_at is None and (now or utcnow()) <= link.expires_at
