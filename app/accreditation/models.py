@@ -85,11 +85,9 @@ class Credential(db.Model):
     enrolment: Mapped[Enrolment] = relationship()
     curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")
     renews: Mapped[Credential | None] = relationship(remote_side=[id], foreign_keys=[renews_id])
-    replaces: Mapped[Credential | None] = relationship(
-        remote_side=[id], foreign_keys=[replaces_id], back_populates="replaced_by"
-    )
+    replaces: Mapped[Credential | None] = relationship(remote_side=[id], foreign_keys=[replaces_id])
     replaced_by: Mapped[Credential | None] = relationship(
-        foreign_keys=[replaces_id], back_populates="replaces", uselist=False
+        foreign_keys=[replaces_id], uselist=False, viewonly=True
     )
     approval: Mapped[Approval | None] = relationship()
 
