@@ -320,3 +320,12 @@ def test_linkedin_link_carries_the_organisation_id_only_when_configured(app, cre
         assert "organizationId" not in parse_qs(urlsplit(linkedin_url(credential)).query)
         app.config["IMSA_LINKEDIN_ORGANIZATION_ID"] = "1234567"
         assert parse_qs(urlsplit(linkedin_url(credential)).query)["organizationId"] == ["1234567"]
+
+
+def test_the_hub_credential_pages_link_the_old_and_the_new(client, credential, hub):
+    new = _renamed(credential, hub)
+    sign_in(client, hub)
+    assert new.code in _page(client.get(f"/accreditation/credentials/{credential.code}"))
+    page = _page(client.get(f"/accreditation/credentials/{new.code}"))
+    assert "Replaces (name change)" in page and credential.code in page
+    assert "Replaced" in _page(client.get("/accreditation/"))
