@@ -80,6 +80,8 @@ class Config:
         # The private signing key's folder (empty: `instance/keys`); never inside the web root or the repo.
         self.IMSA_SIGNING_KEY_DIR = env.get("IMSA_SIGNING_KEY_DIR", "")
         self.IMSA_ISSUER_NAME = env.get("IMSA_ISSUER_NAME", "IMSA® Model Hub")
+        # LinkedIn's numeric id of the issuer's company page: the add-to-profile link then names it.
+        self.IMSA_LINKEDIN_ORGANIZATION_ID = env.get("IMSA_LINKEDIN_ORGANIZATION_ID", "")
         self.IMSA_VERIFY_LIMIT = env.get("IMSA_VERIFY_LIMIT", "30 per minute;300 per hour")  # per address
         # How long each process keeps the daily verification counts in memory before writing them.
         self.IMSA_VERIFY_COUNT_SECONDS = float(env.get("IMSA_VERIFY_COUNT_SECONDS", "10"))

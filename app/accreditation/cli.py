@@ -17,9 +17,11 @@ from app.accreditation.errors import AccreditationError
 from app.accreditation.keys import SigningKeyMissing, keystore
 from app.accreditation.lookups import by_typed_code
 from app.accreditation.models import Credential
+from app.accreditation.reminders import send_expiry_reminders
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
-from app.database import db
+from app.database import db, utcnow
+from app.workdays import london_date
 
 keys_cli = click.Group("keys", help="The issuer's signing keys (ES256): make, rotate, list.")
 credential_cli = click.Group("credential", help="Issue, list, show, export and revoke credentials.")
@@ -180,3 +182,15 @@ def ledger_verify():
         click.echo(f"ledger intact: {report.events} events")
         return
     _fail(f"ledger broken at event {report.broken_at}: {report.reason}")
+
+
+@credential_cli.command("remind-expiry")
+@click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), help="The day to act as (default: today in London)."
+)
+def credential_remind_expiry(today):
+    """Email each holder whose credential expires in 90 or 30 days; each reminder is sent once."""
+    day = today.date() if today else london_date(utcnow())
+    sent = send_expiry_reminders(day)
+    db.session.commit()
+    click.echo(f"sent {sent} expiry reminder{'s' if sent != 1 else ''}")

@@ -64,6 +64,7 @@ class Award:
     valid_until: datetime
     status_index: int
     renews_code: str | None = None
+    image: str | None = None  # the seal, as a data: URI (OB 3.0 allows one as an Image's id)
 
 
 def build(award: Award) -> dict:
@@ -123,7 +124,7 @@ def build(award: Award) -> dict:
 
 def _achievement(award: Award, achievement_url: str) -> dict:
     """The OB 3.0 Achievement: what the award is, its criteria, and the modules it aligns to."""
-    return {
+    achievement = {
         "id": achievement_url,
         "type": ["Achievement"],
         "achievementType": "Certification",
@@ -153,6 +154,9 @@ def _achievement(award: Award, achievement_url: str) -> dict:
         ],
         "inLanguage": "en-GB",
     }
+    if award.image:
+        achievement["image"] = {"id": award.image, "type": "Image", "caption": "The IMSA® seal"}
+    return achievement
 
 
 def jwt_claims(credential: dict) -> dict:

@@ -59,3 +59,47 @@ class CpdForm(FlaskForm):
     completed_on = DateField("Date completed", validators=[InputRequired("Enter the date you completed it")])
     hours = StringField("Hours", validators=[DataRequired("Give the hours, like 1.5")])
     law_and_policy = BooleanField("This was about law and policy (counts towards the yearly 6 hours)")
+
+
+class NameChangeForm(FlaskForm):
+    new_name = StringField(
+        "Your name as it should appear",
+        validators=[DataRequired("Enter your name as it should appear"), Length(2, 200)],
+    )
+    reason = TextAreaField(
+        "Why the name should change",
+        validators=[DataRequired("Say briefly why the name should change"), Length(3, 1000)],
+    )
+
+
+class PublicPageForm(FlaskForm):
+    public = RadioField(
+        "Who can look your credential up by its code?",
+        choices=[
+            SelectChoice("on", "Anyone with the code: the page shows your name"),
+            SelectChoice("off", "Nobody: the page says your record is private"),
+        ],
+        validators=[InputRequired("Choose who can look your credential up")],
+    )
+
+
+class ShareLinkForm(FlaskForm):
+    days = RadioField(
+        "How long should the link work?",
+        choices=[SelectChoice(str(days), f"{days} days") for days in (7, 30, 90)],
+        validators=[InputRequired("Choose how long the link should work")],
+    )
+
+
+class NameDecisionForm(FlaskForm):
+    decision = RadioField(
+        "Decision",
+        choices=[
+            SelectChoice("approve", "Approve: re-issue the credential under the new name"),
+            SelectChoice("refuse", "Refuse"),
+        ],
+        validators=[InputRequired("Choose approve or refuse")],
+    )
+    note = TextAreaField(
+        "Note for the holder (needed if you refuse)", validators=[Optional(), Length(max=1000)]
+    )

@@ -8,11 +8,17 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.accreditation import bp, credentials, renewal
+from app.accreditation import bp, corrections, credentials, renewal, sharing
 from app.accreditation.declarations import confirm_declarations, confirmed_declarations
 from app.accreditation.eligibility import DECLARATIONS, evaluate
-from app.accreditation.forms import CpdForm, DeclarationsForm
-from app.accreditation.lookups import credential_or_404, for_holder
+from app.accreditation.forms import (
+    CpdForm,
+    DeclarationsForm,
+    NameChangeForm,
+    PublicPageForm,
+    ShareLinkForm,
+)
+from app.accreditation.lookups import credential_or_404, for_holder, share_link_or_404
 from app.accreditation.standing import standing
 from app.auth.access import roles_required
 from app.auth.models import Role
@@ -34,6 +40,9 @@ def linkedin_url(credential) -> str:
         "certUrl": f"{base}/verify/{credential.code}",
         "certId": credential.code,
     }
+    organisation = current_app.config["IMSA_LINKEDIN_ORGANIZATION_ID"]
+    if organisation:  # LinkedIn then links the entry to the issuer's company page
+        query["organizationId"] = organisation
     return "https://www.linkedin.com/profile/add?" + urlencode(query)
 
 
@@ -41,7 +50,26 @@ def _declaration_choices(keys: list[str]) -> list[SelectChoice]:
     return [SelectChoice(key, DECLARATIONS.get(key, key)) for key in keys]
 
 
-def _mine(declarations_form=None, cpd_form=None, status=200):
+def _controls(held, standings, forms: dict) -> dict:
+    """The holder's controls, for the one credential they apply to: the newest that is not revoked or
+    replaced (the others' codes already answer revoked or replaced)."""
+    current = next((c for c in held if not (standings[c.id].revoked or standings[c.id].replaced)), None)
+    if current is None:
+        return {"controlled": None}
+    public_form = forms.get("public_form") or PublicPageForm(prefix="page", formdata=None)
+    if public_form.public.data is None:
+        public_form.public.data = "on" if current.public_page else "off"
+    return {
+        "controlled": current,
+        "public_form": public_form,
+        "share_form": forms.get("share_form") or ShareLinkForm(prefix="share", formdata=None),
+        "name_form": forms.get("name_form") or NameChangeForm(prefix="name", formdata=None),
+        "share_links": sharing.share_links(current),
+        "name_change": corrections.latest_for(current),
+    }
+
+
+def _mine(declarations_form=None, cpd_form=None, status=200, **forms):
     enrolment = own_enrolment()
     held = for_holder(current_user)
     check = evaluate(enrolment) if enrolment and not held else None
@@ -67,6 +95,8 @@ def _mine(declarations_form=None, cpd_form=None, status=200):
         standings=standings,
         renewed_by={c.id: renewal.renewed_by(c) for c in held if not standings[c.id].current},
         linkedin={c.id: linkedin_url(c) for c in held if standings[c.id].current},
+        replaced_by={c.id: c.replaced_by for c in held if c.replaced_at},
+        **_controls(held, standings, forms),
         title="My accreditation",
     ), status
 
@@ -118,3 +148,68 @@ def log_cpd(code):
             return redirect(url_for("accreditation.mine") + "#cpd")
         outcome.onto(form, "title")
     return _mine(cpd_form=form, status=400)
+
+
+def _own_credential(code):
+    found = credential_or_404(code)
+    if found.holder_id != current_user.id:
+        abort(404)
+    return found
+
+
+@bp.route("/mine/<code>/public-page", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def public_page(code):
+    found = _own_credential(code)
+    form = PublicPageForm(prefix="page")
+    if not form.validate_on_submit():
+        return _mine(public_form=form, status=400)
+    sharing.set_public_page(found, form.public.data == "on", current_user)
+    if found.public_page:
+        flash("Your public page is on: anyone with your code can check your accreditation.", "success")
+    else:
+        flash("Your public page is off: your code now says your record is private.", "success")
+    return redirect(url_for("accreditation.mine") + "#holder-controls")
+
+
+@bp.route("/mine/<code>/share-links", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def create_share_link(code):
+    found = _own_credential(code)
+    form = ShareLinkForm(prefix="share")
+    if form.validate_on_submit():
+        with refusals() as outcome:
+            link = sharing.create_share_link(found, form.days.data, current_user)
+        if not outcome:
+            flash(f"Share link made: it works until {link.expires_at:%-d %B %Y}.", "success")
+            return redirect(url_for("accreditation.mine") + "#share-links")
+        outcome.onto(form, "days")
+    return _mine(share_form=form, status=400)
+
+
+@bp.route("/mine/share-links/<token>/revoke", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def revoke_share_link(token):
+    link = share_link_or_404(token)
+    if link.credential.holder_id != current_user.id:
+        abort(404)
+    sharing.revoke_share_link(link, current_user)
+    flash("That share link no longer works.", "success")
+    return redirect(url_for("accreditation.mine") + "#share-links")
+
+
+@bp.route("/mine/<code>/name-change", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def request_name_change(code):
+    found = _own_credential(code)
+    form = NameChangeForm(prefix="name")
+    if form.validate_on_submit():
+        with refusals() as outcome:
+            corrections.request_name_change(found, form.new_name.data, form.reason.data, current_user)
+        if not outcome:
+            flash(
+                "Your request is with the IMSA® Model Hub. We will email you when it is decided.", "success"
+            )
+            return redirect(url_for("accreditation.mine") + "#name-change")
+        outcome.onto(form, "new_name")
+    return _mine(name_form=form, status=400)

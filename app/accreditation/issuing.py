@@ -6,6 +6,8 @@ transaction.
 
 from __future__ import annotations
 
+import base64
+import functools
 import secrets
 import uuid
 from datetime import datetime
@@ -18,6 +20,7 @@ from app.accreditation.keys import keystore
 from app.accreditation.models import Approval, Credential, LedgerAction
 from app.audit.services import record
 from app.cohorts.models import Enrolment
+from app.config import PROJECT_ROOT
 from app.database import db, utcnow
 
 
@@ -27,19 +30,28 @@ def issue(
     approval: Approval | None = None,
     renews: Credential | None = None,
     now: datetime | None = None,
+    replaces: Credential | None = None,
 ) -> Credential:
-    """Sign and add the credential for ``enrolment`` (``renews``: the one it follows on from)."""
+    """Sign and add the credential for ``enrolment`` (``renews``: the one it follows on from;
+    ``replaces``: the one it re-issues under the holder's current name, keeping its award and dates)."""
     version = enrolment.cohort.curriculum_version
     rule = version.accreditation_rule
     store = keystore()
     kid, key = store.signing_key()
     now = (now or utcnow()).replace(microsecond=0)
     code = _unused_code()
-    if renews is not None:
+    awarded = now
+    if replaces is not None:
+        valid_from, subject_uuid = replaces.valid_from, replaces.subject_uuid
+        awarded = credentials.parse_timestamp(credentials.unverified_payload(replaces.jws)["awardedDate"])
+    elif renews is not None:
         valid_from, subject_uuid = max(now, renews.valid_until), renews.subject_uuid
     else:
         valid_from, subject_uuid = now, str(uuid.uuid4())
-    valid_until = _add_years(valid_from, int(rule.get("validity_years", 3)))
+    if replaces is not None:
+        valid_until = replaces.valid_until
+    else:
+        valid_until = _add_years(valid_from, int(rule.get("validity_years", 3)))
     credential = Credential(
         code=code,
         uuid=str(uuid.uuid4()),
@@ -49,17 +61,22 @@ def issue(
         curriculum_version_id=version.id,
         approval=approval,
         renews=renews,
+        replaces=replaces,
+        public_page=replaces.public_page if replaces is not None else True,
         status_index=status.new_index(),
         kid=kid,
-        awarded_on=now.date(),
+        awarded_on=awarded.date(),
         valid_from=valid_from,
         valid_until=valid_until,
         issued_by_id=getattr(actor, "id", None),
     )
-    award = _award(credential, version, did=store.did, awarded=now)
+    award = _award(credential, version, did=store.did, awarded=awarded)
     credential.jws = credentials.sign(credentials.build(award), kid, key)
     db.session.add(credential)
-    if renews is None:
+    if replaces is not None:
+        # Not the name, old or new: the ledger is permanent and a name change can be a safety matter.
+        ledger.append(LedgerAction.REPLACE, code, actor, replaces=replaces.code, why="name change")
+    elif renews is None:
         ledger.append(
             LedgerAction.ISSUE,
             code,
@@ -76,7 +93,14 @@ def issue(
             renews=renews.code,
             valid_until=credentials.timestamp(valid_until),
         )
-    record(actor, "credential.issued", credential, code=code, renews=renews.code if renews else None)
+    record(
+        actor,
+        "credential.issued",
+        credential,
+        code=code,
+        renews=renews.code if renews else None,
+        **({"replaces": replaces.code} if replaces else {}),
+    )
     return credential
 
 
@@ -103,7 +127,15 @@ def _award(credential: Credential, version, did: str, awarded: datetime) -> cred
         valid_until=credential.valid_until,
         status_index=credential.status_index,
         renews_code=renews.code if renews else None,
+        image=seal_image(),
     )
+
+
+@functools.cache
+def seal_image() -> str:
+    """The seal as a PNG data URI, for the achievement's image (the PNG is rendered from ``seal.svg``)."""
+    png = (PROJECT_ROOT / "certificates" / "assets" / "seal.png").read_bytes()
+    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def criteria_narrative(version) -> str:

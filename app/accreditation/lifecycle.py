@@ -19,11 +19,17 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def _not_replaced(credential: Credential) -> None:
+    if credential.replaced_at:
+        raise AccreditationError("This credential was replaced by a re-issue: change the current one")
+
+
 def suspend(credential: Credential, reason: str, actor) -> Credential:
     require_role(actor, Role.HUB_ADMIN)
     reason = _reason(reason)
     if credential.revoked_at:
         raise AccreditationError("A revoked credential cannot be suspended")
+    _not_replaced(credential)
     if credential.suspended_at:
         raise AccreditationError("This credential is already suspended")
     credential.suspended_at, credential.suspension_reason = utcnow(), reason
@@ -47,6 +53,7 @@ def revoke(credential: Credential, reason: str, actor) -> Credential:
     reason = _reason(reason)
     if credential.revoked_at:
         raise AccreditationError("This credential is already revoked")
+    _not_replaced(credential)
     credential.revoked_at, credential.revocation_reason = utcnow(), reason
     ledger.append(LedgerAction.REVOKE, credential.code, actor, reason=reason)
     record(actor, "credential.revoked", credential, reason=reason)

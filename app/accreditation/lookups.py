@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from app.accreditation import codes
-from app.accreditation.models import Credential, CredentialKind
+from app.accreditation.models import Credential, CredentialKind, NameChangeRequest, ShareLink
 from app.cohorts.models import Cohort, Enrolment
 from app.cohorts.services import by_public_id as cohort_by_public_id
 from app.database import db
@@ -28,7 +28,7 @@ def for_holder(user) -> list[Credential]:
         db.session.scalars(
             sa.select(Credential)
             .where(Credential.holder_id == user.id, Credential.kind == CredentialKind.AWARD)
-            .order_by(Credential.valid_from.desc())
+            .order_by(Credential.valid_from.desc(), Credential.id.desc())  # a re-issue before the old
         )
     )
 
@@ -66,3 +66,17 @@ def own_enrolment_or_404(public_id: str, user) -> Enrolment:
     if enrolment is None:
         abort(404)
     return enrolment
+
+
+def share_link_or_404(token: str) -> ShareLink:
+    link = db.session.scalar(sa.select(ShareLink).where(ShareLink.token == token))
+    if link is None:
+        abort(404)
+    return link
+
+
+def name_change_or_404(public_id: str) -> NameChangeRequest:
+    request = db.session.scalar(sa.select(NameChangeRequest).where(NameChangeRequest.public_id == public_id))
+    if request is None:
+        abort(404)
+    return request

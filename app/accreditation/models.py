@@ -78,6 +78,8 @@ class Credential(db.Model):
     curriculum_version_id: Mapped[int] = mapped_column(sa.ForeignKey("curriculum_version.id"))
     approval_id: Mapped[int | None] = mapped_column(sa.ForeignKey("approval.id"), unique=True)  # one each
     renews_id: Mapped[int | None] = mapped_column(sa.ForeignKey("credential.id"))
+    # A re-issue under a new name (see ``corrections.py``): the new credential names the one it replaces.
+    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("credential.id"), unique=True)
     status_index: Mapped[int] = mapped_column(unique=True)  # random, never reused
     kid: Mapped[str] = mapped_column(sa.String(255))
     jws: Mapped[str] = mapped_column(sa.Text)
@@ -93,11 +95,18 @@ class Credential(db.Model):
         str_enum(CredentialKind), default=CredentialKind.AWARD, server_default=CredentialKind.AWARD.value
     )
     module_code: Mapped[str | None] = mapped_column(sa.String(16))  # a module record's module
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The holder's choice: when off, looking the code up says the record is private (see ``standing``).
+    public_page: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     holder: Mapped[User] = relationship(foreign_keys=[holder_id], lazy="joined")
     enrolment: Mapped[Enrolment] = relationship()
     curriculum_version: Mapped[CurriculumVersion] = relationship(lazy="joined")
-    renews: Mapped[Credential | None] = relationship(remote_side=[id])
+    renews: Mapped[Credential | None] = relationship(remote_side=[id], foreign_keys=[renews_id])
+    replaces: Mapped[Credential | None] = relationship(remote_side=[id], foreign_keys=[replaces_id])
+    replaced_by: Mapped[Credential | None] = relationship(
+        foreign_keys=[replaces_id], uselist=False, viewonly=True
+    )
     approval: Mapped[Approval | None] = relationship()
 
     @property
@@ -112,6 +121,8 @@ class Credential(db.Model):
         """What the Hub has decided (for staff lists); the public verdict comes from verification."""
         if self.revoked_at:
             return "revoked"
+        if self.replaced_at:
+            return "replaced"
         if self.suspended_at:
             return "suspended"
         return "expired" if self.valid_until < utcnow() else "issued"
@@ -123,6 +134,67 @@ class LedgerAction(enum.StrEnum):
     REINSTATE = "reinstate"
     REVOKE = "revoke"
     RENEW = "renew"
+    REPLACE = "replace"  # re-issued under a corrected name; the new code replaces the old
+
+
+class NameChangeStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class NameChangeRequest(db.Model):
+    """A holder's request to have their credential re-issued under another name.
+
+    The reason is seen only by the Hub admins who decide it. Evidence is shown to the Hub by the usual
+    route and never stored here.
+    """
+
+    __tablename__ = "name_change_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
+    credential_id: Mapped[int] = mapped_column(sa.ForeignKey("credential.id"), index=True)
+    new_name: Mapped[str] = mapped_column(sa.String(200))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[NameChangeStatus] = mapped_column(
+        str_enum(NameChangeStatus), default=NameChangeStatus.PENDING
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(sa.Text, default="")
+    new_credential_id: Mapped[int | None] = mapped_column(sa.ForeignKey("credential.id"))
+
+    credential: Mapped[Credential] = relationship(foreign_keys=[credential_id], lazy="joined")
+    new_credential: Mapped[Credential | None] = relationship(foreign_keys=[new_credential_id])
+
+
+class ShareLink(db.Model):
+    """A link the holder made to show their credential to someone, until it expires or they revoke it."""
+
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    credential_id: Mapped[int] = mapped_column(sa.ForeignKey("credential.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    credential: Mapped[Credential] = relationship(lazy="joined")
+
+
+class CredentialReminder(db.Model):
+    """An expiry reminder sent: one row per credential and days-before, so each is sent once."""
+
+    __tablename__ = "credential_reminder"
+    __table_args__ = (sa.UniqueConstraint("credential_id", "days"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[int] = mapped_column(sa.ForeignKey("credential.id"))
+    days: Mapped[int]
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class LedgerEvent(db.Model):

@@ -94,7 +94,7 @@ def renewal_check(
     result.append(
         Requirement(
             "Within the renewal window",
-            opens <= today <= closes and not credential.revoked_at,
+            opens <= today <= closes and not credential.revoked_at and not credential.replaced_at,
             f"Renewal is open from {opens:%-d %B %Y} to {closes:%-d %B %Y}",
         )
     )

@@ -5,10 +5,23 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.accreditation import approval, bp, ledger, lifecycle
+from app.accreditation import approval, bp, corrections, ledger, lifecycle
 from app.accreditation.eligibility import evaluate
-from app.accreditation.forms import ApproveForm, ReasonForm, ReinstateForm, RenewForm, RevokeForm
-from app.accreditation.lookups import all_credentials, cohort_or_404, credential_or_404, enrolment_or_404
+from app.accreditation.forms import (
+    ApproveForm,
+    NameDecisionForm,
+    ReasonForm,
+    ReinstateForm,
+    RenewForm,
+    RevokeForm,
+)
+from app.accreditation.lookups import (
+    all_credentials,
+    cohort_or_404,
+    credential_or_404,
+    enrolment_or_404,
+    name_change_or_404,
+)
 from app.accreditation.models import Credential
 from app.accreditation.renewal import renew, renewal_check, renewed_by
 from app.assurance.services import ratification_outstanding
@@ -28,6 +41,7 @@ def index():
         queue=approval.approval_queue(),
         credentials=all_credentials(),
         chain=ledger.verify(),
+        name_changes=len(corrections.pending_requests()),
         title="Accreditation",
     )
 
@@ -133,3 +147,41 @@ def _change(found: Credential, action: str, form) -> Credential:
     if action == "revoke":
         return lifecycle.revoke(found, form.reason.data, current_user)
     return renew(found, form.supervisor_endorsed.data, current_user)
+
+
+@bp.route("/name-changes")
+@roles_required(Role.HUB_ADMIN)
+def name_changes():
+    return _name_changes({})
+
+
+def _name_changes(forms: dict, problem: str | None = None, status: int = 200):
+    pending = corrections.pending_requests()
+    return render_template(
+        "accreditation/name_changes.html",
+        pending=pending,
+        forms={r.id: forms.get(r.id) or NameDecisionForm(prefix=r.public_id, formdata=None) for r in pending},
+        problem=problem,
+        title="Name change requests",
+    ), status
+
+
+@bp.route("/name-changes/<public_id>", methods=["POST"])
+@roles_required(Role.HUB_ADMIN)
+def decide_name_change(public_id):
+    request = name_change_or_404(public_id)
+    form = NameDecisionForm(prefix=request.public_id)
+    if form.validate_on_submit():
+        with refusals() as outcome:
+            if form.decision.data == "approve":
+                new = corrections.approve(request, current_user)
+            else:
+                corrections.refuse(request, form.note.data or "", current_user)
+        if not outcome:
+            if form.decision.data == "approve":
+                flash(f"Re-issued under the new name: the new credential is {new.code}.", "success")
+            else:
+                flash("Refused: the holder has been told, with your note.", "success")
+            return redirect(url_for("accreditation.name_changes"))
+        outcome.onto(form, "decision")
+    return _name_changes({request.id: form}, status=400)

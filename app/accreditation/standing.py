@@ -3,6 +3,11 @@
 ``decide`` is the one rule, a pure function over the facts: the public verifier (``app.verify``) applies it
 to the bits of the published, signed status lists; ``standing`` applies it to the Hub's record, for the
 holder's page and the certificate PDF. Revocation outranks suspension, and both outrank the dates.
+
+Two answers come from the Hub's record rather than the status lists, and say nothing about the holder:
+*replaced* (re-issued under a corrected name: the old code never shows the old name) and *private* (the
+holder turned their public page off, so a code lookup says so; their own file or a share link still
+verifies in full). A revocation or suspension outranks both, so neither can hide one.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ class State(enum.StrEnum):
     REVOKED = "revoked"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
+    REPLACED = "replaced"
+    PRIVATE = "private"
 
 
 LABELS = {
@@ -31,17 +38,34 @@ LABELS = {
     State.REVOKED: "Revoked",
     State.EXPIRED: "Expired",
     State.NOT_YET_VALID: "Not yet valid",
+    State.REPLACED: "Replaced",
+    State.PRIVATE: "Private",
 }
+
+# The answers that show nobody's name, whatever the signed document says.
+NAMELESS = frozenset({State.REPLACED, State.PRIVATE})
 
 
 def decide(
-    *, revoked: bool, suspended: bool, valid_from: datetime, valid_until: datetime, now: datetime
+    *,
+    revoked: bool,
+    suspended: bool,
+    valid_from: datetime,
+    valid_until: datetime,
+    now: datetime,
+    replaced: bool = False,
+    private: bool = False,
 ) -> State:
-    """The state given the status flags and the signed validity window."""
+    """The state given the status flags, the signed validity window, whether the credential was replaced
+    by a re-issue, and whether the answer is for a code lookup of a holder who turned their page off."""
     if revoked:
         return State.REVOKED
     if suspended:
         return State.SUSPENDED
+    if replaced:
+        return State.REPLACED
+    if private:
+        return State.PRIVATE
     if now > valid_until:
         return State.EXPIRED
     if now < valid_from:
@@ -83,6 +107,10 @@ class Standing:
         return self.state is State.NOT_YET_VALID
 
     @property
+    def replaced(self) -> bool:
+        return self.state is State.REPLACED
+
+    @property
     def withdrawn(self) -> bool:
         """Revoked or suspended by the Hub: the certificate PDF then says so across the page."""
         return self.state in (State.REVOKED, State.SUSPENDED)
@@ -94,18 +122,23 @@ class Standing:
 
 
 def standing(credential: Credential, now: datetime | None = None) -> Standing:
-    """Where ``credential`` stands by the Hub's record (which the published status lists are built from)."""
+    """Where ``credential`` stands by the Hub's record (which the published status lists are built from).
+
+    This is the holder's and the Hub's view, so the holder's privacy choice does not enter it."""
     state = decide(
         revoked=credential.revoked_at is not None,
         suspended=credential.suspended_at is not None,
         valid_from=credential.valid_from,
         valid_until=credential.valid_until,
         now=now or utcnow(),
+        replaced=credential.replaced_at is not None,
     )
     if state is State.REVOKED:
         return Standing(state, credential.revoked_at, credential.revocation_reason)
     if state is State.SUSPENDED:
         return Standing(state, credential.suspended_at, credential.suspension_reason)
+    if state is State.REPLACED:
+        return Standing(state, credential.replaced_at, None)
     if state is State.EXPIRED:
         return Standing(state, credential.valid_until, None)
     if state is State.NOT_YET_VALID:

@@ -97,3 +97,18 @@ def may_decide_integrity_case(actor) -> bool:
     """The outcome of an academic-integrity case is the Hub's decision (or the board's, recorded by it);
     those who decide are the only staff who read the trainee's response, which may be personal."""
     return is_hub_admin(actor)
+
+
+def holds_credential(actor, credential) -> bool:
+    """The person a credential was issued to (and the command line): they decide who may see it."""
+    return acts_as_server(actor) or credential.holder_id == actor.id
+
+
+def may_download_credential(actor, credential) -> bool:
+    """The signed file and certificate by code: anyone while the holder's page is public and the
+    credential is not replaced; otherwise the holder and the Hub."""
+    if acts_as_server(actor) or (credential.public_page and credential.replaced_at is None):
+        return True
+    if not actor.is_authenticated:
+        return False
+    return holds_credential(actor, credential) or is_hub_admin(actor)

@@ -18,15 +18,17 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 
-from app.accreditation import codes, credentials, ledger, status
+from app.accreditation import codes, credentials, ledger, sharing, status
 from app.accreditation.certificate import CertificateReadError, embedded_credential
 from app.accreditation.certificate_files import certificate_pdf
 from app.accreditation.issuing import criteria_narrative
 from app.accreditation.keys import keystore
-from app.accreditation.lookups import credential_or_404
+from app.accreditation.lookups import credential_or_404, share_link_or_404
 from app.accreditation.models import CredentialKind
 from app.auth.access import public
+from app.auth.policy import may_download_credential
 from app.extensions import csrf, limiter
 from app.verify import bp, verification
 from app.verify.counts import count
@@ -39,7 +41,9 @@ def _limit() -> str:
     return current_app.config["IMSA_VERIFY_LIMIT"]
 
 
-def _render(result: verification.Result, method: str, email_form=None, email_checked=None, status_code=200):
+def _render(
+    result: verification.Result, method: str, email_form=None, email_checked=None, status_code=200, share=None
+):
     count(method, result.verdict)
     code = result.code or (result.record.code if result.record else None)
     return render_template(
@@ -49,6 +53,7 @@ def _render(result: verification.Result, method: str, email_form=None, email_che
         email_form=email_form or EmailForm(formdata=None),
         email_checked=email_checked,
         method=method,
+        share=share,
         title=f"{result.verdict.label}: credential check",
     ), status_code
 
@@ -109,8 +114,11 @@ def by_code(code):
 
 
 def _download(code: str, kind: str) -> Response:
-    """The signed credential, its decoded JSON or the certificate PDF, as a file to save."""
+    """The signed credential, its decoded JSON or the certificate PDF, as a file to save (by code only
+    while the holder's page is public: they carry the name)."""
     found = credential_or_404(code)
+    if not may_download_credential(current_user, found):
+        abort(404)
     if kind == "pdf" and found.kind is not CredentialKind.AWARD:
         abort(404)  # only an award has a certificate
     if kind == "jwt":
@@ -152,6 +160,19 @@ def credential_json(code):
 @limiter.limit(_limit)
 def certificate(code):
     return _download(code, "pdf")
+
+
+@bp.route("/verify/share/<token>")
+@public
+@limiter.limit(_limit)
+def shared(token):
+    """A link the holder shared: the full verdict, name included, while it works; their public page
+    being off does not matter here."""
+    link = share_link_or_404(token)
+    if not sharing.link_works(link):
+        return render_template("verify/share_expired.html", title="This share link has expired"), 410
+    found = verification.stored(link.credential.code)
+    return _render(verification.verify_token(found.jws, record=found), "share", share=link)
 
 
 @bp.route("/verify/how")

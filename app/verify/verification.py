@@ -19,6 +19,7 @@ from joserfc.errors import JoseError
 from app.accreditation import credentials, standing, status
 from app.accreditation.keys import keystore
 from app.accreditation.models import Credential
+from app.auth.models import User
 from app.database import db
 
 MAX_TOKEN_LENGTH = 65536
@@ -30,6 +31,8 @@ class Verdict(enum.StrEnum):
     REVOKED = "revoked"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
+    REPLACED = "replaced"
+    PRIVATE = "private"
     NOT_FOUND = "not_found"
     SIGNATURE_INVALID = "signature_invalid"
 
@@ -41,6 +44,8 @@ class Verdict(enum.StrEnum):
             "revoked": "Revoked",
             "expired": "Expired",
             "not_yet_valid": "Not yet valid",
+            "replaced": "Replaced",
+            "private": "Private",
             "not_found": "Not found",
             "signature_invalid": "Signature invalid",
         }[self.value]
@@ -65,6 +70,9 @@ class Stored:
     revocation_reason: str | None
     suspended_at: datetime | None
     suspension_reason: str | None
+    replaced_at: datetime | None  # re-issued (a name change): the code answers Replaced
+    public_page: bool  # the holder's choice: off, the code answers that the record is private
+    holder_erased: bool  # erased at the holder's request: the name is no longer shown
 
 
 _STORED = sa.select(
@@ -75,7 +83,10 @@ _STORED = sa.select(
     Credential.revocation_reason,
     Credential.suspended_at,
     Credential.suspension_reason,
-)
+    Credential.replaced_at,
+    Credential.public_page,
+    User.erased_at.is_not(None),
+).join(User, User.id == Credential.holder_id)
 _BY_CODE = _STORED.where(Credential.code == sa.bindparam("key"))
 _BY_UUID = _STORED.where(Credential.uuid == sa.bindparam("key"))
 
@@ -134,7 +145,7 @@ class Result:
     def name_withheld(self) -> bool:
         """The holder's data was erased at their request: the signed credential keeps the name as issued
         (and still verifies), but this platform no longer shows it."""
-        return self.record is not None and self.record.holder.erased_at is not None
+        return self.record is not None and self.record.holder_erased
 
     @property
     def holder_name(self) -> str | None:
@@ -224,8 +235,11 @@ def _status_bits(list_number: int, key_set, head: tuple[int, str]) -> bytes:
     return bits
 
 
-def verify_token(token: str, now: datetime | None = None, record: Stored | None = None) -> Result:
-    """The full check of one compact JWS (``record``: its row, when the caller has already found it)."""
+def verify_token(
+    token: str, now: datetime | None = None, record: Stored | None = None, private: bool = False
+) -> Result:
+    """The full check of one compact JWS (``record``: its row, when the caller has already found it;
+    ``private``: the answer is for a code lookup of a holder who turned their public page off)."""
     now = now or datetime.now(UTC)
     if not _is_compact_jws(token):
         return _unsigned(token, "this is not a signed credential")
@@ -258,9 +272,19 @@ def verify_token(token: str, now: datetime | None = None, record: Stored | None 
     # The same rule as the holder's page and the certificate, applied to the published lists' bits.
     result.verdict = Verdict(
         standing.decide(
-            revoked=revoked, suspended=suspended, valid_from=valid_from, valid_until=valid_until, now=now
+            revoked=revoked,
+            suspended=suspended,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            now=now,
+            # Whether it was re-issued is the record's to say: one indexed lookup, also for a file.
+            replaced=result.record is not None and result.record.replaced_at is not None,
+            private=private,
         )
     )
+    if result.verdict in standing.NAMELESS or private:
+        # Neither answer shows who the credential was issued to, or under which name.
+        result.credential = result.jws = None
     return result
 
 
@@ -302,12 +326,17 @@ def _consistency(header: dict, payload: dict, did: str) -> str:
     return ""
 
 
+def stored(code: str) -> Stored | None:
+    """The stored credential with this code, as verification reads it."""
+    return _record(_BY_CODE, code)
+
+
 def verify_code(code: str | None, now: datetime | None = None) -> Result:
     """Find the credential by its (normalised) code and verify its signed form."""
     record = _record(_BY_CODE, code) if code else None
     if record is None:
         return Result(Verdict.NOT_FOUND, [Check("Code", False, "no credential has this code")])
-    result = verify_token(record.jws, now, record)
+    result = verify_token(record.jws, now, record, private=not record.public_page)
     if result.record is None:
         result.found = record
     return result
