@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import render_template
 from sqlalchemy.orm import aliased
 
-from app.accreditation.models import Credential, CredentialReminder
+from app.accreditation.models import Credential, CredentialKind, CredentialReminder
 from app.database import db
 from app.learning.once import insert_once
 from app.mail.services import send
@@ -41,6 +41,7 @@ def send_expiry_reminders(today: date) -> int:
     renewal = aliased(Credential)
     candidates = db.session.scalars(
         sa.select(Credential).where(
+            Credential.kind == CredentialKind.AWARD,  # one reminder about the accreditation, not its records
             Credential.valid_until <= horizon,
             Credential.revoked_at.is_(None),
             Credential.suspended_at.is_(None),

@@ -152,7 +152,9 @@ def test_a_backup_taken_while_trainees_submit_restores_every_receipt_the_ledger_
     restored = empty_instance()
     with restored.app_context():
         report = backup.restore(archive, PASSPHRASE)
-        assert report.ledger.intact and report.ledger.events == 3
+        assert (
+            report.ledger.intact and report.ledger.events == 4
+        )  # the award, its transcript, a suspension, a reinstatement
         found = dict(db.session.execute(receipts).all())
         assert before.items() <= found.items()  # every receipt hash from before the backup began
         assert found.items() <= stored.items()  # and nothing that was not stored
@@ -183,7 +185,7 @@ def test_restore_and_backup_commands_report_the_ledger(app, live, empty_instance
         assert checked.exit_code == 0 and "backup intact" in checked.output
         result = restored.test_cli_runner().invoke(args=["restore", str(archive)], env=env)
         assert result.exit_code == 0, result.output
-        assert "ledger intact: 3 events" in result.output
+        assert "ledger intact: 4 events" in result.output
         db.session.remove()
 
 
