@@ -1,5 +1,6 @@
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.admin import audit_trail, bp
 from app.auth import services as accounts
@@ -21,7 +22,9 @@ def people():
 @roles_required(Role.HUB_ADMIN)
 def invite_staff():
     form = InviteStaffForm()
-    form.organisation.choices = [("", "None")] + [(o.public_id, o.name) for o in all_organisations()]
+    form.organisation.choices = [SelectChoice("", "None")] + [
+        SelectChoice(o.public_id, o.name) for o in all_organisations()
+    ]
     if form.validate_on_submit():
         roles = {Role(value) for value in form.roles.data}
         organisation = organisation_by_public_id(form.organisation.data) if form.organisation.data else None

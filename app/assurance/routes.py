@@ -92,8 +92,8 @@ def module_sample(cohort_id, module_slug):
     module = module_or_404(cohort, module_slug)
     examiner = policy.is_external_examiner_for(current_user, cohort)
     form = AddToSampleForm()
-    form.piece.choices = [("", "Choose a candidate")] + [
-        (
+    form.piece.choices = [SelectChoice("", "Choose a candidate")] + [
+        SelectChoice(
             p.public_id,
             f"Candidate {p.enrolment.candidate_number}" + (" (resubmission)" if p.attempt > 1 else ""),
         )

@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import roles_required
 from app.auth.models import Role
@@ -30,11 +31,13 @@ def index():
 def new():
     form = CohortForm()
     versions = published_versions()
-    form.curriculum_version.choices = [("", "Choose a version")] + [
-        (v.content_hash, f"{v.label} – {v.title} ({v.short_hash})") for v in versions
+    form.curriculum_version.choices = [SelectChoice("", "Choose a version")] + [
+        SelectChoice(v.content_hash, f"{v.label} – {v.title} ({v.short_hash})") for v in versions
     ]
-    form.trainers.choices = [(t.public_id, f"{t.name} ({t.email})") for t in services.trainers()]
-    form.lead_trainer.choices = [("", "None")] + [(t.public_id, t.name) for t in services.trainers()]
+    form.trainers.choices = [SelectChoice(t.public_id, f"{t.name} ({t.email})") for t in services.trainers()]
+    form.lead_trainer.choices = [SelectChoice("", "None")] + [
+        SelectChoice(t.public_id, t.name) for t in services.trainers()
+    ]
     if form.validate_on_submit():
         version = next(v for v in versions if v.content_hash == form.curriculum_version.data)
         chosen = [t for t in services.trainers() if t.public_id in form.trainers.data]
@@ -70,8 +73,10 @@ def staff(public_id: str):
     cohort = cohort_or_404(public_id)
     everyone = services.trainers()
     form = StaffForm()
-    form.trainers.choices = [(t.public_id, f"{t.name} ({t.email})") for t in everyone]
-    form.lead_trainer.choices = [("", "None")] + [(t.public_id, t.name) for t in everyone]
+    form.trainers.choices = [SelectChoice(t.public_id, f"{t.name} ({t.email})") for t in everyone]
+    form.lead_trainer.choices = [SelectChoice("", "None")] + [
+        SelectChoice(t.public_id, t.name) for t in everyone
+    ]
     if request.method == "GET":
         form.trainers.data = [t.public_id for t in cohort.trainers]
         form.lead_trainer.data = cohort.lead_trainer.public_id if cohort.lead_trainer else ""
@@ -96,8 +101,8 @@ def invite(public_id: str):
     cohort = cohort_or_404(public_id)
     form = InviteTraineeForm()
     organisations = all_organisations()
-    form.organisation.choices = [("", "Choose an organisation")] + [
-        (o.public_id, o.name) for o in organisations
+    form.organisation.choices = [SelectChoice("", "Choose an organisation")] + [
+        SelectChoice(o.public_id, o.name) for o in organisations
     ]
     if form.validate_on_submit():
         organisation = organisation_by_public_id(form.organisation.data)

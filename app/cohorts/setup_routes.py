@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import roles_required
 from app.auth.models import Role
@@ -133,7 +134,9 @@ def transfer(enrolment_id: str):
     enrolment = enrolment_or_404(enrolment_id)
     form = TransferForm()
     others = [c for c in services.cohorts_for(current_user) if c.id != enrolment.cohort_id]
-    form.cohort.choices = [("", "Choose a cohort")] + [(c.public_id, c.name) for c in others]
+    form.cohort.choices = [SelectChoice("", "Choose a cohort")] + [
+        SelectChoice(c.public_id, c.name) for c in others
+    ]
     if form.validate_on_submit():
         target = next(c for c in others if c.public_id == form.cohort.data)
         with refusals() as refused:

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import roles_required
 from app.auth.models import Role
@@ -20,7 +21,9 @@ def portfolio_page(module_slug: str):
     if not module.portfolio_requirements:
         abort(404)
     form = EvidenceForm()
-    form.kind.choices = [("", "Choose a kind")] + [(k, kind_label(k)) for k in portfolio.kinds(module)]
+    form.kind.choices = [SelectChoice("", "Choose a kind")] + [
+        SelectChoice(k, kind_label(k)) for k in portfolio.kinds(module)
+    ]
     if form.validate_on_submit():
         try:
             hours = Decimal(form.hours.data.strip()) if (form.hours.data or "").strip() else None

@@ -3,6 +3,7 @@ their deadlines; a Hub admin assigns a reviewer; the reviewer reads the marking 
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.audit.services import events_for
 from app.auth import policy
@@ -64,8 +65,10 @@ def _appeal_page(appeal, reviewer_form=None, decision_form=None, error=None, typ
     marked_by = appeals.marked_by(piece)
     if reviewer_form is None:
         reviewer_form = ReviewerForm(reviewer=appeal.reviewer.public_id if appeal.reviewer else "")
-    reviewer_form.reviewer.choices = [("", "Choose a reviewer")] + [
-        (t.public_id, t.name + ("" if appeals.may_review(t.id, marked_by) else " (marked this piece)"))
+    reviewer_form.reviewer.choices = [SelectChoice("", "Choose a reviewer")] + [
+        SelectChoice(
+            t.public_id, t.name + ("" if appeals.may_review(t.id, marked_by) else " (marked this piece)")
+        )
         for t in cohort.trainers
     ]
     return render_template(

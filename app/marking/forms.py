@@ -41,7 +41,7 @@ class AppealForm(FlaskForm):
 
     grounds = RadioField(
         "Why are you asking for a review?",
-        choices=[(g.value, g.label) for g in AppealGround],
+        choices=[SelectChoice(g.value, g.label) for g in AppealGround],
         validate_choice=False,
     )
     statement = TextAreaField("What should the reviewer look at, and why?")
@@ -55,9 +55,9 @@ class ReviewDecisionForm(FlaskForm):
     outcome = RadioField(
         "Outcome of the review",
         choices=[
-            ("upheld", "Upheld: the mark changes (give the new marks below)"),
-            ("not_upheld", "Not upheld: the mark stands"),
-            ("referred", "Referred to the awarding board"),
+            SelectChoice("upheld", "Upheld: the mark changes (give the new marks below)"),
+            SelectChoice("not_upheld", "Not upheld: the mark stands"),
+            SelectChoice("referred", "Referred to the awarding board"),
         ],
         validate_choice=False,
     )
@@ -68,13 +68,13 @@ class ReviewDecisionForm(FlaskForm):
 class IntegrityCaseForm(FlaskForm):
     """Read for its values only: the service decides what is missing (one refusal path)."""
 
-    kind = RadioField("What is the concern?", choices=[(k.value, k.label) for k in CaseKind])
+    kind = RadioField("What is the concern?", choices=[SelectChoice(k.value, k.label) for k in CaseKind])
     statement = TextAreaField("What it is based on")
 
 
 class CaseDecisionForm(FlaskForm):
-    outcome = RadioField("Outcome", choices=[(o.value, o.label) for o in CaseOutcome])
-    penalty = RadioField("Penalty, if upheld", choices=[(p.value, p.label) for p in Penalty])
+    outcome = RadioField("Outcome", choices=[SelectChoice(o.value, o.label) for o in CaseOutcome])
+    penalty = RadioField("Penalty, if upheld", choices=[SelectChoice(p.value, p.label) for p in Penalty])
     reasons = TextAreaField("Reasons for the outcome")
 
 

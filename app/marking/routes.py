@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.auth import policy
 from app.auth.access import PermissionDenied, roles_required
@@ -356,11 +357,11 @@ def grant_extension():
         for m in c.curriculum_version.modules
         if m.assignment
     }
-    form.enrolment.choices = [("", "Choose a trainee")] + [
-        (pid, f"{e.user.name} ({e.cohort.name})") for pid, e in enrolments.items()
+    form.enrolment.choices = [SelectChoice("", "Choose a trainee")] + [
+        SelectChoice(pid, f"{e.user.name} ({e.cohort.name})") for pid, e in enrolments.items()
     ]
-    form.assignment.choices = [("", "Choose an assignment")] + [
-        (key, f"{a.module.code}: {a.title} ({c.name})") for key, (c, a) in works.items()
+    form.assignment.choices = [SelectChoice("", "Choose an assignment")] + [
+        SelectChoice(key, f"{a.module.code}: {a.title} ({c.name})") for key, (c, a) in works.items()
     ]
     if form.validate_on_submit():
         enrolment = enrolments[form.enrolment.data]
