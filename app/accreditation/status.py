@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import current_app
 
-from app.accreditation import credentials
+from app.accreditation import credentials, dataintegrity
 from app.accreditation.keys import keystore
 from app.accreditation.models import Credential, LedgerEvent
 from app.database import db
@@ -87,10 +87,34 @@ def signed_list(list_number: int, head: int | None = None) -> str:
     return cache[key]
 
 
+def linked_data_list(list_number: int, head: int | None = None) -> dict:
+    """The same status list as a JSON-LD credential with a Data Integrity proof, for the JSON-LD form of
+    credentials (Data Integrity verifiers do not read a JWS list)."""
+    if list_number not in PURPOSES:
+        raise LookupError(list_number)
+    store = keystore()
+    head = ledger_head() if head is None else head
+    cache = current_app.extensions.setdefault("imsa_status_lists_ld", {})
+    key = (list_number, head, store.active_thumbprint())
+    if key not in cache:
+        if len(cache) > 8:
+            cache.clear()
+        base = current_app.config["IMSA_BASE_URL"].rstrip("/")
+        document = _list_document(list_number, store, f"{base}/status/{list_number}/ld")
+        method, private = store.ed_signing_key()
+        cache[key] = dataintegrity.sign(document, method, private, created=document["validFrom"])
+    return cache[key]
+
+
 def _sign_list(list_number: int, store) -> str:
     base = current_app.config["IMSA_BASE_URL"].rstrip("/")
-    url = f"{base}/status/{list_number}"
-    document = {
+    document = _list_document(list_number, store, f"{base}/status/{list_number}")
+    kid, key = store.signing_key()
+    return credentials.sign(document, kid, key)
+
+
+def _list_document(list_number: int, store, url: str) -> dict:
+    return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
@@ -103,5 +127,3 @@ def _sign_list(list_number: int, store) -> str:
             "encodedList": encode(_set_indices(list_number)),
         },
     }
-    kid, key = store.signing_key()
-    return credentials.sign(document, kid, key)

@@ -22,7 +22,7 @@ from flask import (
 from app.accreditation import codes, credentials, ledger, status
 from app.accreditation.certificate import CertificateReadError, embedded_credential
 from app.accreditation.certificate_files import certificate_pdf
-from app.accreditation.issuing import criteria_narrative
+from app.accreditation.issuing import criteria_narrative, linked_data_credential
 from app.accreditation.keys import keystore
 from app.accreditation.lookups import credential_or_404
 from app.auth.access import public
@@ -111,6 +111,12 @@ def _download(code: str, kind: str) -> Response:
     found = credential_or_404(code)
     if kind == "jwt":
         body, mimetype, name = found.jws, "application/vc+jwt", f"{found.code}.jwt"
+    elif kind == "jsonld":
+        body, mimetype, name = (
+            json.dumps(linked_data_credential(found), indent=2, ensure_ascii=False),
+            "application/vc+ld+json",
+            f"{found.code}.jsonld",
+        )
     elif kind == "json":
         payload = credentials.unverified_payload(found.jws)
         body, mimetype, name = (
@@ -134,6 +140,14 @@ def _download(code: str, kind: str) -> Response:
 @limiter.limit(_limit)
 def credential_jwt(code):
     return _download(code, "jwt")
+
+
+@bp.route("/verify/<code>/credential.jsonld")
+@public
+@limiter.limit(_limit)
+def credential_jsonld(code):
+    """The JSON-LD form with a Data Integrity proof: for the Learner Credential Wallet and DCC verifiers."""
+    return _download(code, "jsonld")
 
 
 @bp.route("/verify/<code>/credential.json")
@@ -225,6 +239,18 @@ def status_list(list_number):
     if request.args.get("format") == "json":
         return jsonify(credentials.unverified_payload(token))
     return _public_cache(Response(token, mimetype="application/vc+jwt"), seconds=60)
+
+
+@bp.route("/status/<int:list_number>/ld")
+@public
+def status_list_ld(list_number):
+    """The same status list as JSON-LD with a Data Integrity proof (for the JSON-LD form of credentials)."""
+    try:
+        document = status.linked_data_list(list_number)
+    except LookupError:
+        abort(404)
+    response = Response(json.dumps(document), mimetype="application/vc+ld+json")
+    return _public_cache(response, seconds=60)
 
 
 @bp.route("/achievements/<label>")

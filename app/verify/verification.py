@@ -16,7 +16,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from sqlalchemy.orm import lazyload
 
-from app.accreditation import credentials, standing, status
+from app.accreditation import credentials, dataintegrity, standing, status
 from app.accreditation.keys import keystore
 from app.accreditation.models import Credential
 from app.database import db
@@ -168,12 +168,64 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
     if problems:
         checks.append(Check("Issuer and claims", False, problems))
         return Result(Verdict.SIGNATURE_INVALID, checks, jws=token)
+    return _current(payload, checks, now, record, jws=token)
+
+
+def verify_document(document, now: datetime | None = None) -> Result:
+    """The full check of the JSON-LD form: its Data Integrity proof against our published Ed25519 keys,
+    then the same issuer, status and date checks as for the JWS form."""
+    now = now or datetime.now(UTC)
+    store = keystore()
+    try:
+        proof = dataintegrity.verify(document, lambda method: _ed_public_key(store, method))
+    except dataintegrity.ProofInvalid as refused:
+        return Result(Verdict.SIGNATURE_INVALID, [Check("Signature", False, str(refused))])
+    checks = [
+        Check("Signature", True, f"Data Integrity proof by the issuer's key {proof['verificationMethod']}")
+    ]
+    problems = _document_consistency(document, store.did)
+    if problems:
+        checks.append(Check("Issuer and claims", False, problems))
+        return Result(Verdict.SIGNATURE_INVALID, checks)
+    payload = {k: v for k, v in document.items() if k != "proof"}
+    return _current(payload, checks, now, record=None)
+
+
+def _ed_public_key(store, method):
+    found = store.ed_key(method) if isinstance(method, str) else None
+    return found.key if found else None
+
+
+def _document_consistency(document: dict, did: str) -> str:
+    try:
+        if document["issuer"]["id"] != did:
+            return "it was not issued by this platform"
+        if "OpenBadgeCredential" not in document["type"]:
+            return "it is not an Open Badges credential"
+        indices = {int(entry["statusListIndex"]) for entry in document["credentialStatus"]}
+        if len(indices) != 1:
+            return "its status entries do not agree"
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return "it is missing parts every IMSA® credential has"
+    return ""
+
+
+def status_index(credential: dict) -> int:
+    """The credential's index in both status lists (one entry in the JWS form, two in the JSON-LD one)."""
+    entries = credential["credentialStatus"]
+    entry = entries[0] if isinstance(entries, list) else entries
+    return int(entry["statusListIndex"])
+
+
+def _current(payload: dict, checks: list[Check], now: datetime, record, jws: str | None = None) -> Result:
+    """The verdict on a genuinely signed credential: the published status lists and the validity dates."""
+    store = keystore()
     checks.append(Check("Issuer", True, f"issued by {payload['issuer'].get('name')} ({store.did})"))
     uuid = payload["id"].removeprefix("urn:uuid:")
     if record is None or record.uuid != uuid:
         record = _record(Credential.uuid == uuid)
-    result = Result(Verdict.VALID, checks, credential=payload, jws=token, record=record)
-    revoked, suspended = _status(int(payload["credentialStatus"]["statusListIndex"]), key_set)
+    result = Result(Verdict.VALID, checks, credential=payload, jws=jws, record=record)
+    revoked, suspended = _status(status_index(payload), store.key_set())
     checks.append(Check("Revocation", not revoked, "revoked by the issuer" if revoked else "not revoked"))
     checks.append(
         Check("Suspension", not suspended, "suspended by the issuer" if suspended else "not suspended")
