@@ -194,7 +194,7 @@ def linked_data(payload: dict, base_url: str, verification_method: str, key: Ed2
     credential = {k: v for k, v in payload.items() if k not in JWT_CLAIMS}
     index = int(payload["credentialStatus"]["statusListIndex"])
     credential["credentialStatus"] = linked_data_status(base_url, index)
-    return dataintegrity.sign(credential, verification_method, key, created=payload["validFrom"])
+    return dataintegrity.sign(credential, verification_method, key, created=payload["validFrom"], as_set=True)
 
 
 def jwt_claims(credential: dict) -> dict:

@@ -62,8 +62,11 @@ def _hash_data(document: dict, proof_options: dict) -> bytes:
     return hashlib.sha256(_canonical(config)).digest() + hashlib.sha256(_canonical(unsigned)).digest()
 
 
-def sign(document: dict, verification_method: str, key: Ed25519PrivateKey, created: str) -> dict:
-    """``document`` with an embedded ``DataIntegrityProof`` made with ``key``."""
+def sign(
+    document: dict, verification_method: str, key: Ed25519PrivateKey, created: str, as_set: bool = False
+) -> dict:
+    """``document`` with an embedded ``DataIntegrityProof`` made with ``key`` (``as_set``: as a one-proof
+    array, the shape the OB 3.0 JSON schema asks for)."""
     proof = {
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
@@ -72,7 +75,8 @@ def sign(document: dict, verification_method: str, key: Ed25519PrivateKey, creat
         "proofPurpose": "assertionMethod",
     }
     signature = key.sign(_hash_data(document, proof))
-    return {**document, "proof": {**proof, "proofValue": "z" + base58.b58encode(signature).decode()}}
+    signed = {**proof, "proofValue": "z" + base58.b58encode(signature).decode()}
+    return {**document, "proof": [signed] if as_set else signed}
 
 
 def verify(document: dict, public_key_for) -> dict:
@@ -81,6 +85,8 @@ def verify(document: dict, public_key_for) -> dict:
     ``public_key_for(verification_method)`` returns our Ed25519 public key of that id, or None.
     """
     proof = document.get("proof") if isinstance(document, dict) else None
+    if isinstance(proof, list) and len(proof) == 1:  # a proof set of one (we never sign twice)
+        proof = proof[0]
     if not isinstance(proof, dict):
         raise ProofInvalid("there is no proof")
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:

@@ -72,7 +72,7 @@ def _steps(answer: dict) -> dict:
 def test_the_dcc_verifier_accepts_our_json_ld_credential(client, credential, tmp_path):
     """Signature, issuer DID, expiry and both status entries pass in the DCC verifier."""
     document = _download(client, credential)
-    assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert [p["cryptosuite"] for p in document["proof"]] == ["eddsa-rdfc-2022"]
     answer = dcc_verify(client, document, tmp_path)
     assert "errors" not in answer["result"], answer["result"]
     steps = _steps(answer)
@@ -113,7 +113,7 @@ def test_our_proof_matches_an_independent_canonicalisation(credential, app):
     """The proof verifies against the DID document's Multikey, decoded here without our key store."""
     document = _download(app.test_client(), credential)
     did = keystore().did_document("http://localhost")
-    method = next(m for m in did["verificationMethod"] if m["id"] == document["proof"]["verificationMethod"])
+    method = next(m for m in did["verificationMethod"] if m["id"] == document["proof"][0]["verificationMethod"])
     assert method["type"] == "Multikey" and method["id"] in did["assertionMethod"]
     import base58
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
