@@ -30,7 +30,15 @@ SCHEMA = {
     "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
     "type": "1EdTechJsonSchemaValidator2019",
 }
-REVOCATION_LIST, SUSPENSION_LIST = 1, 2
+REVOCATION_LIST, SUSPENSION_LIST, MESSAGE_LIST = 1, 2, 3
+# The JWS form's one status entry (OB 3.0's schema allows one): two bits per credential on list 3.
+STATUS_SIZE = 2
+STATUS_VALID, STATUS_REVOKED, STATUS_SUSPENDED = 0, 1, 2
+STATUS_MESSAGES = [
+    {"status": "0x0", "message": "valid"},
+    {"status": "0x1", "message": "revoked"},
+    {"status": "0x2", "message": "suspended"},
+]
 
 
 def timestamp(moment: datetime) -> str:
@@ -105,7 +113,7 @@ def build(award: Award) -> dict:
             ],
             "achievement": _achievement(award, achievement_url),
         },
-        "credentialStatus": status_entry(base, REVOCATION_LIST, award.status_index),
+        "credentialStatus": message_entry(base, award.status_index),
         "credentialSchema": [SCHEMA],
     }
     if award.renews_code:
@@ -163,6 +171,24 @@ def status_entry(base_url: str, list_number: int, index: int) -> dict:
         "statusPurpose": purpose,
         "statusListIndex": str(index),
         "statusListCredential": f"{base}/status/{list_number}",
+    }
+
+
+def message_entry(base_url: str, index: int) -> dict:
+    """The JWS form's single status entry: one 2-bit value on list 3 saying valid, revoked or suspended.
+
+    The OB 3.0 schema allows one ``credentialStatus`` object, so revocation and suspension share one
+    entry, as Bitstring Status List's ``message`` purpose provides (``statusSize`` 2, ``statusMessage``).
+    """
+    base = base_url.rstrip("/")
+    return {
+        "id": f"{base}/status/{MESSAGE_LIST}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "message",
+        "statusListIndex": str(index),
+        "statusListCredential": f"{base}/status/{MESSAGE_LIST}",
+        "statusSize": STATUS_SIZE,
+        "statusMessage": STATUS_MESSAGES,
     }
 
 

@@ -168,7 +168,17 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
     if problems:
         checks.append(Check("Issuer and claims", False, problems))
         return Result(Verdict.SIGNATURE_INVALID, checks, jws=token)
-    return _current(payload, checks, now, record, jws=token)
+    result = _current(payload, checks, now, record, jws=token)
+    if payload["credentialStatus"].get("statusPurpose") == "revocation":
+        result.checks.append(Check("Status entry", True, OLD_STATUS_NOTE))
+    return result
+
+
+OLD_STATUS_NOTE = (
+    "issued before suspensions were named in the credential: it points only to the revocation list, so "
+    "other verifiers reading this JWS see a revocation but not a suspension. This page checks both lists; "
+    "the JSON-LD download of the same credential names both."
+)
 
 
 def verify_document(document, now: datetime | None = None) -> Result:

@@ -113,7 +113,9 @@ def test_our_proof_matches_an_independent_canonicalisation(credential, app):
     """The proof verifies against the DID document's Multikey, decoded here without our key store."""
     document = _download(app.test_client(), credential)
     did = keystore().did_document("http://localhost")
-    method = next(m for m in did["verificationMethod"] if m["id"] == document["proof"][0]["verificationMethod"])
+    method = next(
+        m for m in did["verificationMethod"] if m["id"] == document["proof"][0]["verificationMethod"]
+    )
     assert method["type"] == "Multikey" and method["id"] in did["assertionMethod"]
     import base58
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
