@@ -61,8 +61,12 @@ def start():
     if request.method == "POST" and request.form.get("form") == "upload":
         code_form = CodeForm(prefix="code", formdata=None)
         if upload_form.validate_on_submit():
+            upload = upload_form.certificate.data
+            data = upload.read(verification.MAX_FILE_LENGTH)
+            if not upload.filename.lower().endswith(".pdf"):
+                return _render(verification.verify_file(data), "file")
             try:
-                token = embedded_credential(upload_form.certificate.data.read())
+                token = embedded_credential(data)
             except CertificateReadError as error:
                 upload_form.certificate.errors = [str(error)]
             else:
@@ -184,13 +188,19 @@ def api_by_code(code):
 @csrf.exempt
 @limiter.limit(_limit)
 def api_verify_token():
-    """POST a compact JWS, as the body (``application/jwt``) or as ``{"credential": "<jws>"}``."""
-    if request.is_json:
-        token = (request.get_json(silent=True) or {}).get("credential")
-    else:
-        token = request.get_data(as_text=True)
+    """POST a compact JWS, as the body (``application/jwt``) or as ``{"credential": "<jws>"}``; or the
+    JSON-LD form, as the body or as ``{"credential": {...}}``."""
+    token = request.get_json(silent=True) if request.is_json else request.get_data(as_text=True)
+    if isinstance(token, dict) and "@context" not in token:
+        token = token.get("credential")
+    if isinstance(token, dict):
+        result = verification.verify_document(token)
+        count("jsonld", result.verdict)
+        return jsonify(result.as_json())
     if not isinstance(token, str) or not token.strip():
-        return jsonify({"error": 'send a compact JWS as the body, or JSON {"credential": "..."}'}), 400
+        return jsonify(
+            {"error": 'send a compact JWS or a JSON-LD credential, or JSON {"credential": ...}'}
+        ), 400
     result = verification.verify_token(token)
     count("jws", result.verdict)
     return jsonify(result.as_json())

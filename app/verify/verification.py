@@ -22,6 +22,7 @@ from app.accreditation.models import Credential
 from app.database import db
 
 MAX_TOKEN_LENGTH = 65536
+MAX_FILE_LENGTH = 262_144  # a credential file is a few kilobytes; read no more than this
 
 
 class Verdict(enum.StrEnum):
@@ -179,6 +180,18 @@ OLD_STATUS_NOTE = (
     "other verifiers reading this JWS see a revocation but not a suspension. This page checks both lists; "
     "the JSON-LD download of the same credential names both."
 )
+
+
+def verify_file(data: bytes) -> Result:
+    """A downloaded credential file, either form: a compact JWS (``.jwt``) or JSON-LD (``.jsonld``)."""
+    text = data.decode("utf-8", errors="replace").strip()
+    if _is_compact_jws(text):
+        return verify_token(text)
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return _unsigned(text[:200], "this is not a signed credential")
+    return verify_document(document)
 
 
 def verify_document(document, now: datetime | None = None) -> Result:

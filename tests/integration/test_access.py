@@ -121,6 +121,7 @@ ACCESS = {
     "verify.by_code": ("GET", EVERYONE),
     "verify.credential_jwt": ("GET", EVERYONE),
     "verify.credential_json": ("GET", EVERYONE),
+    "verify.credential_jsonld": ("GET", EVERYONE),
     "verify.certificate": ("GET", EVERYONE),
     "verify.how": ("GET", EVERYONE),
     "verify.api_by_code": ("GET", EVERYONE),
@@ -130,6 +131,7 @@ ACCESS = {
     "verify.jwks": ("GET", EVERYONE),
     "verify.ledger_head": ("GET", EVERYONE),
     "verify.status_list": ("GET", EVERYONE),
+    "verify.status_list_ld": ("GET", EVERYONE),
     "verify.achievement": ("GET", EVERYONE),
 }
 
