@@ -132,3 +132,32 @@ def test_the_loader_refuses_unknown_contexts(credential, app):
     document["@context"] = [*document["@context"], "https://example.org/evil-context.json"]
     with pytest.raises(dataintegrity.ProofInvalid, match="not valid JSON-LD"):
         dataintegrity.verify(document, lambda vm: None if vm is None else keystore().ed_key(vm).key)
+
+
+def test_verify_takes_either_form_by_upload_and_by_api(client, credential):
+    """The verify page and the API accept the .jwt and the .jsonld file alike, with the same verdict."""
+    import io
+
+    from app.accreditation.lifecycle import suspend as suspend_credential
+
+    jsonld = client.get(f"/verify/{credential.code}/credential.jsonld").get_data()
+    jwt = client.get(f"/verify/{credential.code}/credential.jwt").get_data()
+    for body in (jsonld, jwt):
+        answer = client.post(
+            "/api/v1/verify",
+            data=body,
+            content_type="application/json" if body == jsonld else "application/jwt",
+        )
+        assert answer.get_json()["verdict"] == "valid", answer.get_json()
+    wrapped = client.post("/api/v1/verify", json={"credential": json.loads(jsonld)})
+    assert wrapped.get_json()["credential"]["code"] == credential.code
+    suspend_credential(credential, "A concern is being looked into.", make_user(Role.HUB_ADMIN))
+    db.session.commit()
+    token = client.get("/verify").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    for name, body in (("c.jsonld", jsonld), ("c.jwt", jwt)):
+        page = client.post(
+            "/verify",
+            data={"form": "upload", "csrf_token": token, "upload-certificate": (io.BytesIO(body), name)},
+            content_type="multipart/form-data",
+        )
+        assert page.status_code == 200 and "Suspended" in page.get_data(as_text=True), name
