@@ -161,3 +161,30 @@ def test_verify_takes_either_form_by_upload_and_by_api(client, credential):
             content_type="multipart/form-data",
         )
         assert page.status_code == 200 and "Suspended" in page.get_data(as_text=True), name
+
+
+def test_the_ed25519_key_rotates_with_the_p256_key(app, client, credential, tmp_path):
+    """Rotation deletes both private halves and keeps both public ones; a JSON-LD file signed before
+    still verifies, and new downloads are signed with the new Ed25519 key."""
+    before = _download(client, credential)
+    result = app.test_cli_runner().invoke(args=["keys", "rotate", "--yes"])
+    assert result.exit_code == 0, result.output
+    folder = keystore().folder
+    assert sorted(p.name.split(".", 1)[1] for p in folder.iterdir() if "ed25519" in p.name) == [
+        "ed25519",
+        "ed25519.pub",
+    ]
+    after = _download(client, credential)
+    assert after["proof"][0]["verificationMethod"] != before["proof"][0]["verificationMethod"]
+    for document in (before, after):
+        assert verify_document(document).verdict is Verdict.VALID
+
+
+def test_a_key_folder_from_before_gets_its_ed25519_key_on_first_use(app, client, credential):
+    """A folder with only the P-256 key (made before this form existed) gains an Ed25519 partner."""
+    store = keystore()
+    (store.folder / f"{store.active_thumbprint()}.ed25519").unlink()
+    assert store.ed_keys() == []
+    document = _download(client, credential)
+    assert verify_document(document).verdict is Verdict.VALID
+    assert len(store.ed_keys()) == 1
