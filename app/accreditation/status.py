@@ -122,8 +122,9 @@ def signed_list(list_number: int, head: int | None = None) -> str:
 
 def linked_data_list(list_number: int, head: int | None = None) -> dict:
     """The same status list as a JSON-LD credential with a Data Integrity proof, for the JSON-LD form of
-    credentials (Data Integrity verifiers do not read a JWS list)."""
-    if list_number not in PURPOSES:
+    credentials (Data Integrity verifiers do not read a JWS list). Only lists 1 and 2: that form names
+    no other."""
+    if list_number not in (credentials.REVOCATION_LIST, credentials.SUSPENSION_LIST):
         raise LookupError(list_number)
     store = keystore()
     head = ledger_head() if head is None else head
