@@ -85,7 +85,9 @@ def verify(document: dict, public_key_for) -> dict:
     ``public_key_for(verification_method)`` returns our Ed25519 public key of that id, or None.
     """
     proof = document.get("proof") if isinstance(document, dict) else None
-    if isinstance(proof, list) and len(proof) == 1:  # a proof set of one (we never sign twice)
+    if isinstance(proof, list):  # a proof set: ours has exactly one proof
+        if len(proof) != 1:
+            raise ProofInvalid("a credential of this issuer has exactly one proof")
         proof = proof[0]
     if not isinstance(proof, dict):
         raise ProofInvalid("there is no proof")
