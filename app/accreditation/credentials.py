@@ -1,7 +1,10 @@
-"""Open Badges 3.0 credentials (W3C VC Data Model 2.0), secured as compact JWS with ES256.
+"""Open Badges 3.0 credentials (W3C VC Data Model 2.0), in two forms holding the same statements.
 
-The payload is the credential itself plus the JWT claims the OB 3.0 "JSON Web Token Proof Format" asks
-for (``iss``, ``jti``, ``sub``, ``nbf``, ``exp``); the header carries only ``alg``, ``kid`` and ``typ``.
+The JWS form (VC-JWT, ES256) is what is stored: its payload is the credential itself plus the JWT claims
+the OB 3.0 "JSON Web Token Proof Format" asks for (``iss``, ``jti``, ``sub``, ``nbf``, ``exp``); the header
+carries only ``alg``, ``kid`` and ``typ``. The JSON-LD form (``linked_data``) is derived from it: the same
+credential without the JWT claims, with both status entries, and an embedded Data Integrity proof
+(``eddsa-rdfc-2022``), which is what the Learner Credential Wallet and the DCC verifier read.
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc import jws
 from joserfc.jwk import ECKey
+
+from app.accreditation import dataintegrity
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -25,7 +31,15 @@ SCHEMA = {
     "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
     "type": "1EdTechJsonSchemaValidator2019",
 }
-REVOCATION_LIST, SUSPENSION_LIST = 1, 2
+REVOCATION_LIST, SUSPENSION_LIST, MESSAGE_LIST = 1, 2, 3
+# The JWS form's one status entry (OB 3.0's schema allows one): two bits per credential on list 3.
+STATUS_SIZE = 2
+STATUS_VALID, STATUS_REVOKED, STATUS_SUSPENDED = 0, 1, 2
+STATUS_MESSAGES = [
+    {"status": "0x0", "message": "valid"},
+    {"status": "0x1", "message": "revoked"},
+    {"status": "0x2", "message": "suspended"},
+]
 
 
 def timestamp(moment: datetime) -> str:
@@ -101,13 +115,7 @@ def build(award: Award) -> dict:
             ],
             "achievement": _achievement(award, achievement_url),
         },
-        "credentialStatus": {
-            "id": f"{base}/status/{REVOCATION_LIST}#{award.status_index}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(award.status_index),
-            "statusListCredential": f"{base}/status/{REVOCATION_LIST}",
-        },
+        "credentialStatus": message_entry(base, award.status_index),
         "credentialSchema": [SCHEMA],
     }
     if award.renews_code:
@@ -157,6 +165,67 @@ def _achievement(award: Award, achievement_url: str) -> dict:
     if award.image:
         achievement["image"] = {"id": award.image, "type": "Image", "caption": "The IMSA® seal"}
     return achievement
+
+
+def status_entry(base_url: str, list_number: int, index: int) -> dict:
+    base = base_url.rstrip("/")
+    purpose = "revocation" if list_number == REVOCATION_LIST else "suspension"
+    return {
+        "id": f"{base}/status/{list_number}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": purpose,
+        "statusListIndex": str(index),
+        "statusListCredential": f"{base}/status/{list_number}",
+    }
+
+
+def message_entry(base_url: str, index: int) -> dict:
+    """The JWS form's single status entry: one 2-bit value on list 3 saying valid, revoked or suspended.
+
+    The OB 3.0 schema allows one ``credentialStatus`` object, so revocation and suspension share one
+    entry, as Bitstring Status List's ``message`` purpose provides (``statusSize`` 2, ``statusMessage``).
+    """
+    base = base_url.rstrip("/")
+    return {
+        "id": f"{base}/status/{MESSAGE_LIST}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "message",
+        "statusListIndex": str(index),
+        "statusListCredential": f"{base}/status/{MESSAGE_LIST}",
+        "statusSize": STATUS_SIZE,
+        "statusMessage": STATUS_MESSAGES,
+    }
+
+
+def linked_data_status(base_url: str, index: int) -> list[dict]:
+    """Both status entries of the JSON-LD form, each naming the Data Integrity copy of its list.
+
+    VC 2.0 and Bitstring Status List allow several entries, one per purpose; verifiers that read them
+    (the DCC verifier, Digital Bazaar's) report the credential as not valid when either bit is set.
+    """
+    base = base_url.rstrip("/")
+    entries = []
+    for list_number in (REVOCATION_LIST, SUSPENSION_LIST):
+        entry = status_entry(base, list_number, index)
+        entry["id"] = f"{base}/status/{list_number}/ld#{index}"
+        entry["statusListCredential"] = f"{base}/status/{list_number}/ld"
+        entries.append(entry)
+    return entries
+
+
+JWT_CLAIMS = ("iss", "jti", "sub", "nbf", "exp")
+
+
+def linked_data(payload: dict, base_url: str, verification_method: str, key: Ed25519PrivateKey) -> dict:
+    """The JSON-LD form of a credential from its JWS payload: same statements, a Data Integrity proof.
+
+    The proof's ``created`` is the credential's ``validFrom`` and Ed25519 signatures are deterministic,
+    so the same key always gives the same file.
+    """
+    credential = {k: v for k, v in payload.items() if k not in JWT_CLAIMS}
+    index = int(payload["credentialStatus"]["statusListIndex"])
+    credential["credentialStatus"] = linked_data_status(base_url, index)
+    return dataintegrity.sign(credential, verification_method, key, created=payload["validFrom"], as_set=True)
 
 
 def jwt_claims(credential: dict) -> dict:

@@ -168,3 +168,15 @@ def _add_years(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year + years)
     except ValueError:  # 29 February
         return moment.replace(year=moment.year + years, day=28)
+
+
+def linked_data_credential(credential: Credential) -> dict:
+    """The JSON-LD form of ``credential`` with a Data Integrity proof by the active Ed25519 key.
+
+    It is derived from the stored JWS on each request rather than stored: it states the same things, and
+    a credential issued before this form existed gets one too (signed by today's key, which the DID
+    document publishes, as it publishes every earlier one).
+    """
+    method, key = keystore().ed_signing_key()
+    payload = credentials.unverified_payload(credential.jws)
+    return credentials.linked_data(payload, current_app.config["IMSA_BASE_URL"], method, key)

@@ -13,10 +13,14 @@ class CodeForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     certificate = FileField(
-        "Certificate PDF",
+        "Certificate PDF or credential file",
+        description="The PDF certificate, or a credential downloaded from its page (.jwt or .jsonld)",
         validators=[
-            FileRequired("Choose the certificate PDF to check"),
-            FileAllowed(["pdf"], "The file must be a PDF certificate"),
+            FileRequired("Choose the certificate PDF or credential file to check"),
+            FileAllowed(
+                ["pdf", "jwt", "jsonld", "json"],
+                "The file must be a PDF certificate or a .jwt or .jsonld credential",
+            ),
         ],
     )
 

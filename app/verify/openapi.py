@@ -13,10 +13,11 @@ def openapi_document(base_url: str) -> dict:
             "title": "IMSA® credential verification",
             "version": "1.0.0",
             "description": (
-                "Check an IMSA® accreditation. The verdict is computed by verifying the ES256 signature "
-                "against the keys at /.well-known/jwks.json, the validity dates, and the signed status "
-                "lists at /status/1 (revocation) and /status/2 (suspension). No account is needed; "
-                "requests are rate-limited per address."
+                "Check an IMSA® accreditation. The verdict is computed by verifying the signature (ES256 "
+                "for the JWS form, an eddsa-rdfc-2022 Data Integrity proof for the JSON-LD form) against "
+                "the keys in /.well-known/did.json, the validity dates, and the signed status lists at "
+                "/status/1 (revocation) and /status/2 (suspension). No account is needed; requests are "
+                "rate-limited per address."
             ),
         },
         "servers": [{"url": base_url.rstrip("/")}],
@@ -110,7 +111,7 @@ def _paths() -> dict:
         },
         "/api/v1/verify": {
             "post": {
-                "summary": "Verify a signed credential (compact JWS)",
+                "summary": "Verify a signed credential: the compact JWS or the JSON-LD form",
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -119,9 +120,10 @@ def _paths() -> dict:
                             "schema": {
                                 "type": "object",
                                 "required": ["credential"],
-                                "properties": {"credential": {"type": "string"}},
+                                "properties": {"credential": {"type": ["string", "object"]}},
                             }
                         },
+                        "application/vc+ld+json": {"schema": {"type": "object"}},
                     },
                 },
                 "responses": {

@@ -23,7 +23,7 @@ from flask_login import current_user
 from app.accreditation import codes, credentials, ledger, sharing, status
 from app.accreditation.certificate import CertificateReadError, embedded_credential
 from app.accreditation.certificate_files import certificate_pdf
-from app.accreditation.issuing import criteria_narrative
+from app.accreditation.issuing import criteria_narrative, linked_data_credential
 from app.accreditation.keys import keystore
 from app.accreditation.lookups import credential_or_404, share_link_or_404
 from app.accreditation.models import CredentialKind
@@ -67,8 +67,12 @@ def start():
     if request.method == "POST" and request.form.get("form") == "upload":
         code_form = CodeForm(prefix="code", formdata=None)
         if upload_form.validate_on_submit():
+            upload = upload_form.certificate.data
+            data = upload.read(verification.MAX_FILE_LENGTH)
+            if not upload.filename.lower().endswith(".pdf"):
+                return _render(verification.verify_file(data), "file")
             try:
-                token = embedded_credential(upload_form.certificate.data.read())
+                token = embedded_credential(data)
             except CertificateReadError as error:
                 upload_form.certificate.errors = [str(error)]
             else:
@@ -123,6 +127,12 @@ def _download(code: str, kind: str) -> Response:
         abort(404)  # only an award has a certificate
     if kind == "jwt":
         body, mimetype, name = found.jws, "application/vc+jwt", f"{found.code}.jwt"
+    elif kind == "jsonld":
+        body, mimetype, name = (
+            json.dumps(linked_data_credential(found), indent=2, ensure_ascii=False),
+            "application/vc+ld+json",
+            f"{found.code}.jsonld",
+        )
     elif kind == "json":
         payload = credentials.unverified_payload(found.jws)
         body, mimetype, name = (
@@ -146,6 +156,14 @@ def _download(code: str, kind: str) -> Response:
 @limiter.limit(_limit)
 def credential_jwt(code):
     return _download(code, "jwt")
+
+
+@bp.route("/verify/<code>/credential.jsonld")
+@public
+@limiter.limit(_limit)
+def credential_jsonld(code):
+    """The JSON-LD form with a Data Integrity proof: for the Learner Credential Wallet and DCC verifiers."""
+    return _download(code, "jsonld")
 
 
 @bp.route("/verify/<code>/credential.json")
@@ -195,13 +213,19 @@ def api_by_code(code):
 @csrf.exempt
 @limiter.limit(_limit)
 def api_verify_token():
-    """POST a compact JWS, as the body (``application/jwt``) or as ``{"credential": "<jws>"}``."""
-    if request.is_json:
-        token = (request.get_json(silent=True) or {}).get("credential")
-    else:
-        token = request.get_data(as_text=True)
+    """POST a compact JWS, as the body (``application/jwt``) or as ``{"credential": "<jws>"}``; or the
+    JSON-LD form, as the body or as ``{"credential": {...}}``."""
+    token = request.get_json(silent=True) if request.is_json else request.get_data(as_text=True)
+    if isinstance(token, dict) and "@context" not in token:
+        token = token.get("credential")
+    if isinstance(token, dict):
+        result = verification.verify_document(token)
+        count("jsonld", result.verdict)
+        return jsonify(result.as_json())
     if not isinstance(token, str) or not token.strip():
-        return jsonify({"error": 'send a compact JWS as the body, or JSON {"credential": "..."}'}), 400
+        return jsonify(
+            {"error": 'send a compact JWS or a JSON-LD credential, or JSON {"credential": ...}'}
+        ), 400
     result = verification.verify_token(token)
     count("jws", result.verdict)
     return jsonify(result.as_json())
@@ -261,6 +285,18 @@ def status_list(list_number):
     response.set_etag(
         f"{list_number}-{sequence}-{hash_[:16]}-{keystore().active_thumbprint()[:16]}", weak=True
     )
+    return _public_cache(response, seconds=60)
+
+
+@bp.route("/status/<int:list_number>/ld")
+@public
+def status_list_ld(list_number):
+    """The same status list as JSON-LD with a Data Integrity proof (for the JSON-LD form of credentials)."""
+    try:
+        document = status.linked_data_list(list_number)
+    except LookupError:
+        abort(404)
+    response = Response(json.dumps(document), mimetype="application/vc+ld+json")
     return _public_cache(response, seconds=60)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -16,13 +17,14 @@ from flask import current_app
 from joserfc import jws
 from joserfc.errors import JoseError
 
-from app.accreditation import credentials, standing, status
+from app.accreditation import credentials, dataintegrity, standing, status
 from app.accreditation.keys import keystore
 from app.accreditation.models import Credential
 from app.auth.models import User
 from app.database import db
 
 MAX_TOKEN_LENGTH = 65536
+MAX_FILE_LENGTH = 262_144  # a credential file is a few kilobytes; read no more than this
 
 
 class Verdict(enum.StrEnum):
@@ -254,13 +256,94 @@ def verify_token(
     if problems:
         checks.append(Check("Issuer and claims", False, problems))
         return Result(Verdict.SIGNATURE_INVALID, checks, jws=token)
+    result = _current(payload, checks, now, record, jws=token, private=private)
+    if payload["credentialStatus"].get("statusPurpose") == "revocation":
+        result.checks.append(Check("Status entry", True, OLD_STATUS_NOTE))
+    return result
+
+
+OLD_STATUS_NOTE = (
+    "issued before suspensions were named in the credential: it points only to the revocation list, so "
+    "other verifiers reading this JWS see a revocation but not a suspension. This page checks both lists; "
+    "the JSON-LD download of the same credential names both."
+)
+
+
+def verify_file(data: bytes) -> Result:
+    """A downloaded credential file, either form: a compact JWS (``.jwt``) or JSON-LD (``.jsonld``)."""
+    text = data.decode("utf-8", errors="replace").strip()
+    if _is_compact_jws(text):
+        return verify_token(text)
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return _unsigned(text[:200], "this is not a signed credential")
+    return verify_document(document)
+
+
+def verify_document(document, now: datetime | None = None) -> Result:
+    """The full check of the JSON-LD form: its Data Integrity proof against our published Ed25519 keys,
+    then the same issuer, status and date checks as for the JWS form."""
+    now = now or datetime.now(UTC)
+    store = keystore()
+    try:
+        proof = dataintegrity.verify(document, lambda method: _ed_public_key(store, method))
+    except dataintegrity.ProofInvalid as refused:
+        return Result(Verdict.SIGNATURE_INVALID, [Check("Signature", False, str(refused))])
+    checks = [
+        Check("Signature", True, f"Data Integrity proof by the issuer's key {proof['verificationMethod']}")
+    ]
+    problems = _document_consistency(document, store.did)
+    if problems:
+        checks.append(Check("Issuer and claims", False, problems))
+        return Result(Verdict.SIGNATURE_INVALID, checks)
+    payload = {k: v for k, v in document.items() if k != "proof"}
+    return _current(payload, checks, now, record=None)
+
+
+def _ed_public_key(store, method):
+    found = store.ed_key(method) if isinstance(method, str) else None
+    return found.key if found else None
+
+
+def _document_consistency(document: dict, did: str) -> str:
+    try:
+        if document["issuer"]["id"] != did:
+            return "it was not issued by this platform"
+        if "OpenBadgeCredential" not in document["type"]:
+            return "it is not an Open Badges credential"
+        indices = {int(entry["statusListIndex"]) for entry in document["credentialStatus"]}
+        if len(indices) != 1:
+            return "its status entries do not agree"
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return "it is missing parts every IMSA® credential has"
+    return ""
+
+
+def status_index(credential: dict) -> int:
+    """The credential's index in both status lists (one entry in the JWS form, two in the JSON-LD one)."""
+    entries = credential["credentialStatus"]
+    entry = entries[0] if isinstance(entries, list) else entries
+    return int(entry["statusListIndex"])
+
+
+def _current(
+    payload: dict,
+    checks: list[Check],
+    now: datetime,
+    record: Stored | None,
+    jws: str | None = None,
+    private: bool = False,
+) -> Result:
+    """The verdict on a genuinely signed credential: the published status lists and the validity dates."""
+    store = keystore()
     checks.append(Check("Issuer", True, f"issued by {payload['issuer'].get('name')} ({store.did})"))
     uuid = payload["id"].removeprefix("urn:uuid:")
     if record is not None and record.uuid == uuid:
-        result = Result(Verdict.VALID, checks, credential=payload, jws=token, found=record)
+        result = Result(Verdict.VALID, checks, credential=payload, jws=jws, found=record)
     else:
-        result = Result(Verdict.VALID, checks, credential=payload, jws=token, _uuid=uuid)
-    revoked, suspended = _status(int(payload["credentialStatus"]["statusListIndex"]), key_set)
+        result = Result(Verdict.VALID, checks, credential=payload, jws=jws, _uuid=uuid)
+    revoked, suspended = _status(status_index(payload), store.key_set())
     checks.append(Check("Revocation", not revoked, "revoked by the issuer" if revoked else "not revoked"))
     checks.append(
         Check("Suspension", not suspended, "suspended by the issuer" if suspended else "not suspended")

@@ -133,6 +133,7 @@ ACCESS = {
     "verify.by_code": ("GET", EVERYONE),
     "verify.credential_jwt": ("GET", EVERYONE),
     "verify.credential_json": ("GET", EVERYONE),
+    "verify.credential_jsonld": ("GET", EVERYONE),
     "verify.certificate": ("GET", EVERYONE),
     "verify.how": ("GET", EVERYONE),
     "verify.shared": ("GET", EVERYONE),
@@ -143,6 +144,7 @@ ACCESS = {
     "verify.jwks": ("GET", EVERYONE),
     "verify.ledger_head": ("GET", EVERYONE),
     "verify.status_list": ("GET", EVERYONE),
+    "verify.status_list_ld": ("GET", EVERYONE),
     "verify.achievement": ("GET", EVERYONE),
 }
 

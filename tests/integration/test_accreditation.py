@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import gzip
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -167,8 +168,9 @@ def test_the_payload_validates_against_the_open_badges_schema(credential):
     assert [a["targetCode"] for a in achievement["alignment"]] == ["M01", "M02"]
     assert achievement["criteria"]["narrative"]
     status = payload["credentialStatus"]
-    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
-    assert status["statusListIndex"] == str(credential.status_index)
+    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "message"
+    assert status["statusListIndex"] == str(credential.status_index) and status["statusSize"] == 2
+    assert status["statusListCredential"].endswith("/status/3")
     valid_from = credentials.parse_timestamp(payload["validFrom"])
     assert credentials.parse_timestamp(payload["validUntil"]) == valid_from.replace(year=valid_from.year + 3)
     assert payload["awardedDate"] and payload["jti"] == payload["id"] and payload["sub"] == subject["id"]
@@ -279,6 +281,56 @@ def test_expiry_flips_the_verdict(credential):
     until = credential.valid_until
     assert verify_code(credential.code, now=until - timedelta(seconds=1)).verdict is Verdict.VALID
     assert verify_code(credential.code, now=until + timedelta(seconds=1)).verdict is Verdict.EXPIRED
+
+
+def independent_status(client, token: str) -> str:
+    """What an outside JOSE verifier reads from the credential's one status entry (Bitstring Status List
+    §3.2, with jwcrypto for the list's signature): the statusMessage of its statusSize-bit value."""
+    entry = independent_verify(client, token)["credentialStatus"]
+    path = entry["statusListCredential"].removeprefix("http://localhost")
+    listed = independent_verify(client, client.get(path).get_data(as_text=True))
+    assert listed["credentialSubject"]["statusPurpose"] == entry["statusPurpose"] == "message"
+    encoded = listed["credentialSubject"]["encodedList"]
+    bits = gzip.decompress(_unb64(encoded.removeprefix("u")))
+    size, start = entry["statusSize"], int(entry["statusListIndex"]) * entry["statusSize"]
+    found = 0
+    for position in range(start, start + size):
+        found = found << 1 | (bits[position // 8] >> (7 - position % 8)) & 1
+    return {int(m["status"], 16): m["message"] for m in entry["statusMessage"]}[found]
+
+
+def test_an_outside_jose_verifier_sees_suspension_and_revocation_in_the_one_status_entry(client, credential):
+    """jwcrypto plus the Bitstring rules: valid, then suspended, reinstated, then revoked (which wins)."""
+    hub = make_user(Role.HUB_ADMIN)
+    assert independent_status(client, credential.jws) == "valid"
+    suspend(credential, "A concern is being looked into.", hub)
+    db.session.commit()
+    assert independent_status(client, credential.jws) == "suspended"
+    reinstate(credential, "The concern was resolved.", hub)
+    db.session.commit()
+    assert independent_status(client, credential.jws) == "valid"
+    suspend(credential, "Another concern.", hub)
+    revoke(credential, "Misconduct found.", hub)
+    db.session.commit()
+    assert independent_status(client, credential.jws) == "revoked"
+
+
+def test_a_credential_issued_before_the_message_entry_keeps_verifying_with_a_note(app, credential):
+    """An old JWS names only /status/1: it still verifies, our verdict still sees a suspension, and the
+    result says outside verifiers of that JWS cannot."""
+    payload = credentials.unverified_payload(credential.jws)
+    payload = {k: v for k, v in payload.items() if k not in credentials.JWT_CLAIMS}
+    payload["credentialStatus"] = credentials.status_entry(
+        app.config["IMSA_BASE_URL"], credentials.REVOCATION_LIST, credential.status_index
+    )
+    kid, key = keystore().signing_key()
+    old = credentials.sign(payload, kid, key)
+    result = verify_token(old)
+    assert result.verdict is Verdict.VALID
+    assert [c.name for c in result.checks][-1] == "Status entry"
+    suspend(credential, "A concern is being looked into.", make_user(Role.HUB_ADMIN))
+    db.session.commit()
+    assert verify_token(old).verdict is Verdict.SUSPENDED
 
 
 def test_status_list_is_signed_large_and_indices_are_never_reused(app, client, credential, tmp_path):

@@ -275,7 +275,9 @@ def test_allocating_with_an_absolute_back_stays_on_site(app, client, tmp_path):
     assert kept.location == f"/marking/pieces/{piece.public_id}"
 
 
-@pytest.mark.parametrize("download", ["credential.jwt", "credential.json", "certificate.pdf"])
+@pytest.mark.parametrize(
+    "download", ["credential.jwt", "credential.json", "credential.jsonld", "certificate.pdf"]
+)
 def test_downloads_by_code_are_rate_limited_like_lookups(make_app, download):
     app = make_app(IMSA_VERIFY_LIMIT="3 per minute", RATELIMIT_ENABLED=True)
     with app.app_context():

@@ -244,13 +244,19 @@ def test_declarations_are_made_by_the_trainee(client, app, tmp_path):
 
 
 def test_public_key_documents(client, credential):
-    """did.json lists every key under assertionMethod; jwks.json mirrors it; both are cacheable."""
+    """did.json lists every key under assertionMethod (P-256 keys as JWKs, which jwks.json mirrors, and
+    their Ed25519 partners as Multikeys); both are cacheable."""
     did = client.get("/.well-known/did.json")
     jwks = client.get("/.well-known/jwks.json").get_json()
     assert did.get_json()["id"].startswith("did:web:localhost")
-    assert [m["id"] for m in did.get_json()["verificationMethod"]] == [k["kid"] for k in jwks["keys"]]
+    methods = did.get_json()["verificationMethod"]
+    assert [m["id"] for m in methods if m["type"] == "JsonWebKey2020"] == [k["kid"] for k in jwks["keys"]]
+    assert [m["id"] for m in methods if m["type"] == "Multikey"] == [
+        k["kid"] + "-ed25519" for k in jwks["keys"]
+    ]
+    assert did.get_json()["assertionMethod"] == [m["id"] for m in methods]
     assert "public" in did.headers["Cache-Control"]
-    assert client.get("/status/3").status_code == 404
+    assert client.get("/status/4").status_code == 404
     assert client.get(f"/achievements/{credential.curriculum_version.label}").status_code == 200
 
 
