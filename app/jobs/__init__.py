@@ -105,7 +105,7 @@ def job(
     on_failure: Callable | None = None,
     name: str | None = None,
 ) -> Callable[[Callable], Job]:
-    """Make ``func`` a job. ``on_failure(*args, error=...)`` runs, in its own transaction, after the last try."""
+    """Make ``func`` a job; ``on_failure(*args, error=...)`` runs after the last try (its own transaction)."""
 
     def decorator(func: Callable) -> Job:
         job_name = name or f"{func.__module__}.{func.__name__}"
