@@ -149,13 +149,21 @@ def _failed_for_good(name: str, task, args: tuple, error: Exception, on_failure:
         log.exception("job %s: recording its failure failed too", name, extra={"job": name})
 
 
+class QueueUnavailable(Exception):
+    """The queue's storage (SQLite file, PostgreSQL or Redis) did not answer."""
+
+
 def backlog(sample: int = 200) -> tuple[int, float | None]:
     """How many jobs wait (queued, or scheduled to try again) and the age in seconds of the oldest of them
     (among the first ``sample`` of each kind; None when nothing waits)."""
-    waiting = huey.pending_count() + huey.scheduled_count()
+    try:
+        waiting = huey.pending_count() + huey.scheduled_count()
+        tasks = (*huey.pending(sample), *huey.scheduled(sample)) if waiting else ()
+    except Exception as error:  # each storage has its own errors: sqlite3, peewee, redis
+        raise QueueUnavailable(f"{type(error).__name__}: {error}") from error
     if not waiting:
         return 0, None
-    queued = [task.kwargs.get(QUEUED_AT) for task in (*huey.pending(sample), *huey.scheduled(sample))]
+    queued = [task.kwargs.get(QUEUED_AT) for task in tasks]
     times = [at for at in queued if at is not None]
     return waiting, (round(time.time() - min(times), 1) if times else None)
 
