@@ -100,10 +100,12 @@ ACCESS = {
     "curriculum.review_due": ("GET", {HUB}),
     "curriculum.withholding": ("POST", {HUB}),
     "admin.outbox": ("GET", {HUB}),
+    "admin.retry_message": ("POST", {HUB}),
     "admin.audit": ("GET", {HUB}),
     "accreditation.index": ("GET", {HUB}),
     "accreditation.eligibility": ("GET", {HUB}),
     "accreditation.approve_cohort": ("POST", {HUB}),
+    "accreditation.cohort_approval": ("GET", {HUB}),
     "accreditation.credential": ("GET", {HUB}),
     "accreditation.change": ("POST", {HUB}),
     "accreditation.mine": ("GET", {TRAINEE}),
@@ -196,6 +198,7 @@ def _seed(root):
         "label": version.label,
         "list_number": 1,
         "consideration_id": asked.public_id,
+        "progress_id": "no-such-job",
     }
     return {persona: person.id for persona, person in people.items()}, params
 
