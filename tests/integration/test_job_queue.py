@@ -26,7 +26,7 @@ from app.jobs.schedule import Periodic, register_periodic
 from app.learning.models import SubmissionStatus
 from app.mail import services as mail
 from app.mail.models import OutboxMessage
-from tests.conftest import PG_URL, post_form, sign_in
+from tests.conftest import post_form, sign_in
 from tests.factories import (
     add_piece,
     make_accreditation_version,
