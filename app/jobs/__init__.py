@@ -42,14 +42,25 @@ class _State:
     app: Flask | None = None
 
 
+class _SqliteStorage(SqliteStorage):
+    """Tuned as the platform's own SQLite database is: WAL with ``synchronous=NORMAL``, so a commit does not
+    wait for the disk (safe from corruption; a power cut could lose only the last jobs queued). Queuing
+    the mail of a 200-trainee release is then 200 quick commits, not 200 fsyncs."""
+
+    def _create_connection(self):
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
+
+
 def storage_for(url: str, instance_path: str):
     """The huey storage ``IMSA_JOBS_URL`` names (see the module's docstring)."""
     if not url:
-        return SqliteStorage("imsa", filename=str(Path(instance_path) / "jobs.sqlite3"))
+        return _SqliteStorage("imsa", filename=str(Path(instance_path) / "jobs.sqlite3"))
     parsed = sa.make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return SqliteStorage("imsa", filename=parsed.database)
+        return _SqliteStorage("imsa", filename=parsed.database)
     if backend == "postgresql":
         from huey.contrib.sql_huey import SqlStorage
 
