@@ -183,6 +183,11 @@ def run_worker(workers: int = 2) -> None:
     """Run the consumer in this process until it is stopped (SIGINT or SIGTERM): the ``imsa jobs worker``."""
     from app.jobs.schedule import register_periodic
 
+    # huey's own lines (start-up, each attempt's traceback) go where the platform's go, in its format.
+    consumer_log = logging.getLogger("huey")
+    consumer_log.handlers[:] = logging.getLogger("imsa").handlers
+    consumer_log.setLevel(logging.INFO)
+    consumer_log.propagate = False
     register_periodic()
     consumer = huey.create_consumer(
         workers=workers, worker_type="thread", initial_delay=0.1, backoff=1.15, max_delay=2.0, periodic=True
