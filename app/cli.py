@@ -1,6 +1,7 @@
 """The ``imsa`` command: everything ``flask`` offers (``run``, ``db``, ``shell``) plus the platform's
 own groups. Commands are grouped by domain: ``curriculum``, ``user``, ``cohort``, ``keys``, ``credential``,
-``ledger`` (the last three in ``app/accreditation/cli.py``), and ``init`` / ``demo`` to set up.
+``ledger`` (the last three in ``app/accreditation/cli.py``), ``jobs`` (the queue's worker), and ``init`` /
+``demo`` to set up. ``run`` is Flask's, and also starts the job worker beside the server.
 """
 
 from __future__ import annotations
