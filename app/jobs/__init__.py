@@ -78,7 +78,7 @@ def init_app(app: Flask) -> None:
     """Point the queue at this app's storage; with ``IMSA_JOBS_IMMEDIATE`` (most tests) a job runs at once,
     in the process that queues it, when the transaction that queued it commits."""
     immediate = bool(app.config["IMSA_JOBS_IMMEDIATE"])
-    huey._immediate = immediate
+    huey._immediate = immediate  # the flag only: the storage is set just below (the setter would make one)
     huey.storage = (
         MemoryStorage("imsa") if immediate else storage_for(app.config["IMSA_JOBS_URL"], app.instance_path)
     )
@@ -97,8 +97,8 @@ def _app() -> Flask:
 class Job:
     """A function run by the queue; ``enqueue(...)`` or ``enqueue_after_commit(...)`` with plain values."""
 
-    def __init__(self, func: Callable, task) -> None:
-        self.func, self.task, self.name = func, task, task.task_class.__name__
+    def __init__(self, task) -> None:
+        self.task, self.name = task, task.task_class.__name__
 
     def enqueue(self, *args) -> None:
         self.task(*args, **{QUEUED_AT: time.time()})
@@ -137,7 +137,7 @@ def job(
         task = huey.task(
             retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, context=True, name=job_name
         )(run)
-        return Job(func, task)
+        return Job(task)
 
     return decorator
 
