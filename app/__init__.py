@@ -114,6 +114,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(user_for_session)
 
+    from app import jobs
+
+    jobs.init_app(app)
+
     # Import every model so metadata (and Alembic autogenerate) sees the whole schema.
     from app import models  # noqa: F401
 

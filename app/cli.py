@@ -1,19 +1,22 @@
 """The ``imsa`` command: everything ``flask`` offers (``run``, ``db``, ``shell``) plus the platform's
 own groups. Commands are grouped by domain: ``curriculum``, ``user``, ``cohort``, ``keys``, ``credential``,
 ``ledger`` (the last three in ``app/accreditation/cli.py``), ``privacy`` (``app/privacy/cli.py``), ``pack``,
-``init`` / ``demo`` to set up, and ``backup`` / ``restore`` (``app/backup.py``).
+``jobs`` (the queue's worker), ``init`` / ``demo`` to set up, and ``backup`` / ``restore``
+(``app/backup.py``). ``run`` is Flask's, and also starts the job worker beside the server.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, run_command
 
 from app.database import db
 
@@ -27,6 +30,42 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """IMSA® training platform."""
+
+
+@click.command(
+    "run",
+    params=[
+        *run_command.params,
+        click.Option(["--worker/--no-worker"], default=True, help="Also run the job queue's worker."),
+    ],
+)
+@click.pass_context
+def run_with_worker(ctx, worker: bool, **options):
+    """Serve the platform with the development server, and run the job worker beside it (one command).
+
+    The worker is its own process (``imsa jobs worker``), stopped when the server stops. In production run
+    the two yourself (README): gunicorn for the web, ``imsa jobs worker`` for the queue.
+    """
+    # With --reload the server restarts itself in a child process; only the first process starts a worker.
+    spawned = None
+    if worker and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        # Stopped by a service manager (SIGTERM), stop the worker too, as for Ctrl-C.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        spawned = subprocess.Popen(
+            [sys.executable, "-c", "from app.cli import main; main()", "jobs", "worker"]
+        )
+    try:
+        ctx.invoke(run_command, **options)
+    finally:
+        if spawned is not None:
+            spawned.terminate()
+            try:
+                spawned.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                spawned.kill()
+
+
+main.add_command(run_with_worker, "run")
 
 
 def _content_options(command):
@@ -56,6 +95,7 @@ def _dirs(content_dir: Path | None, assessments_dir: Path | None) -> tuple[Path,
 
 
 curriculum_cli = click.Group("curriculum", help="Validate, load, publish and compare curriculum versions.")
+jobs_cli = click.Group("jobs", help="The job queue: run its worker, see what waits.")
 user_cli = click.Group("user", help="Accounts from the command line (for the first Hub admin).")
 cohort_cli = click.Group("cohort", help="Create cohorts, enrol trainees from a CSV file, print reports.")
 
@@ -532,6 +572,28 @@ def restore_command(file, force, check_only):
     click.echo(f"ledger intact: {report.ledger.events} events")
 
 
+@jobs_cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Jobs run at once (threads).")
+def jobs_worker(workers):
+    """Run queued jobs (mail, certificates, bulk approval) and the scheduled ones until stopped."""
+    from app import jobs
+
+    if current_app.config["IMSA_JOBS_IMMEDIATE"]:
+        raise click.UsageError(
+            "IMSA_JOBS_IMMEDIATE is set: jobs run where they are queued, there is no queue"
+        )
+    jobs.run_worker(workers)
+
+
+@jobs_cli.command("status")
+def jobs_status():
+    """How many jobs wait, and how long the oldest has waited."""
+    from app import jobs
+
+    waiting, oldest = jobs.backlog()
+    click.echo(f"waiting: {waiting}" + (f", oldest queued {oldest:.0f} s ago" if oldest is not None else ""))
+
+
 def register_commands(app: Flask) -> None:
     from app.accreditation.cli import credential_cli, keys_cli, ledger_cli
     from app.privacy.cli import privacy_cli
@@ -541,6 +603,7 @@ def register_commands(app: Flask) -> None:
         curriculum_cli,
         user_cli,
         cohort_cli,
+        jobs_cli,
         init_command,
         demo_command,
         keys_cli,

@@ -93,6 +93,10 @@ class Config:
         self.IMSA_SMTP_USER = env.get("IMSA_SMTP_USER", "")
         self.IMSA_SMTP_PASSWORD = env.get("IMSA_SMTP_PASSWORD", "")
         self.IMSA_SMTP_STARTTLS = _bool("IMSA_SMTP_STARTTLS", True)
+        # The job queue's storage: empty for instance/jobs.sqlite3, or postgresql://… or redis://… (see
+        # app/jobs). IMSA_JOBS_IMMEDIATE runs each job at once in the process that queues it (tests only).
+        self.IMSA_JOBS_URL = env.get("IMSA_JOBS_URL", "")
+        self.IMSA_JOBS_IMMEDIATE = _bool("IMSA_JOBS_IMMEDIATE")
         self.IMSA_INVITATION_DAYS = int(env.get("IMSA_INVITATION_DAYS", "14"))
         self.IMSA_RESET_HOURS = int(env.get("IMSA_RESET_HOURS", "2"))
         self.IMSA_BEHIND_PROXY = _bool("IMSA_BEHIND_PROXY")
@@ -149,6 +153,8 @@ class TestConfig(Config):
         self.IMSA_BASE_URL = "http://localhost"
         self.IMSA_VERIFY_COUNT_SECONDS = 0  # tests read the counts straight after each check
         self.IMSA_WARM_CERTIFICATES = False
+        # Jobs run when the request that queued them commits; the queue's own tests use a real queue.
+        self.IMSA_JOBS_IMMEDIATE = True
         # Cheap hashing: thousands of test accounts are made and signed in. Never for a running platform.
         self.IMSA_ARGON2_TIME_COST = 1
         self.IMSA_ARGON2_MEMORY_COST = 8

@@ -13,6 +13,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import Invitation, PasswordReset, User, UserRole
 from app.cohorts.models import Cohort, ContactNote, Enrolment, ModuleSchedule, cohort_trainer
 from app.curriculum.models import CurriculumVersion, Lesson, Module
+from app.jobs.models import JobProgress
 from app.learning.models import (
     LessonProgress,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "ExaminerReport",
     "IntegrityCase",
     "Invitation",
+    "JobProgress",
     "LedgerEvent",
     "Lesson",
     "LessonProgress",

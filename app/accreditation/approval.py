@@ -115,26 +115,5 @@ def eligible_in(cohort) -> list[Enrolment]:
     return [enrolment for enrolment, _check in approval_queue() if enrolment.cohort_id == cohort.id]
 
 
-def approve_cohort(cohort, note: str, actor) -> list[Credential]:
-    """Approve every eligible trainee of ``cohort``, each in its own savepoint, so one refusal undoes only
-    that trainee's award; the caller commits the rest."""
-    require_role(actor, Role.HUB_ADMIN)
-    if ratification_outstanding(cohort):
-        raise AccreditationError(
-            f"The award board of {cohort.name} has not ratified its results yet: credentials can be issued "
-            "once it has. Nothing was recorded.",
-            field="ratification",
-        )
-    issued = []
-    for enrolment in eligible_in(cohort):
-        try:
-            with db.session.begin_nested():
-                credential = approve(enrolment, note, actor)
-        except AccreditationError:
-            continue  # this trainee's award is undone; the others stand
-        issued.append(credential)
-    return issued
-
-
 def approval_for(enrolment: Enrolment) -> Approval | None:
     return db.session.scalar(sa.select(Approval).where(Approval.enrolment_id == enrolment.id))

@@ -10,6 +10,7 @@ from app.accreditation.models import Credential, CredentialKind, NameChangeReque
 from app.cohorts.models import Cohort, Enrolment
 from app.cohorts.services import by_public_id as cohort_by_public_id
 from app.database import db
+from app.jobs.models import JobProgress
 
 
 def by_code(code: str) -> Credential | None:
@@ -80,3 +81,15 @@ def name_change_or_404(public_id: str) -> NameChangeRequest:
     if request is None:
         abort(404)
     return request
+
+
+def approval_progress_or_404(cohort: Cohort, public_id: str) -> JobProgress:
+    """One approval job's progress for ``cohort`` (404 for another cohort's)."""
+    found = db.session.scalar(
+        sa.select(JobProgress).where(
+            JobProgress.public_id == public_id, JobProgress.subject == cohort.public_id
+        )
+    )
+    if found is None:
+        abort(404)
+    return found

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.accreditation import approval, bp, corrections, ledger, lifecycle
+from app.accreditation import approval, bp, bulk, corrections, ledger, lifecycle
 from app.accreditation.eligibility import evaluate
 from app.accreditation.forms import (
     ApproveForm,
@@ -17,6 +17,7 @@ from app.accreditation.forms import (
 )
 from app.accreditation.lookups import (
     all_credentials,
+    approval_progress_or_404,
     cohort_or_404,
     credential_or_404,
     enrolment_or_404,
@@ -78,19 +79,36 @@ def eligibility(public_id):
 @bp.route("/cohorts/<public_id>/approve-all", methods=["POST"])
 @roles_required(Role.HUB_ADMIN)
 def approve_cohort(public_id):
-    """Approve every eligible trainee of one cohort; one refused award does not undo the others."""
+    """Queue the approval of every eligible trainee of one cohort and show its progress."""
     cohort = cohort_or_404(public_id)
     form = ApproveForm()
     if not form.validate_on_submit():
         flash("Confirm that you have checked the evidence before approving a whole cohort.", "info")
         return redirect(url_for("accreditation.index"))
     with refusals() as refused:
-        issued = approval.approve_cohort(cohort, form.note.data or "", current_user)
+        progress = bulk.start_cohort_approval(cohort, form.note.data or "", current_user)
     if refused:
         refused.flash()
         return redirect(url_for("accreditation.index"))
-    flash(f"{len(issued)} credential{'s' if len(issued) != 1 else ''} issued for {cohort.name}.", "success")
-    return redirect(url_for("accreditation.index"))
+    return redirect(url_for(".cohort_approval", public_id=cohort.public_id, progress_id=progress.public_id))
+
+
+@bp.route("/cohorts/<public_id>/approvals/<progress_id>")
+@roles_required(Role.HUB_ADMIN)
+def cohort_approval(public_id, progress_id):
+    """How far approving a whole cohort has got; the page checks again by itself until it has finished."""
+    cohort = cohort_or_404(public_id)
+    progress = approval_progress_or_404(cohort, progress_id)
+    if request.args.get("format") == "json":
+        return {
+            "total": progress.total,
+            "done": progress.done,
+            "failed": progress.failed,
+            "finished": progress.finished,
+        }
+    return render_template(
+        "accreditation/cohort_approval.html", cohort=cohort, progress=progress, title=progress.label
+    )
 
 
 @bp.route("/credentials/<code>")

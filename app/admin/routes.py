@@ -1,8 +1,11 @@
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from app.admin import audit_trail, bp
+from app.admin import outbox as outbox_changes
+from app.admin.lookups import message_or_404
 from app.auth import services as accounts
 from app.auth.access import roles_required
 from app.auth.forms import InviteStaffForm
@@ -43,6 +46,20 @@ def invite_staff():
 @roles_required(Role.HUB_ADMIN)
 def outbox():
     return render_template("admin/outbox.html", messages=outbox_messages(), title="Outbox")
+
+
+@bp.route("/outbox/<public_id>/retry", methods=["POST"])
+@roles_required(Role.HUB_ADMIN)
+def retry_message(public_id):
+    """Queue a message that failed for good again; a second click finds it queued and changes nothing."""
+    message = message_or_404(public_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if outbox_changes.retry(message, current_user):
+        flash(f"The email to {message.recipient} is queued to be sent again.", "success")
+    else:
+        flash(f"The email to {message.recipient} is already queued or sent.", "info")
+    return redirect(url_for(".outbox") + f"#message-{message.public_id}")
 
 
 @bp.route("/audit")

@@ -464,6 +464,13 @@ def release(
         raise MarkingRefused("No results are ready for release.")
     allowed = assignment.resubmission["allowed"]
     ids = [p.id for p in pieces]
+    # Each trainee's enrolment (and with it their account) in one query, not one per piece.
+    enrolments = {
+        e.id: e
+        for e in db.session.scalars(
+            db.select(Enrolment).where(Enrolment.id.in_({p.enrolment_id for p in pieces}))
+        )
+    }
     held, penalties = integrity.held_piece_ids(ids), integrity.penalties_of(ids)
     released = []
     for piece in pieces:
@@ -492,7 +499,7 @@ def release(
             referred=decided.referred,
             penalty=penalties[piece.id].value if piece.id in penalties else None,
         )
-        user = piece.enrolment.user
+        user = enrolments[piece.enrolment_id].user
         send(
             user.email,
             f"Your result for {assignment.title}",

@@ -7,7 +7,7 @@
 
 Marks, bands, word counts and hashes of the work stay: the result, the statistics and the award rest on
 them. ``apply_retention`` is the periodic job; with ``dry_run`` it lists what it would remove and changes
-nothing. It does not commit (``scheduled_retention`` and the command line do).
+nothing. It does not commit (the periodic job and the command line do).
 """
 
 from __future__ import annotations
@@ -155,8 +155,7 @@ def _remove_sign_ins(person: str, events: list[AuditEvent]) -> None:
         record(None, "privacy.sign_in_events_removed", user, count=len(ids))
 
 
-def scheduled_retention() -> RetentionRun:
-    """The periodic job: apply the schedule for today (Europe/London) and commit."""
-    run = apply_retention(london_date(utcnow()), dry_run=False)
-    db.session.commit()
-    return run
+def scheduled_retention(today: date) -> RetentionRun:
+    """The periodic job (``app.jobs.schedule``): apply the schedule for ``today``, a London date; the job
+    commits when it returns."""
+    return apply_retention(today, dry_run=False)

@@ -1,4 +1,5 @@
-"""What ``/healthz`` checks: that the database and the folders the app writes to accept a write.
+"""What ``/healthz`` checks: that the database and the folders the app writes to accept a write, and that
+the job queue answers (with its backlog and the age of its oldest waiting job).
 
 Load balancers poll it every few seconds, so each check is one round trip to the database or one tiny file,
 and nothing is kept: the database write is rolled back and the file is deleted.
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app
 
+from app import jobs
 from app.auth.models import User
 from app.database import db
 
@@ -65,12 +67,23 @@ def sqlite_folder(url: sa.URL) -> Path | None:
     return Path(path).resolve().parent
 
 
-def checks() -> dict[str, Callable[[], None]]:
+def job_queue() -> dict:
+    """The queue answers: how many jobs wait and how long the oldest has waited (seconds, or None).
+
+    A backlog is reported, not failed: a burst (results released to a large cohort) is normal, and the
+    worker catches up; alert on ``jobs_oldest_queued_seconds`` growing instead.
+    """
+    waiting, oldest = jobs.backlog()
+    return {"jobs_waiting": waiting, "jobs_oldest_queued_seconds": oldest}
+
+
+def checks() -> dict[str, Callable[[], dict | None]]:
     """Each check by name, in the order they run."""
     instance = Path(current_app.instance_path).resolve()
     found = {
         "database": database,
         "instance_folder": lambda: folder_accepts_a_write(instance),
+        "job_queue": job_queue,
     }
     folder = sqlite_folder(db.engine.url)
     if folder is not None and folder != instance:
@@ -78,17 +91,18 @@ def checks() -> dict[str, Callable[[], None]]:
     return found
 
 
-def run() -> dict[str, Exception | None]:
-    """Every check's result: None when it passed, else the error it raised."""
+def run() -> tuple[dict[str, Exception | None], dict]:
+    """Every check's result (None when it passed, else the error it raised) and the figures checks report."""
     results: dict[str, Exception | None] = {}
+    figures: dict = {}
     for name, check in checks().items():
         try:
-            check()
-        except (sa.exc.SQLAlchemyError, OSError) as error:
+            figures.update(check() or {})
+        except (sa.exc.SQLAlchemyError, OSError, jobs.QueueUnavailable) as error:
             results[name] = error
         else:
             results[name] = None
-    return results
+    return results, figures
 
 
 def describe(error: Exception) -> str:

@@ -96,12 +96,14 @@ def home():
 @bp.route("/healthz")
 @public
 def healthz():
-    """For load balancers: 200 when the database and the instance folder accept a write, else 503.
+    """For load balancers: 200 when the database and the instance folder accept a write and the job queue
+    answers, else 503.
 
     The answer names each check (``"ok"`` or ``"failed"``) and lists the failed ones; the reason is logged,
-    not shown, as it can name files and servers.
+    not shown, as it can name files and servers. It also gives the job queue's backlog (``jobs_waiting``)
+    and the age in seconds of the oldest waiting job (``jobs_oldest_queued_seconds``, null when none).
     """
-    results = health.run()
+    results, figures = health.run()
     failed = [name for name, error in results.items() if error is not None]
     for name in failed:
         log.warning(
@@ -112,6 +114,7 @@ def healthz():
         )
     body = {"status": "unavailable" if failed else "ok"}
     body.update({name: "failed" if error is not None else "ok" for name, error in results.items()})
+    body.update(figures)
     if failed:
         body["failed"] = failed
     return body, 503 if failed else 200

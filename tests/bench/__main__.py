@@ -8,6 +8,7 @@
 - progress: the progress matrix and the Hub report with 1,000 trainees x 11 modules (tests/bench/progress.py).
 - similarity: the similarity check of one submission against 5,000 earlier ones (tests/bench/similarity.py).
 - item statistics: a quiz's question statistics over 10,000 submitted attempts (tests/bench/items.py).
+- release: releasing results to 200 trainees (mail queued) and the worker delivering it (release.py).
 """
 
 from __future__ import annotations
@@ -133,3 +134,7 @@ if __name__ == "__main__":
         from tests.bench.items import bench_items
 
         bench_items(Path(folder), _app, timed)
+
+        from tests.bench.release import bench_release
+
+        bench_release(Path(folder), _app)

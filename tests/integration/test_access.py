@@ -100,6 +100,7 @@ ACCESS = {
     "curriculum.review_due": ("GET", {HUB}),
     "curriculum.withholding": ("POST", {HUB}),
     "admin.outbox": ("GET", {HUB}),
+    "admin.retry_message": ("POST", {HUB}),
     "admin.audit": ("GET", {HUB}),
     "privacy.index": ("GET", {HUB}),
     "privacy.export": ("POST", {HUB}),
@@ -107,6 +108,7 @@ ACCESS = {
     "accreditation.index": ("GET", {HUB}),
     "accreditation.eligibility": ("GET", {HUB}),
     "accreditation.approve_cohort": ("POST", {HUB}),
+    "accreditation.cohort_approval": ("GET", {HUB}),
     "accreditation.credential": ("GET", {HUB}),
     "accreditation.change": ("POST", {HUB}),
     "accreditation.mine": ("GET", {TRAINEE}),
@@ -212,6 +214,7 @@ def _seed(root):
         "label": version.label,
         "list_number": 1,
         "consideration_id": asked.public_id,
+        "progress_id": "no-such-job",
     }
     return {persona: person.id for persona, person in people.items()}, params
 

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.accreditation import approval as accreditation
+from app.accreditation import bulk
 from app.accreditation.errors import AccreditationError
 from app.accreditation.keys import keystore
 from app.assurance import services as assurance
@@ -308,7 +309,7 @@ def test_approving_a_whole_cohort_waits_for_its_award_board(app, tmp_path):
     hub = make_user(Role.HUB_ADMIN)
     assurance.appoint_examiner(enrolment.cohort, make_user(Role.EXTERNAL_EXAMINER), hub)
     with pytest.raises(AccreditationError) as refused:
-        accreditation.approve_cohort(enrolment.cohort, "", hub)
+        bulk.start_cohort_approval(enrolment.cohort, "", hub)
     assert refused.value.field == "ratification"
 
 

@@ -121,7 +121,14 @@ def unwritable_instance_folder(app, tmp_path):
 
 def _all_ok(app) -> dict:
     """Every check passing: the database's own folder is checked too when a SQLite file lives elsewhere."""
-    expected = {"status": "ok", "database": "ok", "instance_folder": "ok"}
+    expected = {
+        "status": "ok",
+        "database": "ok",
+        "instance_folder": "ok",
+        "job_queue": "ok",
+        "jobs_waiting": 0,
+        "jobs_oldest_queued_seconds": None,
+    }
     if not PG_URL:  # the test database is in tmp_path, the instance folder in tmp_path/instance
         expected["database_folder"] = "ok"
     return expected

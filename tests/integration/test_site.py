@@ -8,9 +8,16 @@ from tests.factories import make_user
 
 def test_healthz_reports_the_database(client):
     """Every check by name (the SQLite test database lives outside the instance folder, so its folder is
-    checked too); tests/integration/test_health.py covers each failure."""
+    checked too) and the job queue's figures; tests/integration/test_health.py covers each failure."""
     response = client.get("/healthz")
-    expected = {"status": "ok", "database": "ok", "instance_folder": "ok"}
+    expected = {
+        "status": "ok",
+        "database": "ok",
+        "instance_folder": "ok",
+        "job_queue": "ok",
+        "jobs_waiting": 0,
+        "jobs_oldest_queued_seconds": None,
+    }
     if not PG_URL:
         expected["database_folder"] = "ok"
     assert response.status_code == 200 and response.json == expected

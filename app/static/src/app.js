@@ -153,3 +153,27 @@ if (choiceForm && signedIn) {
   });
   choiceForm.addEventListener("submit", () => sessionStorage.removeItem(key));
 }
+
+// A long job's progress page (e.g. approving a whole cohort): without this script it has a link to check
+// again; with it, the figures update in place every few seconds, and the page reloads once when done.
+const progress = document.querySelector("[data-progress-url]");
+if (progress) {
+  const poll = async () => {
+    try {
+      const response = await fetch(progress.dataset.progressUrl, { credentials: "same-origin" });
+      if (response.ok) {
+        const state = await response.json();
+        if (state.finished) {
+          window.location.reload();
+          return;
+        }
+        progress.querySelector("[data-progress=done]").textContent = `${state.done} of ${state.total}`;
+        progress.querySelector("[data-progress=failed]").textContent = `${state.failed}`;
+      }
+    } catch {
+      // Offline for a moment: try again at the next tick.
+    }
+    window.setTimeout(poll, 3000);
+  };
+  window.setTimeout(poll, 3000);
+}
