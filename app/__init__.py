@@ -32,9 +32,11 @@ def create_app(config: Config | None = None) -> Flask:
     _init_extensions(app)
 
     from app.errors import init_errors
+    from app.i18n import init_i18n
     from app.security import init_security
     from app.templating import init_templating
 
+    init_i18n(app)
     init_security(app)
     init_errors(app)
     init_templating(app)

@@ -48,6 +48,8 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language pages and emails are in ("en-GB" or "cy", see app/i18n.py); None until asked.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     role_grants: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
