@@ -8,7 +8,9 @@ which is what ``<html lang>``, the account preference and a curriculum version's
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from urllib.parse import urlencode
+
+from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -16,6 +18,8 @@ ENGLISH = "en-GB"
 WELSH = "cy"
 # Each language named in itself, as the switch shows it.
 LANGUAGES = {ENGLISH: "English", WELSH: "Cymraeg"}
+# What a screen reader hears for each switch link, in the language it switches to (as GOV.UK services say).
+SWITCH_LABELS = {ENGLISH: "Change the language to English", WELSH: "Newid yr iaith i’r Gymraeg"}
 COOKIE = "imsa_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -63,6 +67,20 @@ def other_languages() -> list[tuple[str, str]]:
     return [(tag, name) for tag, name in LANGUAGES.items() if tag != here]
 
 
+def language_switch_next() -> str:
+    """Where the switch comes back to: this page, without a ``lang=`` that would override the choice."""
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return request.path + (f"?{urlencode(query)}" if query else "")
+
+
+def _say_which_language(response: Response) -> Response:
+    """Pages and API answers say their language, and caches keep one copy per language."""
+    if response.mimetype == "text/html" or request.path.startswith("/api/"):
+        response.headers["Content-Language"] = current_language()
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
 def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", babel_locale(ENGLISH))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
@@ -70,3 +88,6 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     app.add_template_global(current_language)
     app.add_template_global(LANGUAGES, "languages")
+    app.add_template_global(SWITCH_LABELS, "switch_labels")
+    app.add_template_global(language_switch_next)
+    app.after_request(_say_which_language)

@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
@@ -11,6 +11,7 @@ from app.auth.forms import (
     SignInForm,
 )
 from app.extensions import limiter
+from app.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from app.web import safe_redirect_target
 
 
@@ -142,6 +143,26 @@ def reset_password(token: str):
         flash("Your password has been changed. Sign in with your new password.", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form, title="Choose a new password")
+
+
+@bp.route("/language/<tag>")
+@public
+def choose_language(tag: str):
+    """The English / Cymraeg switch: remembered in a cookie, and on the account of a signed-in person."""
+    if tag not in LANGUAGES:
+        abort(404)
+    if current_user.is_authenticated:
+        services.set_language(current_user._get_current_object(), tag)
+    response = redirect(safe_redirect_target(request.args.get("next")))
+    response.set_cookie(
+        COOKIE,
+        tag,
+        max_age=COOKIE_MAX_AGE,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/account")

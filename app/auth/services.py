@@ -19,6 +19,7 @@ from app.auth import policy
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Invitation, PasswordReset, Role, User, UserRole
 from app.database import db, utcnow
+from app.i18n import LANGUAGES
 from app.mail.services import send
 from app.urls import external_url
 
@@ -120,8 +121,23 @@ def sign_out_everywhere(user: User, actor) -> None:
     record(actor, "auth.signed_out_everywhere", user)
 
 
-def invite(email: str, name: str, roles: set[Role], actor, organisation=None) -> User:
+def set_language(user: User, language: str) -> None:
+    """The person's own choice of language for pages and the emails the platform sends them."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}")
+    if user.language == language:
+        return
+    user.language = language
+    record(user, "auth.language_chosen", user, language=language)
+
+
+def invite(
+    email: str, name: str, roles: set[Role], actor, organisation=None, language: str | None = None
+) -> User:
     """Create (or find) the account for ``email``, grant ``roles`` and email a single-use invitation.
+
+    ``language`` is the person's language, when the inviter knows it (a new account only): the
+    invitation is written in it. Emails go out in the recipient's stored language, English until chosen.
 
     A person who has already accepted an invitation is only granted the roles and told by email.
     A person still waiting gets a fresh link; older links stop working.
@@ -129,7 +145,9 @@ def invite(email: str, name: str, roles: set[Role], actor, organisation=None) ->
     require_role(actor, Role.HUB_ADMIN)
     user = user_by_email(email)
     if user is None:
-        user = User(email=normalise_email(email), name=name.strip(), organisation=organisation)
+        user = User(
+            email=normalise_email(email), name=name.strip(), organisation=organisation, language=language
+        )
         db.session.add(user)
     grant_roles(user, roles)
     record(actor, "auth.roles_granted", user, roles=sorted(r.value for r in roles))
