@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
@@ -24,6 +25,11 @@ COOKIE = "imsa_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 babel = Babel()
+
+
+def N_(message: str) -> str:
+    """Marks a constant for extraction (pybabel knows ``N_``); ``gettext`` translates it where it is shown."""
+    return message
 
 
 def language_tag(value: str | None) -> str | None:
@@ -46,10 +52,19 @@ def chosen_language() -> str:
     return (
         language_tag(request.args.get("lang"))
         or language_tag(request.cookies.get(COOKIE))
-        or language_tag(getattr(current_user, "language", None))
+        or _account_language()
         or language_tag(request.accept_languages.best_match(["en-GB", "en", "cy"]))
         or ENGLISH
     )
+
+
+def _account_language() -> str | None:
+    """The signed-in person's stored choice; none when the database cannot be read (the error page for
+    that is drawn in a language all the same)."""
+    try:
+        return language_tag(getattr(current_user, "language", None))
+    except sa.exc.SQLAlchemyError:
+        return None
 
 
 def _select_locale() -> str:

@@ -19,6 +19,8 @@ from flask import (
     url_for,
 )
 
+from flask_babel import gettext as _
+
 from app.accreditation import codes, credentials, ledger, status
 from app.accreditation.certificate import CertificateReadError, embedded_credential
 from app.accreditation.certificate_files import certificate_pdf
@@ -48,7 +50,7 @@ def _render(result: verification.Result, method: str, email_form=None, email_che
         email_form=email_form or EmailForm(formdata=None),
         email_checked=email_checked,
         method=method,
-        title=f"{result.verdict.label}: credential check",
+        title=_("%(verdict)s: credential check", verdict=result.verdict.label),
     ), status_code
 
 
@@ -73,8 +75,11 @@ def start():
             canonical = codes.normalise(code_form.code.data)
             if canonical is None:
                 code_form.code.errors = [
-                    "This is not a valid credential code: check each character (codes look like "
-                    "IMSA-7K4Q-9D2M-X, and the last character catches most typing mistakes)"
+                    _(
+                        "This is not a valid credential code: check each character (codes look like "
+                        "%(example)s, and the last character catches most typing mistakes)",
+                        example="IMSA-7K4Q-9D2M-X",
+                    )
                 ]
             else:
                 return redirect(url_for("verify.by_code", code=canonical, via="code"))
@@ -84,7 +89,7 @@ def start():
         code_form=code_form,
         upload_form=upload_form,
         form=code_form if code_form.errors else upload_form,
-        title="Check an IMSA® accreditation",
+        title=_("Check an IMSA® accreditation"),
     ), status_code
 
 
@@ -153,7 +158,7 @@ def certificate(code):
 @bp.route("/verify/how")
 @public
 def how():
-    return render_template("verify/how.html", did=keystore().did, title="How to verify independently")
+    return render_template("verify/how.html", did=keystore().did, title=_("How to verify independently"))
 
 
 @bp.route("/api/v1/verify/<code>")
@@ -176,7 +181,8 @@ def api_verify_token():
     else:
         token = request.get_data(as_text=True)
     if not isinstance(token, str) or not token.strip():
-        return jsonify({"error": 'send a compact JWS as the body, or JSON {"credential": "..."}'}), 400
+        message = _('send a compact JWS as the body, or JSON {"credential": "..."}')
+        return jsonify({"error": message}), 400
     result = verification.verify_token(token)
     count("jws", result.verdict)
     return jsonify(result.as_json())
@@ -236,7 +242,7 @@ def achievement(label):
         "verify/achievement.html",
         version=version,
         criteria=criteria_narrative(version),
-        title=f"IMSA® accreditation, curriculum {version.label}",
+        title=_("IMSA® accreditation, curriculum %(label)s", label=version.label),
     )
 
 

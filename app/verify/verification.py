@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from joserfc import jws
 from joserfc.errors import JoseError
 from sqlalchemy.orm import lazyload
@@ -20,6 +21,7 @@ from app.accreditation import credentials, standing, status
 from app.accreditation.keys import keystore
 from app.accreditation.models import Credential
 from app.database import db
+from app.templating import long_date
 
 MAX_TOKEN_LENGTH = 65536
 
@@ -35,14 +37,15 @@ class Verdict(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In the language of the request (the API's ``status``; ``verdict`` is the value, never translated)."""
         return {
-            "valid": "Valid",
-            "suspended": "Suspended",
-            "revoked": "Revoked",
-            "expired": "Expired",
-            "not_yet_valid": "Not yet valid",
-            "not_found": "Not found",
-            "signature_invalid": "Signature invalid",
+            "valid": _("Valid"),
+            "suspended": _("Suspended"),
+            "revoked": _("Revoked"),
+            "expired": _("Expired"),
+            "not_yet_valid": _("Not yet valid"),
+            "not_found": _("Not found"),
+            "signature_invalid": _("Signature invalid"),
         }[self.value]
 
 
@@ -156,33 +159,59 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
     """The full check of one compact JWS (``record``: its row, when the caller has already found it)."""
     now = now or datetime.now(UTC)
     if not _is_compact_jws(token):
-        return _unsigned(token, "this is not a signed credential")
+        return _unsigned(token, _("this is not a signed credential"))
     store = keystore()
     key_set = store.key_set()
     try:
         header, payload = _decode(token, key_set)
     except (JoseError, ValueError, UnicodeDecodeError):
-        return _unsigned(token, "it was altered, or not signed by a key this issuer publishes")
-    checks = [Check("Signature", True, f"signed with the issuer's published key {header.get('kid', '')}")]
+        return _unsigned(token, _("it was altered, or not signed by a key this issuer publishes"))
+    checks = [
+        Check(
+            _("Signature"),
+            True,
+            _("signed with the issuer’s published key %(kid)s", kid=header.get("kid", "")),
+        )
+    ]
     problems = _consistency(header, payload, store.did)
     if problems:
-        checks.append(Check("Issuer and claims", False, problems))
+        checks.append(Check(_("Issuer and claims"), False, problems))
         return Result(Verdict.SIGNATURE_INVALID, checks, jws=token)
-    checks.append(Check("Issuer", True, f"issued by {payload['issuer'].get('name')} ({store.did})"))
+    checks.append(
+        Check(
+            _("Issuer"),
+            True,
+            _("issued by %(name)s (%(did)s)", name=payload["issuer"].get("name"), did=store.did),
+        )
+    )
     uuid = payload["id"].removeprefix("urn:uuid:")
     if record is None or record.uuid != uuid:
         record = _record(Credential.uuid == uuid)
     result = Result(Verdict.VALID, checks, credential=payload, jws=token, record=record)
     revoked, suspended = _status(int(payload["credentialStatus"]["statusListIndex"]), key_set)
-    checks.append(Check("Revocation", not revoked, "revoked by the issuer" if revoked else "not revoked"))
     checks.append(
-        Check("Suspension", not suspended, "suspended by the issuer" if suspended else "not suspended")
+        Check(_("Revocation"), not revoked, _("revoked by the issuer") if revoked else _("not revoked"))
+    )
+    checks.append(
+        Check(
+            _("Suspension"),
+            not suspended,
+            _("suspended by the issuer") if suspended else _("not suspended"),
+        )
     )
     valid_from = credentials.parse_timestamp(payload["validFrom"])
     valid_until = credentials.parse_timestamp(payload["validUntil"])
     in_window = valid_from <= now <= valid_until
     checks.append(
-        Check("Validity dates", in_window, f"valid from {valid_from:%-d %B %Y} until {valid_until:%-d %B %Y}")
+        Check(
+            _("Validity dates"),
+            in_window,
+            _(
+                "valid from %(start)s until %(end)s",
+                start=long_date(valid_from.date()),
+                end=long_date(valid_until.date()),
+            ),
+        )
     )
     # The same rule as the holder's page and the certificate, applied to the published lists' bits.
     result.verdict = Verdict(
@@ -194,7 +223,7 @@ def verify_token(token: str, now: datetime | None = None, record: Credential | N
 
 
 def _unsigned(token: str, reason: str) -> Result:
-    return Result(Verdict.SIGNATURE_INVALID, [Check("Signature", False, reason)], jws=token)
+    return Result(Verdict.SIGNATURE_INVALID, [Check(_("Signature"), False, reason)], jws=token)
 
 
 def _status(index: int, key_set) -> tuple[bool, bool]:
@@ -209,20 +238,20 @@ def _consistency(header: dict, payload: dict, did: str) -> str:
     """What is wrong with a correctly signed token's claims, or an empty string."""
     try:
         if header.get("typ") != "JWT" or header.get("alg") != "ES256":
-            return "the header is not an ES256 JWT header"
+            return _("the header is not an ES256 JWT header")
         if payload["iss"] != did or payload["issuer"]["id"] != did:
-            return "it was not issued by this platform"
+            return _("it was not issued by this platform")
         if payload["jti"] != payload["id"] or payload["sub"] != payload["credentialSubject"]["id"]:
-            return "its JWT claims do not match the credential"
+            return _("its JWT claims do not match the credential")
         if payload["nbf"] != int(credentials.parse_timestamp(payload["validFrom"]).timestamp()):
-            return "its JWT claims do not match the credential"
+            return _("its JWT claims do not match the credential")
         if payload.get("exp") != int(credentials.parse_timestamp(payload["validUntil"]).timestamp()):
-            return "its JWT claims do not match the credential"
+            return _("its JWT claims do not match the credential")
         if "OpenBadgeCredential" not in payload["type"]:
-            return "it is not an Open Badges credential"
+            return _("it is not an Open Badges credential")
         int(payload["credentialStatus"]["statusListIndex"])
     except (KeyError, TypeError, ValueError, AttributeError):
-        return "it is missing parts every IMSA® credential has"
+        return _("it is missing parts every IMSA® credential has")
     return ""
 
 
@@ -230,7 +259,7 @@ def verify_code(code: str | None, now: datetime | None = None) -> Result:
     """Find the credential by its (normalised) code and verify its signed form."""
     record = _record(Credential.code == code) if code else None
     if record is None:
-        return Result(Verdict.NOT_FOUND, [Check("Code", False, "no credential has this code")])
+        return Result(Verdict.NOT_FOUND, [Check(_("Code"), False, _("no credential has this code"))])
     result = verify_token(record.jws, now, record)
     if result.record is None:
         result.record = record
