@@ -88,7 +88,9 @@ def _unavailable(error: Exception):
         # header): the same words, plainly.
         title = TITLES[503]
         lang = current_language()
-        body = f"<!doctype html><html lang={lang}><title>{title}</title><h1>{title}</h1><p>{_(UNAVAILABLE)}</p>"
+        body = (
+            f"<!doctype html><html lang={lang}><title>{title}</title><h1>{title}</h1><p>{_(UNAVAILABLE)}</p>"
+        )
         return Response(body, 503, mimetype="text/html")
 
 
@@ -119,7 +121,10 @@ def init_errors(app: Flask) -> None:
     def _limited(error):
         return _page(
             429,
-            _("You have tried too many times. Wait a minute and try again (%(limit)s).", limit=error.description),
+            _(
+                "You have tried too many times. Wait a minute and try again (%(limit)s).",
+                limit=error.description,
+            ),
         )
 
     @app.errorhandler(sa.exc.DBAPIError)

@@ -18,7 +18,6 @@ from flask import (
     request,
     url_for,
 )
-
 from flask_babel import gettext as _
 
 from app.accreditation import codes, credentials, ledger, status

@@ -37,7 +37,7 @@ class Verdict(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """In the language of the request (the API's ``status``; ``verdict`` is the value, never translated)."""
+        """In the request's language (the API's ``status``; ``verdict`` is the value, never translated)."""
         return {
             "valid": _("Valid"),
             "suspended": _("Suspended"),
