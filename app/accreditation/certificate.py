@@ -26,6 +26,7 @@ from datetime import date
 
 import segno
 from babel.dates import format_date
+from flask_babel import gettext as _
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
@@ -90,7 +91,7 @@ class Withdrawal:
 
     @property
     def statement_cy(self) -> str:
-        """The banner's Welsh text, e.g. ``DIRYMWYD ar 3 Rhagfyr 2026 — nid yw’r dystysgrif hon yn ddilys mwyach``."""
+        """The banner in Welsh: ``DIRYMWYD ar 3 Rhagfyr 2026 — nid yw’r dystysgrif hon yn ddilys mwyach``."""
         consequence = (
             "nid yw’r dystysgrif hon yn ddilys mwyach"
             if self.revoked
@@ -178,31 +179,31 @@ def embedded_credential(pdf: bytes) -> str:
     """The compact JWS embedded in a certificate PDF. Raises CertificateReadError (not a PDF, damaged, no
     attached credential, attachment not a compact JWS shape) — never any other exception for bad input."""
     if not pdf:
-        raise CertificateReadError("The file is empty.")
+        raise CertificateReadError(_("The file is empty."))
     if b"%PDF-" not in bytes(pdf[:1024]):  # the header may follow a little junk, as readers allow
-        raise CertificateReadError("The file is not a PDF.")
+        raise CertificateReadError(_("The file is not a PDF."))
     from pypdf import PdfReader  # imported on use: most processes never read an uploaded PDF
 
     try:
         reader = PdfReader(io.BytesIO(pdf))
         if reader.is_encrypted:
-            raise CertificateReadError("The PDF is password-protected, so its credential cannot be read.")
+            raise CertificateReadError(_("The PDF is password-protected, so its credential cannot be read."))
         contents = reader.attachments.get(ATTACHMENT_NAME)
     except CertificateReadError:
         raise
     except Exception as error:  # pypdf raises many kinds of error for damaged files
-        raise CertificateReadError("The PDF is damaged or incomplete, so it cannot be read.") from error
+        raise CertificateReadError(_("The PDF is damaged or incomplete, so it cannot be read.")) from error
     if not contents:
-        raise CertificateReadError("The PDF does not carry an IMSA digital credential.")
+        raise CertificateReadError(_("The PDF does not carry an IMSA digital credential."))
     content = bytes(contents[0])
     if len(content) >= MAX_JWS_BYTES:
-        raise CertificateReadError("The credential attached to the PDF is too large to be genuine.")
+        raise CertificateReadError(_("The credential attached to the PDF is too large to be genuine."))
     try:
         text = content.decode("ascii").strip()
     except UnicodeDecodeError as error:
         raise CertificateReadError(
-            "The credential attached to the PDF is not in the expected form."
+            _("The credential attached to the PDF is not in the expected form.")
         ) from error
     if not _is_compact_jws(text):
-        raise CertificateReadError("The credential attached to the PDF is not in the expected form.")
+        raise CertificateReadError(_("The credential attached to the PDF is not in the expected form."))
     return text
