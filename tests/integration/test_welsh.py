@@ -167,3 +167,21 @@ def test_the_bilingual_certificate_has_both_languages_and_still_verifies(client,
         content_type="multipart/form-data",
     )
     assert "Mae’r achrediad IMSA® hwn yn ddilys ac yn gyfredol." in _page(checked)
+
+
+def test_the_hub_can_invite_a_trainee_in_welsh_from_the_cohort_page(client, tmp_path):
+    from tests.factories import make_cohort, make_organisation, make_version
+
+    hub = make_user(Role.HUB_ADMIN)
+    cohort = make_cohort(make_version(tmp_path))
+    organisation = make_organisation()
+    db.session.commit()
+    sign_in(client, hub)
+    fields = {
+        "name": "Dysgwr Arall",
+        "email": "arall@example.org",
+        "organisation": organisation.public_id,
+        "language": "cy",
+    }
+    assert post_form(client, f"/cohorts/{cohort.public_id}/invite", fields).status_code == 302
+    assert outbox(limit=1)[0].subject == "Eich gwahoddiad i hyfforddiant IMSA®"
