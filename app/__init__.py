@@ -87,8 +87,11 @@ def _refuse_per_process_rate_limits(config) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import gettext
+
     from app.auth.services import user_for_session
     from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.i18n import N_
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -96,7 +99,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message = N_("Sign in to see this page.")
+    login_manager.localize_callback = gettext  # flashed in the page's language
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(user_for_session)
