@@ -23,9 +23,10 @@ def _welsh() -> dict[str, str]:
 def test_every_marked_string_is_in_the_welsh_catalogue(tmp_path):
     """Fails when a string was marked (or changed) without `make translations-update` and a translation."""
     template = tmp_path / "messages.pot"
+    keywords = ["-k", "lazy_gettext", "-k", "_l"]
+    config = str(ROOT / "babel.cfg")
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "lazy_gettext", "-k", "_l"]
-        + ["-o", str(template), str(ROOT)]
+        ["pybabel", "-q", "extract", "-F", config, *keywords, "-o", str(template), str(ROOT)]
     )
     with template.open("rb") as file:
         marked = {message.id for message in read_po(file) if message.id}
