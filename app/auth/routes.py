@@ -174,4 +174,4 @@ def choose_language(tag: str):
 @bp.route("/account")
 @signed_in
 def account():
-    return render_template("auth/account.html", title="Your account")
+    return render_template("auth/account.html", title=_("Your account"))

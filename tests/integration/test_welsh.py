@@ -185,3 +185,13 @@ def test_the_hub_can_invite_a_trainee_in_welsh_from_the_cohort_page(client, tmp_
     }
     assert post_form(client, f"/cohorts/{cohort.public_id}/invite", fields).status_code == 302
     assert outbox(limit=1)[0].subject == "Eich gwahoddiad i hyfforddiant IMSA®"
+
+
+def test_the_account_page_shows_the_stored_language(client):
+    person = make_user(Role.TRAINEE)
+    db.session.commit()
+    sign_in(client, person)
+    assert "Not chosen yet: emails are in English" in _page(client.get("/account"))
+    client.get("/language/cy")
+    page = _page(client.get("/account"))
+    assert "Iaith tudalennau ac e-byst" in page and '<span lang="cy">Cymraeg</span>' in page

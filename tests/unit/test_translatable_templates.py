@@ -28,6 +28,7 @@ PUBLIC_TEMPLATES = [
     "verify/templates/verify/how.html",
     "verify/templates/verify/achievement.html",
     "auth/templates/auth/sign_in.html",
+    "auth/templates/auth/account.html",
     "auth/templates/auth/accept_invitation.html",
     "auth/templates/auth/forgot_password.html",
     "auth/templates/auth/reset_password.html",
