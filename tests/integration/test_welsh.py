@@ -195,3 +195,17 @@ def test_the_account_page_shows_the_stored_language(client):
     client.get("/language/cy")
     page = _page(client.get("/account"))
     assert "Iaith tudalennau ac e-byst" in page and '<span lang="cy">Cymraeg</span>' in page
+
+
+def test_a_curriculum_version_says_its_language_so_a_welsh_edition_can_follow(app, tmp_path):
+    from app.curriculum.loader import CurriculumInvalid, load_tree
+    from tests.factories import make_version, write_curriculum
+
+    assert make_version(tmp_path / "english").language == "en-GB"
+    content = write_curriculum(tmp_path / "welsh")
+    yaml_path = content / "curriculum.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "language: cy\n")
+    assert load_tree(content).language == "cy"
+    yaml_path.write_text(yaml_path.read_text().replace("language: cy", "language: fr"))
+    with pytest.raises(CurriculumInvalid, match="language"):
+        load_tree(content)
