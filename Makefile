@@ -13,17 +13,17 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 DEBIAN_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils
 
-.PHONY: run setup test lint bench assets system-deps runtime-deps clean
+.PHONY: run setup test lint bench assets translations translations-update system-deps runtime-deps clean
 
 run: setup
 	$(BIN)/imsa run --host 127.0.0.1 --port 5000
 
-setup: runtime-deps $(VENV)/.installed assets
+setup: runtime-deps $(VENV)/.installed assets translations
 	$(BIN)/imsa init
 	$(BIN)/imsa curriculum load --publish
 	$(BIN)/imsa demo
 
-test: system-deps $(VENV)/.installed assets lint
+test: system-deps $(VENV)/.installed assets translations lint
 	$(BIN)/pytest -n 2 --dist worksteal
 
 # Style, complexity (ruff's C90), formatting, and the layers contract in pyproject.toml.
@@ -32,7 +32,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check app tests
 	$(BIN)/lint-imports
 
-bench: $(VENV)/.installed assets
+bench: $(VENV)/.installed assets translations
 	$(BIN)/python -m tests.bench
 
 # The virtualenv, from the pinned lock; rebuilt only when the lock or pyproject changes.
@@ -54,6 +54,21 @@ app/static/build/.built: $(ASSET_SOURCES)
 	npm run --silent build
 	touch $@
 
+# gettext catalogues: the .po files are in the repository (app/translations/<lang>/LC_MESSAGES), the
+# compiled .mo files are built here and not committed. `make translations-update` re-extracts every
+# marked string into messages.pot and merges it into each catalogue, for the translator.
+TRANSLATIONS := app/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+translations: $(PO_FILES:.po=.mo)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) -l $* -i $<
+
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -k lazy_gettext -k _l \
+	  -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+
 runtime-deps:
 	@$(MAKE) --no-print-directory system-deps DEBIAN_PACKAGES="$(RUNTIME_PACKAGES)"
 
@@ -69,4 +84,4 @@ system-deps:
 	fi
 
 clean:
-	rm -rf $(VENV) node_modules app/static/build .pytest_cache
+	rm -rf $(VENV) node_modules app/static/build .pytest_cache $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

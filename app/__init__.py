@@ -33,9 +33,11 @@ def create_app(config: Config | None = None) -> Flask:
     _init_extensions(app)
 
     from app.errors import init_errors
+    from app.i18n import init_i18n
     from app.security import init_security
     from app.templating import init_templating
 
+    init_i18n(app)
     init_security(app)
     init_errors(app)
     init_templating(app)
@@ -100,8 +102,11 @@ def _refuse_per_process_rate_limits(config) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import gettext
+
     from app.auth.services import user_for_session
     from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.i18n import N_
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -109,7 +114,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message = N_("Sign in to see this page.")
+    login_manager.localize_callback = gettext  # flashed in the page's language
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(user_for_session)

@@ -248,13 +248,19 @@ def curriculum_review_list(content_dir, assessments_dir, check):
     required=True,
     type=click.Choice(["trainee", "trainer", "hub_admin", "org_manager", "external_examiner"]),
 )
-def user_invite(email, name, roles):
+@click.option(
+    "--language",
+    type=click.Choice(["en-GB", "cy"]),
+    default=None,
+    help="The person's language, when known: the invitation (and later emails) are written in it.",
+)
+def user_invite(email, name, roles, language):
     """Invite a person (e.g. the first Hub admin) and print their invitation link."""
     from app.auth import services
     from app.auth.models import Role
     from app.mail.services import outbox
 
-    user = services.invite(email, name, {Role(r) for r in roles}, actor=None)
+    user = services.invite(email, name, {Role(r) for r in roles}, actor=None, language=language)
     db.session.commit()
     click.echo(f"invited {user.email}; the email is in the outbox:")
     click.echo(outbox(limit=1)[0].body)

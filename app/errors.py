@@ -10,25 +10,28 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from app.auth.access import PermissionDenied
 from app.database import db
+from app.i18n import N_, current_language
 
 log = logging.getLogger("imsa.errors")
 
 TITLES = {
-    400: "There was a problem with your request",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "That action is not allowed here",
-    413: "The file is too large",
-    429: "Too many attempts",
-    500: "Sorry, there is a problem with the service",
-    503: "Sorry, the service is unavailable",
+    400: _l("There was a problem with your request"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("That action is not allowed here"),
+    413: _l("The file is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Sorry, there is a problem with the service"),
+    503: _l("Sorry, the service is unavailable"),
 }
 
-UNAVAILABLE = (
+UNAVAILABLE = N_(
     "The service cannot save anything right now, so nothing you entered has been saved. Try again later."
 )
 
@@ -77,14 +80,17 @@ def _unavailable(error: Exception):
         db.session.rollback()
     log.error("storage unavailable: %s", request.path, exc_info=error)
     if request.path.startswith(JSON_PATHS):
-        return jsonify({"error": UNAVAILABLE}), 503
+        return jsonify({"error": _(UNAVAILABLE)}), 503
     try:
-        return _page(503, UNAVAILABLE)
+        return _page(503, _(UNAVAILABLE))
     except (sa.exc.SQLAlchemyError, OSError):
         # The page could not be drawn either (the signed-in person is read from the database for the
         # header): the same words, plainly.
         title = TITLES[503]
-        body = f"<!doctype html><html lang=en><title>{title}</title><h1>{title}</h1><p>{UNAVAILABLE}</p>"
+        lang = current_language()
+        body = (
+            f"<!doctype html><html lang={lang}><title>{title}</title><h1>{title}</h1><p>{_(UNAVAILABLE)}</p>"
+        )
         return Response(body, 503, mimetype="text/html")
 
 
@@ -105,14 +111,20 @@ def init_errors(app: Flask) -> None:
     def _csrf(error):
         return _page(
             400,
-            "The form had expired or came from somewhere else, so nothing was saved. "
-            "Go back, reload the page and try again.",
+            _(
+                "The form had expired or came from somewhere else, so nothing was saved. "
+                "Go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(429)
     def _limited(error):
         return _page(
-            429, f"You have tried too many times. Wait a minute and try again ({error.description})."
+            429,
+            _(
+                "You have tried too many times. Wait a minute and try again (%(limit)s).",
+                limit=error.description,
+            ),
         )
 
     @app.errorhandler(sa.exc.DBAPIError)
@@ -131,4 +143,4 @@ def init_errors(app: Flask) -> None:
     def _server_error(error):
         db.session.rollback()
         log.error("unhandled error", exc_info=getattr(error, "original_exception", None))
-        return _page(500, "Nothing you entered has been saved. Try again later.")
+        return _page(500, _("Nothing you entered has been saved. Try again later."))

@@ -1,4 +1,5 @@
-"""Jinja filters shared by every page: dates are stored in UTC and shown in UK time."""
+"""Jinja filters shared by every page: dates are stored in UTC and shown in UK time, in the page's
+language (Flask-Babel's locale; its timezone is Europe/London)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from babel.dates import format_date
+from flask import Flask, has_app_context
+from flask_babel import get_locale, gettext
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -17,8 +20,14 @@ def long_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(LONDON)
-        return f"{value.day} {value:%B %Y} at {value:%H:%M}"
-    return f"{value.day} {value:%B %Y}"
+        return gettext("%(date)s at %(time)s", date=_day(value.date()), time=f"{value:%H:%M}")
+    return _day(value)
+
+
+def _day(value: date) -> str:
+    """7 December 2026, 7 Rhagfyr 2026: CLDR month names in the page's language (English outside an app)."""
+    locale = (get_locale() if has_app_context() else None) or "en_GB"
+    return format_date(value, "d MMMM y", locale=locale)
 
 
 def number(value) -> str:
@@ -37,7 +46,7 @@ def minutes(value) -> str:
 
 
 def time_of_day(value: datetime) -> str:
-    return f"{value.astimezone(LONDON):%H:%M} (UK time)"
+    return gettext("%(time)s (UK time)", time=f"{value.astimezone(LONDON):%H:%M}")
 
 
 def today_in_london() -> date:

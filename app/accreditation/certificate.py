@@ -6,6 +6,12 @@ page) and how to read it back: ``embedded_credential`` takes the signed credenti
 ``imsa-credential.jwt``) out of an uploaded PDF, so a verifier can check a certificate without typing its
 code. ``certificate_pdf`` turns the layout into PDF bytes with WeasyPrint.
 
+The certificate is bilingual, Welsh first and English beside it (as the Welsh Language Standards ask of
+what a funded service gives the public in Wales): every fixed text is in both languages, each marked with
+its ``lang``, and the dates are printed in both. The achievement's name is the award's, in English, with its
+Welsh name beside it (``WELSH_ACHIEVEMENT_NAMES``). The Welsh is for review by a Welsh translator (see
+app/translations/GLOSSARY.md).
+
 The PDF is WeasyPrint's ``pdf/ua-1`` variant: PDF 1.7, tagged (headings, table, the QR code as a figure
 with alternative text, decoration as artifacts), with the document title shown and the language set. It
 is not checked against PDF/UA with a validator, so call it tagged and accessible-minded, not certified.
@@ -19,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import segno
+from babel.dates import format_date
+from flask_babel import gettext as _
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
@@ -35,6 +43,11 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+# The award's Welsh name, by its English name (the curriculum's award is written in English).
+WELSH_ACHIEVEMENT_NAMES = {
+    "Accredited Independent Modern Slavery Advocate®": "Eiriolwr Caethwasiaeth Fodern Annibynnol Achrededig®",
+    "IMSA® accreditation": "Achrediad IMSA®",
+}
 _JWS_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _AFTER_PATH_SLASH = re.compile(r"(?<=[^/]/)(?!/)")  # after each "/" of the path, not inside "https://"
 
@@ -71,6 +84,20 @@ class Withdrawal:
     @property
     def word(self) -> str:
         return "REVOKED" if self.revoked else "SUSPENDED"
+
+    @property
+    def word_cy(self) -> str:
+        return "DIRYMWYD" if self.revoked else "ATALIWYD"
+
+    @property
+    def statement_cy(self) -> str:
+        """The banner in Welsh: ``DIRYMWYD ar 3 Rhagfyr 2026 — nid yw’r dystysgrif hon yn ddilys mwyach``."""
+        consequence = (
+            "nid yw’r dystysgrif hon yn ddilys mwyach"
+            if self.revoked
+            else "nid yw’r dystysgrif hon yn ddilys tra bo’r ataliad mewn grym"
+        )
+        return f"{self.word_cy} ar {welsh_long_date(self.on)} — {consequence}"
 
     @property
     def statement(self) -> str:
@@ -113,6 +140,11 @@ def uk_long_date(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def welsh_long_date(day: date) -> str:
+    """``30 Tachwedd 2026``: the same form in Welsh (CLDR month names)."""
+    return format_date(day, "d MMMM y", locale="cy")
+
+
 def _qr_data_uri(url: str) -> str:
     qr = segno.make(url, error="m")
     return qr.svg_data_uri(scale=1, border=0, dark="#000", light=None, omitsize=True)
@@ -130,11 +162,14 @@ def layout(data: CertificateData, credential_jws: str) -> tuple[Template, dict[s
         raise ValueError(f"The holder's name is longer than {MAX_NAME_LENGTH} characters: too long to print")
     context = {
         "c": data,
-        "title": f"IMSA® accreditation certificate — {data.holder_name}"
-        + (f" ({data.withdrawn.word})" if data.withdrawn else ""),
+        "title": f"Tystysgrif achrediad IMSA® / IMSA® accreditation certificate — {data.holder_name}"
+        + (f" ({data.withdrawn.word_cy} / {data.withdrawn.word})" if data.withdrawn else ""),
+        "achievement_name_cy": WELSH_ACHIEVEMENT_NAMES.get(data.achievement_name),
         "short_hash": data.curriculum_hash[:SHORT_HASH_LENGTH],
         "awarded": uk_long_date(data.awarded_on),
         "valid_until": uk_long_date(data.valid_until),
+        "awarded_cy": welsh_long_date(data.awarded_on),
+        "valid_until_cy": welsh_long_date(data.valid_until),
         "qr_uri": _qr_data_uri(data.verify_url),
     }
     return _environment.get_template("template.html"), context
@@ -144,31 +179,31 @@ def embedded_credential(pdf: bytes) -> str:
     """The compact JWS embedded in a certificate PDF. Raises CertificateReadError (not a PDF, damaged, no
     attached credential, attachment not a compact JWS shape) — never any other exception for bad input."""
     if not pdf:
-        raise CertificateReadError("The file is empty.")
+        raise CertificateReadError(_("The file is empty."))
     if b"%PDF-" not in bytes(pdf[:1024]):  # the header may follow a little junk, as readers allow
-        raise CertificateReadError("The file is not a PDF.")
+        raise CertificateReadError(_("The file is not a PDF."))
     from pypdf import PdfReader  # imported on use: most processes never read an uploaded PDF
 
     try:
         reader = PdfReader(io.BytesIO(pdf))
         if reader.is_encrypted:
-            raise CertificateReadError("The PDF is password-protected, so its credential cannot be read.")
+            raise CertificateReadError(_("The PDF is password-protected, so its credential cannot be read."))
         contents = reader.attachments.get(ATTACHMENT_NAME)
     except CertificateReadError:
         raise
     except Exception as error:  # pypdf raises many kinds of error for damaged files
-        raise CertificateReadError("The PDF is damaged or incomplete, so it cannot be read.") from error
+        raise CertificateReadError(_("The PDF is damaged or incomplete, so it cannot be read.")) from error
     if not contents:
-        raise CertificateReadError("The PDF does not carry an IMSA digital credential.")
+        raise CertificateReadError(_("The PDF does not carry an IMSA digital credential."))
     content = bytes(contents[0])
     if len(content) >= MAX_JWS_BYTES:
-        raise CertificateReadError("The credential attached to the PDF is too large to be genuine.")
+        raise CertificateReadError(_("The credential attached to the PDF is too large to be genuine."))
     try:
         text = content.decode("ascii").strip()
     except UnicodeDecodeError as error:
         raise CertificateReadError(
-            "The credential attached to the PDF is not in the expected form."
+            _("The credential attached to the PDF is not in the expected form.")
         ) from error
     if not _is_compact_jws(text):
-        raise CertificateReadError("The credential attached to the PDF is not in the expected form.")
+        raise CertificateReadError(_("The credential attached to the PDF is not in the expected form."))
     return text

@@ -161,6 +161,16 @@ def _achievement(award: Award, achievement_url: str) -> dict:
             for code, title in award.modules
         ],
         "inLanguage": "en-GB",
+        # OB 3.0 names and descriptions are plain strings (no language maps): the Welsh edition of the
+        # achievement is a Related achievement in another language, as the spec intends `related` for.
+        "related": [
+            {
+                "id": f"{achievement_url}?lang=cy",
+                "type": ["Related"],
+                "inLanguage": "cy",
+                "version": award.curriculum_label,
+            }
+        ],
     }
     if award.image:
         achievement["image"] = {"id": award.image, "type": "Image", "caption": "The IMSA® seal"}

@@ -1,55 +1,72 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.models import Role
 from app.auth.services import MIN_PASSWORD_LENGTH
+from app.i18n import LANGUAGES
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
-    remember = BooleanField("Keep me signed in on this device for 14 days", default=False)
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address"))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
+    remember = BooleanField(_l("Keep me signed in on this device for 14 days"), default=False)
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
-        "Create a password",
+        _l("Create a password"),
         validators=[
-            DataRequired("Enter a password"),
+            DataRequired(_l("Enter a password")),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=f"Your password must be at least {MIN_PASSWORD_LENGTH} characters",
+                message=_l("Your password must be at least %(count)s characters", count=MIN_PASSWORD_LENGTH),
             ),
         ],
     )
     confirm = PasswordField(
-        "Confirm your password",
+        _l("Confirm your password"),
         validators=[
-            DataRequired("Enter your password again"),
-            EqualTo("password", "The passwords do not match"),
+            DataRequired(_l("Enter your password again")),
+            EqualTo("password", _l("The passwords do not match")),
         ],
     )
 
 
 class AcceptInvitationForm(NewPasswordForm):
     name = StringField(
-        "Your name",
+        _l("Your name"),
         validators=[
-            DataRequired("Enter your name"),
-            Length(max=120, message="Your name must be 120 characters or fewer"),
+            DataRequired(_l("Enter your name")),
+            Length(max=120, message=_l("Your name must be 120 characters or fewer")),
         ],
+    )
+    # Asked once, here: the language of the emails the platform sends (and of the pages, until switched).
+    # Preselected with the page's language; a form sent without it keeps that (see the view).
+    language = RadioField(
+        _l("Which language should we write to you in?"),
+        choices=[SelectChoice(tag, name) for tag, name in LANGUAGES.items()],
+        validate_choice=False,
     )
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         validators=[
-            DataRequired("Enter your email address"),
-            Email("Enter an email address in the correct format, like name@example.org"),
+            DataRequired(_l("Enter your email address")),
+            Email(_l("Enter an email address in the correct format, like name@example.org")),
         ],
     )
 

@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the person's data was erased at their request: name and email are then pseudonyms.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language pages and emails are in ("en-GB" or "cy", see app/i18n.py); None until asked.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     role_grants: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

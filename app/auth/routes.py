@@ -1,4 +1,5 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
@@ -11,6 +12,7 @@ from app.auth.forms import (
     SignInForm,
 )
 from app.extensions import limiter
+from app.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language
 from app.web import safe_redirect_target
 
 
@@ -58,8 +60,8 @@ def sign_in():
         if user is not None:
             _start_session(user, remember=form.remember.data)
             return redirect(safe_redirect_target(request.args.get("next")))
-        form.password.errors.append("Enter a correct email address and password")
-    return render_template("auth/sign_in.html", form=form, title="Sign in")
+        form.password.errors.append(_("Enter a correct email address and password"))
+    return render_template("auth/sign_in.html", form=form, title=_("Sign in"))
 
 
 @bp.errorhandler(429)
@@ -67,9 +69,9 @@ def _too_many_attempts(error):
     form = SignInForm()
     form.email.data = request.form.get("email", "")
     form.password.errors = [
-        "You have tried to sign in too many times. Wait a minute, then try again, or reset your password."
+        _("You have tried to sign in too many times. Wait a minute, then try again, or reset your password.")
     ]
-    return render_template("auth/sign_in.html", form=form, title="Sign in"), 429
+    return render_template("auth/sign_in.html", form=form, title=_("Sign in")), 429
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -79,7 +81,7 @@ def sign_out():
     if current_user.is_authenticated:
         services.sign_out(current_user._get_current_object())
     _end_session()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -88,7 +90,7 @@ def sign_out():
 def sign_out_everywhere():
     services.sign_out_everywhere(current_user._get_current_object(), current_user._get_current_object())
     _end_session()
-    flash("You have signed out on every device and browser. Sign in again to carry on.", "success")
+    flash(_("You have signed out on every device and browser. Sign in again to carry on."), "success")
     return redirect(url_for("site.home"))  # which, signed out, asks to sign in
 
 
@@ -99,18 +101,23 @@ def accept_invitation(token: str):
         invitation = services.invitation_for(token)
     except services.TokenInvalid as problem:
         return render_template(
-            "auth/link_problem.html", title="This link cannot be used", message=str(problem)
+            "auth/link_problem.html", title=_("This link cannot be used"), message=str(problem)
         ), 410
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.name.data = invitation.user.name
+        form.language.data = invitation.user.language or current_language()
     if form.validate_on_submit():
-        user = services.accept_invitation(token, form.name.data, form.password.data)
+        language = form.language.data if form.language.data in LANGUAGES else current_language()
+        user = services.accept_invitation(token, form.name.data, form.password.data, language)
         _start_session(user)
-        flash("Your account is ready. Welcome to IMSA® training.", "success")
+        flash(_("Your account is ready. Welcome to IMSA® training."), "success")
         return redirect(url_for("site.home"))
     return render_template(
-        "auth/accept_invitation.html", form=form, email=invitation.user.email, title="Accept your invitation"
+        "auth/accept_invitation.html",
+        form=form,
+        email=invitation.user.email,
+        title=_("Accept your invitation"),
     )
 
 
@@ -122,8 +129,8 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        return render_template("auth/reset_sent.html", email=form.email.data, title="Check your email")
-    return render_template("auth/forgot_password.html", form=form, title="Reset your password")
+        return render_template("auth/reset_sent.html", email=form.email.data, title=_("Check your email"))
+    return render_template("auth/forgot_password.html", form=form, title=_("Reset your password"))
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -133,18 +140,38 @@ def reset_password(token: str):
         services.reset_for(token)
     except services.TokenInvalid as problem:
         return render_template(
-            "auth/link_problem.html", title="This link cannot be used", message=str(problem)
+            "auth/link_problem.html", title=_("This link cannot be used"), message=str(problem)
         ), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
         _end_session()
-        flash("Your password has been changed. Sign in with your new password.", "success")
+        flash(_("Your password has been changed. Sign in with your new password."), "success")
         return redirect(url_for("auth.sign_in"))
-    return render_template("auth/reset_password.html", form=form, title="Choose a new password")
+    return render_template("auth/reset_password.html", form=form, title=_("Choose a new password"))
+
+
+@bp.route("/language/<tag>")
+@public
+def choose_language(tag: str):
+    """The English / Cymraeg switch: remembered in a cookie, and on the account of a signed-in person."""
+    if tag not in LANGUAGES:
+        abort(404)
+    if current_user.is_authenticated:
+        services.set_language(current_user._get_current_object(), tag)
+    response = redirect(safe_redirect_target(request.args.get("next")))
+    response.set_cookie(
+        COOKIE,
+        tag,
+        max_age=COOKIE_MAX_AGE,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/account")
 @signed_in
 def account():
-    return render_template("auth/account.html", title="Your account")
+    return render_template("auth/account.html", title=_("Your account"))

@@ -13,12 +13,15 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Invitation, PasswordReset, Role, User, UserRole
 from app.database import db, utcnow
+from app.i18n import ENGLISH, LANGUAGES, babel_locale
 from app.mail.services import send
 from app.urls import external_url
 
@@ -120,8 +123,23 @@ def sign_out_everywhere(user: User, actor) -> None:
     record(actor, "auth.signed_out_everywhere", user)
 
 
-def invite(email: str, name: str, roles: set[Role], actor, organisation=None) -> User:
+def set_language(user: User, language: str) -> None:
+    """The person's own choice of language for pages and the emails the platform sends them."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}")
+    if user.language == language:
+        return
+    user.language = language
+    record(user, "auth.language_chosen", user, language=language)
+
+
+def invite(
+    email: str, name: str, roles: set[Role], actor, organisation=None, language: str | None = None
+) -> User:
     """Create (or find) the account for ``email``, grant ``roles`` and email a single-use invitation.
+
+    ``language`` is the person's language, when the inviter knows it (a new account only): the
+    invitation is written in it. Emails go out in the recipient's stored language, English until chosen.
 
     A person who has already accepted an invitation is only granted the roles and told by email.
     A person still waiting gets a fresh link; older links stop working.
@@ -129,16 +147,19 @@ def invite(email: str, name: str, roles: set[Role], actor, organisation=None) ->
     require_role(actor, Role.HUB_ADMIN)
     user = user_by_email(email)
     if user is None:
-        user = User(email=normalise_email(email), name=name.strip(), organisation=organisation)
+        user = User(
+            email=normalise_email(email), name=name.strip(), organisation=organisation, language=language
+        )
         db.session.add(user)
     grant_roles(user, roles)
     record(actor, "auth.roles_granted", user, roles=sorted(r.value for r in roles))
     if user.is_active:
-        send(
-            user.email,
-            "You have a new role on IMSA® training",
-            render_template("auth/email/roles_granted.txt", user=user, roles=roles),
-        )
+        with in_language_of(user):
+            send(
+                user.email,
+                _("You have a new role on IMSA® training"),
+                render_template("auth/email/roles_granted.txt", user=user, roles=roles),
+            )
         return user
     now = utcnow()
     pending = db.select(Invitation).where(
@@ -156,34 +177,42 @@ def invite(email: str, name: str, roles: set[Role], actor, organisation=None) ->
     )
     db.session.add(invitation)
     record(actor, "auth.invited", user, expires_at=invitation.expires_at.isoformat())
-    send(
-        user.email,
-        "Your invitation to IMSA® training",
-        render_template(
-            "auth/email/invitation.txt",
-            user=user,
-            days=days,
-            link=external_url("auth.accept_invitation", token=token),
-        ),
-    )
+    with in_language_of(user):
+        send(
+            user.email,
+            _("Your invitation to IMSA® training"),
+            render_template(
+                "auth/email/invitation.txt",
+                user=user,
+                days=days,
+                link=external_url("auth.accept_invitation", token=token),
+            ),
+        )
     return user
+
+
+def in_language_of(user: User):
+    """Render what is sent to ``user`` in their stored language (English until they choose)."""
+    return force_locale(babel_locale(user.language or ENGLISH))
 
 
 def invitation_for(token: str) -> Invitation:
     invitation = db.session.scalar(db.select(Invitation).where(Invitation.token_hash == _token_hash(token)))
     if invitation is None or invitation.withdrawn_at is not None:
-        raise TokenInvalid("This invitation link is not valid. It may have been replaced by a newer one.")
+        raise TokenInvalid(_("This invitation link is not valid. It may have been replaced by a newer one."))
     if invitation.accepted_at is not None:
-        raise TokenInvalid("This invitation has already been used. Sign in with your email and password.")
+        raise TokenInvalid(_("This invitation has already been used. Sign in with your email and password."))
     if invitation.expires_at <= utcnow():
-        raise TokenInvalid("This invitation has expired. Ask the IMSA Model Hub to send you a new one.")
+        raise TokenInvalid(_("This invitation has expired. Ask the IMSA Model Hub to send you a new one."))
     return invitation
 
 
-def accept_invitation(token: str, name: str, password: str) -> User:
+def accept_invitation(token: str, name: str, password: str, language: str | None = None) -> User:
     invitation = invitation_for(token)
     user = invitation.user
     user.name = name.strip()
+    if language is not None:
+        set_language(user, language)
     set_password(user, password)
     user.is_active_account = True
     invitation.accepted_at = utcnow()
@@ -202,28 +231,31 @@ def request_password_reset(email: str) -> None:
         PasswordReset(user=user, token_hash=token_hash, expires_at=utcnow() + timedelta(hours=hours))
     )
     record(None, "auth.password_reset_requested", user)
-    send(
-        user.email,
-        "Reset your IMSA® training password",
-        render_template(
-            "auth/email/password_reset.txt",
-            user=user,
-            hours=hours,
-            link=external_url("auth.reset_password", token=token),
-        ),
-    )
+    with in_language_of(user):
+        send(
+            user.email,
+            _("Reset your IMSA® training password"),
+            render_template(
+                "auth/email/password_reset.txt",
+                user=user,
+                hours=hours,
+                link=external_url("auth.reset_password", token=token),
+            ),
+        )
 
 
 def reset_for(token: str) -> PasswordReset:
     reset = db.session.scalar(db.select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token)))
     if reset is not None and reset.withdrawn_at is not None:
         raise TokenInvalid(
-            "This password reset link was replaced: the password was changed with another link. "
-            "Sign in, or ask for a new link."
+            _(
+                "This password reset link was replaced: the password was changed with another link. "
+                "Sign in, or ask for a new link."
+            )
         )
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow() or not reset.user.is_active:
         raise TokenInvalid(
-            "This password reset link has expired or has already been used. Ask for a new one."
+            _("This password reset link has expired or has already been used. Ask for a new one.")
         )
     return reset
 

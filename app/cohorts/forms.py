@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import InvitePersonForm
 from app.cohorts.services import ALLOCATIONS
+from app.i18n import ENGLISH, LANGUAGES
 
 
 class CohortForm(FlaskForm):
@@ -46,6 +47,13 @@ class StaffForm(FlaskForm):
 class InviteTraineeForm(InvitePersonForm):
     organisation = SelectField("Host organisation", validators=[DataRequired("Choose the host organisation")])
     confirm_existing = BooleanField("Yes, enrol this existing person in this cohort too")
+    # Asked of the trainee again when they accept; until then their invitation is written in this.
+    language = RadioField(
+        "Language for their emails",
+        choices=[SelectChoice(tag, name) for tag, name in LANGUAGES.items()],
+        default=ENGLISH,
+        validate_choice=False,  # a form sent without it (an older page) invites in English
+    )
 
 
 class ContactNoteForm(FlaskForm):

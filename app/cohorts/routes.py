@@ -10,6 +10,7 @@ from app.cohorts import bp, services
 from app.cohorts.forms import CohortForm, InviteTraineeForm, StaffForm
 from app.cohorts.lookups import cohort_or_404
 from app.curriculum.services import published_versions
+from app.i18n import LANGUAGES
 from app.organisations.services import all_organisations
 from app.organisations.services import by_public_id as organisation_by_public_id
 from app.web import refusals
@@ -114,6 +115,7 @@ def invite(public_id: str):
                 organisation,
                 current_user,
                 existing_confirmed=form.confirm_existing.data,
+                language=form.language.data if form.language.data in LANGUAGES else None,
             )
         if refused:
             refused.onto(form, "email")

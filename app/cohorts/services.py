@@ -172,6 +172,7 @@ def invite_trainee(
     actor,
     nation: Nation | None = None,
     existing_confirmed: bool = True,
+    language: str | None = None,
 ) -> Enrolment:
     """Invite a person (new or existing) as a trainee and enrol them in ``cohort``.
 
@@ -192,7 +193,7 @@ def invite_trainee(
             "and their earlier training stays with its cohort. Confirm below to enrol them here too.",
             field="confirm_existing",
         )
-    user = auth.invite(email, name, {Role.TRAINEE}, actor, organisation=organisation)
+    user = auth.invite(email, name, {Role.TRAINEE}, actor, organisation=organisation, language=language)
     return enrol(cohort, user, organisation, actor, nation=nation)
 
 

@@ -26,6 +26,7 @@ import yaml
 from app.curriculum.assessment_files import MAX_YAML_BYTES, LoadedAssessments, load_assessments
 from app.curriculum.rendering import render_markdown
 from app.curriculum.review_records import load_reviews
+from app.i18n import ENGLISH, LANGUAGES
 
 # Lesson slugs that would collide with a module's assessment pages (/learn/<module>/quiz …).
 RESERVED_SLUGS = {"quiz", "assignment", "portfolio"}
@@ -96,6 +97,7 @@ class LoadedCurriculum:
     modules: list[LoadedModule]
     manifest: dict[str, str]
     content_hash: str
+    language: str = ENGLISH  # BCP 47; a Welsh edition is a version of its own
 
 
 @dataclass
@@ -465,7 +467,7 @@ def _load_module(reader: Reader, folder: Path, position: int, yaml_path: Path, l
 
 def _curriculum_fields(reader: Reader, doc: Document, yaml_path: Path) -> tuple[Any, str | None, Any]:
     """curriculum.yaml's version label, title and accreditation rule, each checked."""
-    reader.unknown_keys(doc, {"version", "title", "modules", "accreditation"}, yaml_path)
+    reader.unknown_keys(doc, {"version", "title", "modules", "accreditation", "language"}, yaml_path)
     label = doc.data.get("version")
     if label is None:
         reader.problem(yaml_path, 1, "`version` is required (for example 2025.1)")
@@ -482,6 +484,17 @@ def _curriculum_fields(reader: Reader, doc: Document, yaml_path: Path) -> tuple[
             yaml_path, doc.lines.get("accreditation", 1), "`accreditation` must be a mapping (the award rule)"
         )
     return label, title, rule
+
+
+def _curriculum_language(reader: Reader, doc: Document, yaml_path: Path) -> str:
+    """curriculum.yaml's optional ``language`` (``en-GB`` when absent, or ``cy`` for a Welsh edition)."""
+    language = doc.data.get("language", ENGLISH)
+    if language not in LANGUAGES:
+        reader.problem(
+            yaml_path, doc.lines.get("language", 1), f"`language` must be one of {', '.join(LANGUAGES)}"
+        )
+        return ENGLISH
+    return language
 
 
 def _load_modules(reader: Reader, content_dir: Path, yaml_path: Path, doc: Document) -> list[LoadedModule]:
@@ -543,6 +556,7 @@ def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedC
     if doc is None:
         raise CurriculumInvalid(reader.problems)
     label, title, rule = _curriculum_fields(reader, doc, yaml_path)
+    language = _curriculum_language(reader, doc, yaml_path)
     folders = doc.data.get("modules")
     modules: list[LoadedModule] = []
     if not isinstance(folders, list) or not folders or not all(isinstance(f, str) for f in folders):
@@ -565,4 +579,5 @@ def load_tree(content_dir: Path, assessments_dir: Path | None = None) -> LoadedC
         modules=modules,
         manifest=manifest,
         content_hash=manifest_hash(manifest),
+        language=language,
     )

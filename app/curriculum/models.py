@@ -32,6 +32,8 @@ class CurriculumVersion(db.Model):
     # {relative path: sha256 of the file} for every file of the tree, for `imsa curriculum diff`.
     manifest: Mapped[dict] = mapped_column(sa.JSON)
     accreditation_rule: Mapped[dict] = mapped_column(sa.JSON)
+    # The language the content is written in (BCP 47): a Welsh version is loaded as a version of its own.
+    language: Mapped[str] = mapped_column(sa.String(8), default="en-GB", server_default="en-GB")
     status: Mapped[VersionStatus] = mapped_column(str_enum(VersionStatus), default=VersionStatus.DRAFT)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

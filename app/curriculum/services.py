@@ -66,6 +66,7 @@ def store(loaded: LoadedCurriculum, actor=None) -> LoadResult:
         content_hash=loaded.content_hash,
         manifest=loaded.manifest,
         accreditation_rule=loaded.accreditation_rule,
+        language=loaded.language,
         modules=[
             Module(
                 position=m.position,

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, StringField
@@ -6,20 +7,20 @@ from wtforms.validators import DataRequired, Length
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Credential code",
-        validators=[DataRequired("Enter the code printed on the certificate"), Length(max=40)],
+        _l("Credential code"),
+        validators=[DataRequired(_l("Enter the code printed on the certificate")), Length(max=40)],
     )
 
 
 class UploadForm(FlaskForm):
     certificate = FileField(
-        "Certificate PDF or credential file",
-        description="The PDF certificate, or a credential downloaded from its page (.jwt or .jsonld)",
+        _l("Certificate PDF or credential file"),
+        description=_l("The PDF certificate, or a credential downloaded from its page (.jwt or .jsonld)"),
         validators=[
-            FileRequired("Choose the certificate PDF or credential file to check"),
+            FileRequired(_l("Choose the certificate PDF or credential file to check")),
             FileAllowed(
                 ["pdf", "jwt", "jsonld", "json"],
-                "The file must be a PDF certificate or a .jwt or .jsonld credential",
+                _l("The file must be a PDF certificate or a .jwt or .jsonld credential"),
             ),
         ],
     )
@@ -33,6 +34,6 @@ class EmailForm(FlaskForm):
         csrf = False
 
     email = EmailField(
-        "Candidate's email address",
-        validators=[DataRequired("Enter the email address to check"), Length(max=254)],
+        _l("Candidate’s email address"),
+        validators=[DataRequired(_l("Enter the email address to check")), Length(max=254)],
     )

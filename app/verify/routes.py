@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accreditation import codes, credentials, ledger, sharing, status
@@ -54,7 +55,7 @@ def _render(
         email_checked=email_checked,
         method=method,
         share=share,
-        title=f"{result.verdict.label}: credential check",
+        title=_("%(verdict)s: credential check", verdict=result.verdict.label),
     ), status_code
 
 
@@ -83,8 +84,11 @@ def start():
             canonical = codes.normalise(code_form.code.data)
             if canonical is None:
                 code_form.code.errors = [
-                    "This is not a valid credential code: check each character (codes look like "
-                    "IMSA-7K4Q-9D2M-X, and the last character catches most typing mistakes)"
+                    _(
+                        "This is not a valid credential code: check each character (codes look like "
+                        "%(example)s, and the last character catches most typing mistakes)",
+                        example="IMSA-7K4Q-9D2M-X",
+                    )
                 ]
             else:
                 return redirect(url_for("verify.by_code", code=canonical, via="code"))
@@ -94,7 +98,7 @@ def start():
         code_form=code_form,
         upload_form=upload_form,
         form=code_form if code_form.errors else upload_form,
-        title="Check an IMSA® accreditation",
+        title=_("Check an IMSA® accreditation"),
     ), status_code
 
 
@@ -196,7 +200,7 @@ def shared(token):
 @bp.route("/verify/how")
 @public
 def how():
-    return render_template("verify/how.html", did=keystore().did, title="How to verify independently")
+    return render_template("verify/how.html", did=keystore().did, title=_("How to verify independently"))
 
 
 @bp.route("/api/v1/verify/<code>")
@@ -223,9 +227,8 @@ def api_verify_token():
         count("jsonld", result.verdict)
         return jsonify(result.as_json())
     if not isinstance(token, str) or not token.strip():
-        return jsonify(
-            {"error": 'send a compact JWS or a JSON-LD credential, or JSON {"credential": ...}'}
-        ), 400
+        message = _('send a compact JWS or a JSON-LD credential, or JSON {"credential": ...}')
+        return jsonify({"error": message}), 400
     result = verification.verify_token(token)
     count("jws", result.verdict)
     return jsonify(result.as_json())
@@ -309,7 +312,7 @@ def achievement(label):
         "verify/achievement.html",
         version=version,
         criteria=criteria_narrative(version),
-        title=f"IMSA® accreditation, curriculum {version.label}",
+        title=_("IMSA® accreditation, curriculum %(label)s", label=version.label),
     )
 
 

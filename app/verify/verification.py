@@ -6,7 +6,6 @@ for the verdict; only the reason and date of a revocation or suspension come fro
 from __future__ import annotations
 
 import enum
-import functools
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -14,6 +13,7 @@ from datetime import UTC, date, datetime
 import orjson
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from joserfc import jws
 from joserfc.errors import JoseError
 
@@ -22,6 +22,7 @@ from app.accreditation.keys import keystore
 from app.accreditation.models import Credential
 from app.auth.models import User
 from app.database import db
+from app.templating import long_date
 
 MAX_TOKEN_LENGTH = 65536
 MAX_FILE_LENGTH = 262_144  # a credential file is a few kilobytes; read no more than this
@@ -40,16 +41,17 @@ class Verdict(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In the request's language (the API's ``status``; ``verdict`` is the value, never translated)."""
         return {
-            "valid": "Valid",
-            "suspended": "Suspended",
-            "revoked": "Revoked",
-            "expired": "Expired",
-            "not_yet_valid": "Not yet valid",
-            "replaced": "Replaced",
-            "private": "Private",
-            "not_found": "Not found",
-            "signature_invalid": "Signature invalid",
+            "valid": _("Valid"),
+            "suspended": _("Suspended"),
+            "revoked": _("Revoked"),
+            "expired": _("Expired"),
+            "not_yet_valid": _("Not yet valid"),
+            "replaced": _("Replaced"),
+            "private": _("Private"),
+            "not_found": _("Not found"),
+            "signature_invalid": _("Signature invalid"),
         }[self.value]
 
 
@@ -131,17 +133,25 @@ class Result:
     def record_label(self) -> str | None:
         """What a module record or transcript is ("Module record: M03 …", "Transcript"); None for an
         award. Read from the signed document."""
-        if "ClrCredential" in (self.credential or {}).get("type", []):
-            return "Transcript"
-        if self.achievement.get("humanCode"):
-            return f"Module record: {self.achievement.get('name')}"
+        kind = self._kind
+        if kind == "transcript":
+            return _("Transcript")
+        if kind == "module":
+            return _("Module record: %(module)s", module=self.achievement.get("name"))
         return None
+
+    @property
+    def _kind(self) -> str:
+        if "ClrCredential" in (self.credential or {}).get("type", []):
+            return "transcript"
+        return "module" if self.achievement.get("humanCode") else "award"
 
     @property
     def noun(self) -> str:
         """What the page calls it: the accreditation, or the module record or transcript."""
-        label = self.record_label
-        return "accreditation" if label is None else label.split(":")[0].lower()
+        return {"award": _("accreditation"), "module": _("module record"), "transcript": _("transcript")}[
+            self._kind
+        ]
 
     @property
     def name_withheld(self) -> bool:
@@ -244,21 +254,27 @@ def verify_token(
     ``private``: the answer is for a code lookup of a holder who turned their public page off)."""
     now = now or datetime.now(UTC)
     if not _is_compact_jws(token):
-        return _unsigned(token, "this is not a signed credential")
+        return _unsigned(token, _("this is not a signed credential"))
     store = keystore()
     key_set = store.key_set()
     try:
         header, payload = _decode(token, key_set)
     except (JoseError, ValueError, UnicodeDecodeError):
-        return _unsigned(token, "it was altered, or not signed by a key this issuer publishes")
-    checks = [Check("Signature", True, f"signed with the issuer's published key {header.get('kid', '')}")]
+        return _unsigned(token, _("it was altered, or not signed by a key this issuer publishes"))
+    checks = [
+        Check(
+            _("Signature"),
+            True,
+            _("signed with the issuer’s published key %(kid)s", kid=header.get("kid", "")),
+        )
+    ]
     problems = _consistency(header, payload, store.did)
     if problems:
-        checks.append(Check("Issuer and claims", False, problems))
+        checks.append(Check(_("Issuer and claims"), False, problems))
         return Result(Verdict.SIGNATURE_INVALID, checks, jws=token)
     result = _current(payload, checks, now, record, jws=token, private=private)
     if payload["credentialStatus"].get("statusPurpose") == "revocation":
-        result.checks.append(Check("Status entry", True, OLD_STATUS_NOTE))
+        result.checks.append(Check(_("Status entry"), True, _(OLD_STATUS_NOTE)))
     return result
 
 
@@ -277,7 +293,7 @@ def verify_file(data: bytes) -> Result:
     try:
         document = json.loads(text)
     except ValueError:
-        return _unsigned(text[:200], "this is not a signed credential")
+        return _unsigned(text[:200], _("this is not a signed credential"))
     return verify_document(document)
 
 
@@ -289,13 +305,17 @@ def verify_document(document, now: datetime | None = None) -> Result:
     try:
         proof = dataintegrity.verify(document, lambda method: _ed_public_key(store, method))
     except dataintegrity.ProofInvalid as refused:
-        return Result(Verdict.SIGNATURE_INVALID, [Check("Signature", False, str(refused))])
+        return Result(Verdict.SIGNATURE_INVALID, [Check(_("Signature"), False, str(refused))])
     checks = [
-        Check("Signature", True, f"Data Integrity proof by the issuer's key {proof['verificationMethod']}")
+        Check(
+            _("Signature"),
+            True,
+            _("Data Integrity proof by the issuer’s key %(method)s", method=proof["verificationMethod"]),
+        )
     ]
     problems = _document_consistency(document, store.did)
     if problems:
-        checks.append(Check("Issuer and claims", False, problems))
+        checks.append(Check(_("Issuer and claims"), False, problems))
         return Result(Verdict.SIGNATURE_INVALID, checks)
     payload = {k: v for k, v in document.items() if k != "proof"}
     return _current(payload, checks, now, record=None)
@@ -309,14 +329,14 @@ def _ed_public_key(store, method):
 def _document_consistency(document: dict, did: str) -> str:
     try:
         if document["issuer"]["id"] != did:
-            return "it was not issued by this platform"
+            return _("it was not issued by this platform")
         if "OpenBadgeCredential" not in document["type"]:
-            return "it is not an Open Badges credential"
+            return _("it is not an Open Badges credential")
         indices = {int(entry["statusListIndex"]) for entry in document["credentialStatus"]}
         if len(indices) != 1:
-            return "its status entries do not agree"
+            return _("its status entries do not agree")
     except (KeyError, TypeError, ValueError, AttributeError):
-        return "it is missing parts every IMSA® credential has"
+        return _("it is missing parts every IMSA® credential has")
     return ""
 
 
@@ -337,21 +357,31 @@ def _current(
 ) -> Result:
     """The verdict on a genuinely signed credential: the published status lists and the validity dates."""
     store = keystore()
-    checks.append(Check("Issuer", True, f"issued by {payload['issuer'].get('name')} ({store.did})"))
+    checks.append(
+        Check(
+            _("Issuer"),
+            True,
+            _("issued by %(name)s (%(did)s)", name=payload["issuer"].get("name"), did=store.did),
+        )
+    )
     uuid = payload["id"].removeprefix("urn:uuid:")
     if record is not None and record.uuid == uuid:
         result = Result(Verdict.VALID, checks, credential=payload, jws=jws, found=record)
     else:
         result = Result(Verdict.VALID, checks, credential=payload, jws=jws, _uuid=uuid)
     revoked, suspended = _status(status_index(payload), store.key_set())
-    checks.append(Check("Revocation", not revoked, "revoked by the issuer" if revoked else "not revoked"))
     checks.append(
-        Check("Suspension", not suspended, "suspended by the issuer" if suspended else "not suspended")
+        Check(_("Revocation"), not revoked, _("revoked by the issuer") if revoked else _("not revoked"))
+    )
+    checks.append(
+        Check(
+            _("Suspension"), not suspended, _("suspended by the issuer") if suspended else _("not suspended")
+        )
     )
     valid_from = credentials.parse_timestamp(payload["validFrom"])
     valid_until = credentials.parse_timestamp(payload["validUntil"])
     in_window = valid_from <= now <= valid_until
-    checks.append(Check("Validity dates", in_window, _window(valid_from, valid_until)))
+    checks.append(Check(_("Validity dates"), in_window, _window(valid_from, valid_until)))
     # The same rule as the holder's page and the certificate, applied to the published lists' bits.
     result.verdict = Verdict(
         standing.decide(
@@ -371,13 +401,16 @@ def _current(
     return result
 
 
-@functools.lru_cache(maxsize=1024)
 def _window(valid_from: datetime, valid_until: datetime) -> str:
-    return f"valid from {valid_from:%-d %B %Y} until {valid_until:%-d %B %Y}"
+    return _(
+        "valid from %(start)s until %(end)s",
+        start=long_date(valid_from.date()),
+        end=long_date(valid_until.date()),
+    )
 
 
 def _unsigned(token: str, reason: str) -> Result:
-    return Result(Verdict.SIGNATURE_INVALID, [Check("Signature", False, reason)], jws=token)
+    return Result(Verdict.SIGNATURE_INVALID, [Check(_("Signature"), False, reason)], jws=token)
 
 
 def _status(index: int, key_set) -> tuple[bool, bool]:
@@ -392,20 +425,20 @@ def _consistency(header: dict, payload: dict, did: str) -> str:
     """What is wrong with a correctly signed token's claims, or an empty string."""
     try:
         if header.get("typ") != "JWT" or header.get("alg") != "ES256":
-            return "the header is not an ES256 JWT header"
+            return _("the header is not an ES256 JWT header")
         if payload["iss"] != did or payload["issuer"]["id"] != did:
-            return "it was not issued by this platform"
+            return _("it was not issued by this platform")
         if payload["jti"] != payload["id"] or payload["sub"] != payload["credentialSubject"]["id"]:
-            return "its JWT claims do not match the credential"
+            return _("its JWT claims do not match the credential")
         if payload["nbf"] != int(credentials.parse_timestamp(payload["validFrom"]).timestamp()):
-            return "its JWT claims do not match the credential"
+            return _("its JWT claims do not match the credential")
         if payload.get("exp") != int(credentials.parse_timestamp(payload["validUntil"]).timestamp()):
-            return "its JWT claims do not match the credential"
+            return _("its JWT claims do not match the credential")
         if not {"OpenBadgeCredential", "ClrCredential"} & set(payload["type"]):
-            return "it is not an Open Badges credential or a CLR transcript"
+            return _("it is not an Open Badges credential or a CLR transcript")
         int(payload["credentialStatus"]["statusListIndex"])
     except (KeyError, TypeError, ValueError, AttributeError):
-        return "it is missing parts every IMSA® credential has"
+        return _("it is missing parts every IMSA® credential has")
     return ""
 
 
@@ -418,7 +451,7 @@ def verify_code(code: str | None, now: datetime | None = None) -> Result:
     """Find the credential by its (normalised) code and verify its signed form."""
     record = _record(_BY_CODE, code) if code else None
     if record is None:
-        return Result(Verdict.NOT_FOUND, [Check("Code", False, "no credential has this code")])
+        return Result(Verdict.NOT_FOUND, [Check(_("Code"), False, _("no credential has this code"))])
     result = verify_token(record.jws, now, record, private=not record.public_page)
     if result.record is None:
         result.found = record

@@ -31,6 +31,7 @@ ACCESS = {
     "auth.reset_password": ("GET", EVERYONE),
     "auth.account": ("GET", SIGNED_IN),
     "auth.sign_out_everywhere": ("POST", SIGNED_IN),
+    "auth.choose_language": ("GET", EVERYONE),
     "admin.people": ("GET", {HUB}),
     "admin.invite_staff": ("GET", {HUB}),
     "learning.dashboard": ("GET", {TRAINEE}),
@@ -215,6 +216,7 @@ def _seed(root):
         "list_number": 1,
         "consideration_id": asked.public_id,
         "progress_id": "no-such-job",
+        "tag": "cy",
     }
     return {persona: person.id for persona, person in people.items()}, params
 

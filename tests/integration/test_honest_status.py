@@ -127,7 +127,7 @@ def test_the_pdf_of_a_revoked_credential_says_so_and_a_reinstated_one_is_clean(c
     assert banner in _text(public).replace("\n", " ")
     assert embedded_credential(public) == credential.jws
     pypdf_title = pypdf.PdfReader(io.BytesIO(public)).metadata.title
-    assert pypdf_title.endswith("(REVOKED)")
+    assert pypdf_title.endswith("(DIRYMWYD / REVOKED)")
 
     # The holder downloads from the link on their page: the same banner.
     sign_in(client, credential.holder)

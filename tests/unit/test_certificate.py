@@ -110,14 +110,45 @@ def test_renders_one_a4_landscape_page_with_the_facts(certificate_pdf):
 
 
 def test_pdf_metadata_title_author_and_language(certificate_pdf):
-    """The PDF says what it is (title, issuer as author, en-GB) and is tagged for assistive technology."""
+    """The PDF says what it is (title in Welsh and English, issuer as author, Welsh first as its language)
+    and is tagged for assistive technology."""
     reader = _reader(certificate_pdf)
-    assert reader.metadata.title == "IMSA® accreditation certificate — Ada Testperson"
+    assert reader.metadata.title == (
+        "Tystysgrif achrediad IMSA® / IMSA® accreditation certificate — Ada Testperson"
+    )
     assert reader.metadata.author == "IMSA® Model Hub"
     root = reader.trailer["/Root"]
-    assert root["/Lang"] == "en-GB"
+    assert root["/Lang"] == "cy"
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
+
+
+def test_the_certificate_is_bilingual_welsh_first_on_one_page(certificate_pdf):
+    """Every fixed text is in Welsh and in English on the one page, Welsh first, dates in both languages."""
+    assert len(_reader(certificate_pdf).pages) == 1
+    text = " ".join(_text(certificate_pdf).split()).casefold()  # some labels are set in capitals
+    pairs = [
+        ("Tystir bod", "This is to certify that"),
+        ("wedi ennill", "has been awarded"),
+        (
+            "Eiriolwr Caethwasiaeth Fodern Annibynnol Achrededig®",
+            "Accredited Independent Modern Slavery Advocate®",
+        ),
+        ("30 Tachwedd 2026", "30 November 2026"),
+        ("30 Tachwedd 2029", "30 November 2029"),
+        ("Cyhoeddwyd gan", "Issued by"),
+        ("y gwiriad ar-lein", "the online verification"),
+    ]
+    for welsh, english in ((w.casefold(), e.casefold()) for w, e in pairs):
+        assert welsh in text and english in text, (welsh, english)
+        assert text.index(welsh) < text.index(english), f"{welsh!r} should come before {english!r}"
+
+
+def test_the_banner_of_a_withdrawn_certificate_is_in_both_languages():
+    pdf = render_certificate(_data(withdrawn=certificate.Withdrawal(revoked=True, on=date(2026, 12, 3))), JWS)
+    text = " ".join(_text(pdf).split())
+    assert "DIRYMWYD ar 3 Rhagfyr 2026 — nid yw’r dystysgrif hon yn ddilys mwyach" in text
+    assert "REVOKED on 3 December 2026 — this certificate is no longer valid" in text
 
 
 def test_dates_are_uk_long_dates_without_a_leading_zero():
@@ -217,7 +248,7 @@ def test_holder_name_is_escaped():
     name = "<b>Ada</b> & Co"
     pdf = render_certificate(_data(holder_name=name), JWS)
     assert name in _text(pdf)
-    assert _reader(pdf).metadata.title == f"IMSA® accreditation certificate — {name}"
+    assert _reader(pdf).metadata.title.endswith(f"IMSA® accreditation certificate — {name}")
 
 
 @pytest.mark.parametrize(

@@ -31,8 +31,10 @@ def test_the_banner_is_the_first_text_and_the_widest_name_still_fits(revoked, st
     )
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    assert text.replace("\n", " ").startswith(statement)
-    assert reader.metadata.title.endswith(f"({Withdrawal(revoked, ON).word})")
+    withdrawal = Withdrawal(revoked, ON)
+    # Welsh first, then English: the banner is the first text in both languages.
+    assert text.replace("\n", " ").startswith(f"{withdrawal.statement_cy} {statement}")
+    assert reader.metadata.title.endswith(f"({withdrawal.word_cy} / {withdrawal.word})")
 
 
 def test_a_valid_certificate_has_no_banner():

@@ -1,0 +1,108 @@
+"""Languages: English and Welsh (Cymraeg), with Flask-Babel and gettext catalogues in app/translations.
+
+A page's language comes from, in order: ``?lang=`` on the request (links and API clients), the
+``imsa_lang`` cookie set by the English / Cymraeg switch, the signed-in person's stored preference, the
+browser's ``Accept-Language``, and English. Languages are named by their BCP 47 tags ("en-GB", "cy"),
+which is what ``<html lang>``, the account preference and a curriculum version's ``language`` hold.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Flask, Response, has_request_context, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+ENGLISH = "en-GB"
+WELSH = "cy"
+# Each language named in itself, as the switch shows it.
+LANGUAGES = {ENGLISH: "English", WELSH: "Cymraeg"}
+# What a screen reader hears for each switch link, in the language it switches to (as GOV.UK services say).
+SWITCH_LABELS = {ENGLISH: "Change the language to English", WELSH: "Newid yr iaith i’r Gymraeg"}
+COOKIE = "imsa_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+babel = Babel()
+
+
+def N_(message: str) -> str:
+    """Marks a constant for extraction (pybabel knows ``N_``); ``gettext`` translates it where it is shown."""
+    return message
+
+
+def language_tag(value: str | None) -> str | None:
+    """The supported language ``value`` names ("cy", "cy-GB", "en", "en_GB"...), or None."""
+    if not value:
+        return None
+    primary = value.strip().replace("_", "-").split("-")[0].lower()
+    return {"en": ENGLISH, "cy": WELSH}.get(primary)
+
+
+def babel_locale(tag: str) -> str:
+    return tag.replace("-", "_")
+
+
+def chosen_language() -> str:
+    """The language of this request (see the module docstring for the order); English outside one
+    (commands, and mail, which is rendered under ``force_locale`` of the recipient's language)."""
+    if not has_request_context():
+        return ENGLISH
+    return (
+        language_tag(request.args.get("lang"))
+        or language_tag(request.cookies.get(COOKIE))
+        or _account_language()
+        or language_tag(request.accept_languages.best_match(["en-GB", "en", "cy"]))
+        or ENGLISH
+    )
+
+
+def _account_language() -> str | None:
+    """The signed-in person's stored choice; none when the database cannot be read (the error page for
+    that is drawn in a language all the same)."""
+    try:
+        return language_tag(getattr(current_user, "language", None))
+    except sa.exc.SQLAlchemyError:
+        return None
+
+
+def _select_locale() -> str:
+    return babel_locale(chosen_language())
+
+
+def current_language() -> str:
+    """The BCP 47 tag of the language being shown, for ``lang`` attributes and stored preferences."""
+    return language_tag(str(get_locale())) or ENGLISH
+
+
+def other_languages() -> list[tuple[str, str]]:
+    """The switch's other choice(s): (tag, name in that language)."""
+    here = current_language()
+    return [(tag, name) for tag, name in LANGUAGES.items() if tag != here]
+
+
+def language_switch_next() -> str:
+    """Where the switch comes back to: this page, without a ``lang=`` that would override the choice."""
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return request.path + (f"?{urlencode(query)}" if query else "")
+
+
+def _say_which_language(response: Response) -> Response:
+    """Pages and API answers say their language, and caches keep one copy per language."""
+    if response.mimetype == "text/html" or request.path.startswith("/api/"):
+        response.headers["Content-Language"] = current_language()
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def init_i18n(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", babel_locale(ENGLISH))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    babel.init_app(app, locale_selector=_select_locale)
+    app.add_template_global(current_language)
+    app.add_template_global(LANGUAGES, "languages")
+    app.add_template_global(SWITCH_LABELS, "switch_labels")
+    app.add_template_global(language_switch_next)
+    app.after_request(_say_which_language)
