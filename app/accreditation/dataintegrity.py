@@ -19,6 +19,7 @@ from pathlib import Path
 import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask_babel import gettext as _
 from pyld import jsonld
 
 CONTEXTS = Path(__file__).parent / "contexts"
@@ -26,7 +27,8 @@ CRYPTOSUITE = "eddsa-rdfc-2022"
 
 
 class ProofInvalid(ValueError):
-    """The proof is missing, malformed, not ours, or does not match the document."""
+    """The proof is missing, malformed, not ours, or does not match the document (the message is in the
+    request's language: the verify page shows it)."""
 
 
 @cache
@@ -52,7 +54,7 @@ def _canonical(document: dict) -> bytes:
     try:
         return jsonld.normalize(document, options).encode()
     except jsonld.JsonLdError as error:
-        raise ProofInvalid(f"not valid JSON-LD for our contexts: {error}") from error
+        raise ProofInvalid(_("not valid JSON-LD for our contexts: %(error)s", error=error)) from error
 
 
 def _hash_data(document: dict, proof_options: dict) -> bytes:
@@ -87,27 +89,27 @@ def verify(document: dict, public_key_for) -> dict:
     proof = document.get("proof") if isinstance(document, dict) else None
     if isinstance(proof, list):  # a proof set: ours has exactly one proof
         if len(proof) != 1:
-            raise ProofInvalid("a credential of this issuer has exactly one proof")
+            raise ProofInvalid(_("a credential of this issuer has exactly one proof"))
         proof = proof[0]
     if not isinstance(proof, dict):
-        raise ProofInvalid("there is no proof")
+        raise ProofInvalid(_("there is no proof"))
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
-        raise ProofInvalid("the proof is not an eddsa-rdfc-2022 Data Integrity proof")
+        raise ProofInvalid(_("the proof is not an eddsa-rdfc-2022 Data Integrity proof"))
     if proof.get("proofPurpose") != "assertionMethod":
-        raise ProofInvalid("the proof is not for an assertion")
+        raise ProofInvalid(_("the proof is not for an assertion"))
     key: Ed25519PublicKey | None = public_key_for(proof.get("verificationMethod"))
     if key is None:
-        raise ProofInvalid("the proof was not made with a key this issuer publishes")
+        raise ProofInvalid(_("the proof was not made with a key this issuer publishes"))
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
-        raise ProofInvalid("the proof value is not base58btc multibase")
+        raise ProofInvalid(_("the proof value is not base58btc multibase"))
     try:
         signature = base58.b58decode(value[1:])
     except ValueError as error:
-        raise ProofInvalid("the proof value is not base58btc") from error
+        raise ProofInvalid(_("the proof value is not base58btc")) from error
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     try:
         key.verify(signature, _hash_data(document, options))
     except InvalidSignature as error:
-        raise ProofInvalid("the credential was altered after it was signed") from error
+        raise ProofInvalid(_("the credential was altered after it was signed")) from error
     return proof

@@ -192,7 +192,7 @@ def shared(token):
     being off does not matter here."""
     link = share_link_or_404(token)
     if not sharing.link_works(link):
-        return render_template("verify/share_expired.html", title="This share link has expired"), 410
+        return render_template("verify/share_expired.html", title=_("This share link has expired")), 410
     found = verification.stored(link.credential.code)
     return _render(verification.verify_token(found.jws, record=found), "share", share=link)
 

@@ -22,6 +22,7 @@ from app.accreditation.keys import keystore
 from app.accreditation.models import Credential
 from app.auth.models import User
 from app.database import db
+from app.i18n import N_
 from app.templating import long_date
 
 MAX_TOKEN_LENGTH = 65536
@@ -147,11 +148,9 @@ class Result:
         return "module" if self.achievement.get("humanCode") else "award"
 
     @property
-    def noun(self) -> str:
-        """What the page calls it: the accreditation, or the module record or transcript."""
-        return {"award": _("accreditation"), "module": _("module record"), "transcript": _("transcript")}[
-            self._kind
-        ]
+    def summary(self) -> str:
+        """The verdict in a sentence, for the page."""
+        return _summary(self.verdict, self._kind, self.record)
 
     @property
     def name_withheld(self) -> bool:
@@ -211,6 +210,75 @@ class Result:
                 "reason": self.record.suspension_reason,
             }
         return body
+
+
+def _summary(verdict: Verdict, kind: str, record: Stored | None) -> str:
+    """Whole sentences for each kind of record, so that each language can say them its own way (in
+    Welsh the article and the mutations follow the noun)."""
+    if verdict is Verdict.REPLACED:
+        return _(
+            "Replaced by a newer credential. Ask the holder for their current credential code, file or "
+            "share link."
+        )
+    if verdict is Verdict.PRIVATE:
+        return _(
+            "This holder has made their record private: ask them to share their credential file or a "
+            "share link."
+        )
+    if verdict is Verdict.NOT_FOUND:
+        return _("No accreditation has this code. Check it was typed exactly as printed.")
+    if verdict is Verdict.SIGNATURE_INVALID:
+        return _("This is not a genuine IMSA® credential, or it has been altered. Do not rely on it.")
+    return _standing_sentences(verdict, record)[kind]
+
+
+def _standing_sentences(verdict: Verdict, record: Stored | None) -> dict[str, str]:
+    """The sentence for a genuinely signed credential, by kind of record (award, module, transcript)."""
+    revoked_at = record.revoked_at if record is not None else None
+    suspended_at = record.suspended_at if record is not None else None
+    if verdict is Verdict.VALID:
+        return {
+            "award": _("This IMSA® accreditation is genuine and current."),
+            "module": _("This IMSA® module record is genuine and current."),
+            "transcript": _("This IMSA® transcript is genuine and current."),
+        }
+    if verdict is Verdict.REVOKED and revoked_at is not None:
+        on = long_date(revoked_at.date())
+        return {
+            "award": _("This accreditation was revoked on %(date)s. It is no longer held.", date=on),
+            "module": _("This module record was revoked on %(date)s. It is no longer held.", date=on),
+            "transcript": _("This transcript was revoked on %(date)s. It is no longer held.", date=on),
+        }
+    if verdict is Verdict.REVOKED:
+        return {
+            "award": _("This accreditation was revoked. It is no longer held."),
+            "module": _("This module record was revoked. It is no longer held."),
+            "transcript": _("This transcript was revoked. It is no longer held."),
+        }
+    if verdict is Verdict.SUSPENDED and suspended_at is not None:
+        since = long_date(suspended_at.date())
+        return {
+            "award": _("This accreditation is suspended since %(date)s.", date=since),
+            "module": _("This module record is suspended since %(date)s.", date=since),
+            "transcript": _("This transcript is suspended since %(date)s.", date=since),
+        }
+    if verdict is Verdict.SUSPENDED:
+        return {
+            "award": _("This accreditation is suspended."),
+            "module": _("This module record is suspended."),
+            "transcript": _("This transcript is suspended."),
+        }
+    if verdict is Verdict.EXPIRED:
+        return {
+            "award": _("This accreditation has passed its expiry date."),
+            "module": _("This module record has passed its expiry date."),
+            "transcript": _("This transcript has passed its expiry date."),
+        }
+    return {
+        "award": _("This accreditation is not valid yet."),
+        "module": _("This module record is not valid yet."),
+        "transcript": _("This transcript is not valid yet."),
+    }
 
 
 def _is_compact_jws(token: str) -> bool:
@@ -278,7 +346,8 @@ def verify_token(
     return result
 
 
-OLD_STATUS_NOTE = (
+# Marked here, translated where it is shown.
+OLD_STATUS_NOTE = N_(
     "issued before suspensions were named in the credential: it points only to the revocation list, so "
     "other verifiers reading this JWS see a revocation but not a suspension. This page checks both lists; "
     "the JSON-LD download of the same credential names both."

@@ -37,17 +37,21 @@ CLR_SCHEMA = json.loads((PROJECT_ROOT / "tests/data/clr_v2p0_clrcredential_schem
 
 
 def clr_schema_errors(payload: dict) -> list[str]:
-    """What the CLR 2.0 schema reports, less the three places where that copy predates the VC 2.0
+    """What the CLR 2.0 schema reports, less the four places where that copy predates the VC 2.0
     update (which OB 3.0.3, whose schema we also ship, already has): it asks for ``issuanceDate`` (VC
     1.1's ``validFrom``), allows only ``id`` and ``type`` in a status entry (a ``BitstringStatusListEntry``
-    has three more) and does not know the identity type ``name``. Every other rule applies."""
+    has three more), does not know the identity type ``name``, and names a ``Related`` achievement's
+    language ``@language`` without a ``type`` (OB 3.0.3 has ``type`` and ``inLanguage``, as the award's
+    Welsh edition is named). Every other rule applies."""
     found = []
     for error in Draft4Validator(CLR_SCHEMA).iter_errors(payload):
         path = list(error.path)
         renamed = error.validator == "required" and "'issuanceDate'" in error.message
         status_entry = error.validator == "additionalProperties" and path[-1:] == ["credentialStatus"]
         name_identity = path[-1:] == ["identityType"] and error.instance == "name"
-        if not (renamed or status_entry or name_identity):
+        related = error.validator == "additionalProperties" and path[-2:-1] == ["related"]
+        related = related and set(error.instance) <= {"id", "type", "inLanguage", "version"}
+        if not (renamed or status_entry or name_identity or related):
             found.append(f"{path}: {error.message}")
     return found
 

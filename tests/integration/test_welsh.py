@@ -9,14 +9,20 @@ import unicodedata
 
 import pypdf
 import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
 
-from app.accreditation import credentials
+from app.accreditation import credentials, sharing
+from app.accreditation.models import Credential, CredentialKind
 from app.audit.models import AuditEvent
 from app.auth import services
 from app.auth.models import Role
-from app.database import db
+from app.database import db, utcnow
 from app.i18n import COOKIE
 from app.mail.services import outbox
+from app.templating import long_date
+from app.verify import verification
+from app.verify.verification import Verdict
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.factories import make_credential, make_user
 
@@ -95,6 +101,64 @@ def test_the_api_answers_in_welsh_when_asked_and_keeps_its_values(client, creden
     assert by_query["status"] == "Heb ei ganfod"
     refused = client.post("/api/v1/verify?lang=cy", data="", content_type="application/jwt")
     assert refused.status_code == 400 and refused.json["error"].startswith("anfonwch JWS cryno")
+
+
+KINDS = {"award": "accreditation", "module": "module record", "transcript": "transcript"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("verdict", list(Verdict))
+@pytest.mark.parametrize("dated", [True, False])
+def test_every_verdict_is_a_whole_sentence_for_every_kind_of_record_in_both_languages(
+    app, verdict, kind, dated
+):
+    """Whole sentences, not a noun slotted in: in Welsh the article and the mutations follow the noun."""
+    when = utcnow() if dated else None
+    record = verification.Stored("u", "c", "j", when, "r", when, "r", None, True, False)
+    with app.test_request_context():
+        english = verification._summary(verdict, kind, record)
+        day = long_date(utcnow().date())
+        with force_locale("cy"):
+            welsh = verification._summary(verdict, kind, record)
+    assert english and welsh and welsh != english
+    if verdict not in (Verdict.REPLACED, Verdict.PRIVATE, Verdict.NOT_FOUND, Verdict.SIGNATURE_INVALID):
+        assert KINDS[kind] in english
+    assert (day in english) is (dated and verdict in (Verdict.REVOKED, Verdict.SUSPENDED))
+
+
+def test_a_transcript_reads_in_welsh_with_its_own_noun(client, credential):
+    transcript = db.session.scalar(
+        sa.select(Credential).where(
+            Credential.enrolment_id == credential.enrolment_id, Credential.kind == CredentialKind.TRANSCRIPT
+        )
+    )
+    client.get("/language/cy")
+    page = _page(client.get(f"/verify/{transcript.code}"))
+    assert "Mae’r trawsgrifiad IMSA® hwn yn ddilys ac yn gyfredol." in page
+    assert "Math o gofnod" in page and "Trawsgrifiad" in page
+
+
+def test_share_links_and_private_records_read_in_welsh(client, credential):
+    sharing.set_public_page(credential, False, credential.holder)
+    working = sharing.create_share_link(credential, 7, credential.holder)
+    stopped = sharing.create_share_link(credential, 30, credential.holder)
+    db.session.commit()
+    sharing.revoke_share_link(stopped, credential.holder)
+    db.session.commit()
+    client.get("/language/cy")
+    private = _page(client.get(f"/verify/{credential.code}"))
+    assert "Preifat" in private and "Mae’r deiliad hwn wedi gwneud y cofnod yn breifat" in private
+    shared = _page(client.get(f"/verify/share/{working.token}"))
+    assert "Rhannodd y deiliad y tystlythyr hwn â chi" in shared and credential.holder.name in shared
+    expired = client.get(f"/verify/share/{stopped.token}")
+    assert expired.status_code == 410 and "Mae’r ddolen rannu hon wedi dod i ben" in _page(expired)
+
+
+def test_the_how_to_page_describes_both_forms_in_welsh(client):
+    client.get("/language/cy")
+    page = _page(client.get("/verify/how"))
+    assert "Y ffurf JWS (.jwt)" in page and "Y ffurf JSON-LD (.jsonld)" in page
+    assert "Cofnodion modiwlau a thrawsgrifiadau" in page and "?lang=cy" in page
 
 
 def test_a_welsh_preferring_trainees_invitation_is_in_welsh(client):

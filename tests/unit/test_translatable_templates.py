@@ -27,6 +27,7 @@ PUBLIC_TEMPLATES = [
     "verify/templates/verify/result.html",
     "verify/templates/verify/how.html",
     "verify/templates/verify/achievement.html",
+    "verify/templates/verify/share_expired.html",
     "auth/templates/auth/sign_in.html",
     "auth/templates/auth/account.html",
     "auth/templates/auth/accept_invitation.html",
@@ -99,3 +100,9 @@ def test_the_check_finds_english_in_text_and_in_read_attributes():
     assert untranslated_words('<img alt="A seal" src="x.svg">') == ["seal"]
     assert untranslated_words("<p>{{ _('Check') }} IMSA® {% trans %}Two words{% endtrans %}</p>") == []
     assert untranslated_words('<a href="/verify" class="govuk-link">{{ name }}</a>') == []
+
+
+def test_every_public_verify_template_is_checked():
+    """A new page under /verify (the share link's, say) is public: it is checked as soon as it exists."""
+    verify = {str(path.relative_to(APP)) for path in (APP / "verify/templates").rglob("*.html")}
+    assert verify - set(PUBLIC_TEMPLATES) == set()
