@@ -170,9 +170,7 @@ def build_transcript(subject: Subject, dates: Dates, award: dict, modules: list[
     """A CLR 2.0 ClrCredential: the award's achievement and each module's, each module a part of the
     award (``isChildOf``), and the award credential itself (as issued, without its JWT claims)."""
     envelope = _envelope(subject, dates)
-    # The award's achievement as the transcript lists it. Its link to the Welsh edition (``related``) stays
-    # in the embedded award: the CLR 2.0 schema we can check against does not know that form.
-    award_achievement = {k: v for k, v in award["credentialSubject"]["achievement"].items() if k != "related"}
+    award_achievement = award["credentialSubject"]["achievement"]
     embedded = {key: value for key, value in award.items() if key not in {"iss", "jti", "sub", "nbf", "exp"}}
     return {
         "@context": CLR_CONTEXT,
