@@ -52,6 +52,8 @@ def upsert(model, unique: tuple[str, ...], **values) -> None:
 
 def update_if(obj, *conditions, **values) -> bool:
     """Update ``obj``'s row to ``values`` only where ``conditions`` still hold; True when it did."""
+    if obj.id is None:
+        db.session.flush()  # a row added in this transaction gets its id before the UPDATE names it
     table = type(obj).__table__
     result = db.session.execute(sa.update(table).where(table.c.id == obj.id, *conditions).values(**values))
     db.session.refresh(obj)

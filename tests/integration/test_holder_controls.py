@@ -257,6 +257,14 @@ def test_an_expired_or_stopped_share_link_says_it_has_expired(client, credential
     assert client.get("/verify/share/not-a-token").status_code == 404
 
 
+def test_a_link_stopped_before_its_row_is_written_is_stopped_at_the_first_click(client, credential):
+    link = sharing.create_share_link(credential, 30, credential.holder)
+    sharing.revoke_share_link(link, credential.holder)  # one click, in the transaction that made it
+    db.session.commit()
+    assert link.revoked_at is not None
+    assert client.get(f"/verify/share/{link.token}").status_code == 410
+
+
 def test_a_share_link_needs_a_listed_length_and_a_double_click_makes_one(client, credential):
     with pytest.raises(AccreditationError) as refused:
         sharing.create_share_link(credential, 365, credential.holder)
