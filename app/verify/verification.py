@@ -438,7 +438,8 @@ def _current(
         result = Result(Verdict.VALID, checks, credential=payload, jws=jws, found=record)
     else:
         result = Result(Verdict.VALID, checks, credential=payload, jws=jws, _uuid=uuid)
-    revoked, suspended = _status(status_index(payload), store.key_set())
+    head = status.ledger_head()
+    revoked, suspended = _status(status_index(payload), store.key_set(), head)
     checks.append(
         Check(_("Revocation"), not revoked, _("revoked by the issuer") if revoked else _("not revoked"))
     )
@@ -459,8 +460,7 @@ def _current(
             valid_from=valid_from,
             valid_until=valid_until,
             now=now,
-            # Whether it was re-issued is the record's to say: one indexed lookup, also for a file.
-            replaced=result.record is not None and result.record.replaced_at is not None,
+            replaced=_replaced(uuid, head),
             private=private,
         )
     )
@@ -482,9 +482,22 @@ def _unsigned(token: str, reason: str) -> Result:
     return Result(Verdict.SIGNATURE_INVALID, [Check(_("Signature"), False, reason)], jws=token)
 
 
-def _status(index: int, key_set) -> tuple[bool, bool]:
+def _replaced(uuid: str, head: tuple[int, str]) -> bool:
+    """Whether the credential was re-issued under a new name. Every replacement adds a ledger event, so
+    each process reads the replaced credentials once per ledger head, as it does the status lists, and a
+    replacement is seen on the next check everywhere."""
+    cache = current_app.extensions.setdefault("imsa_replaced_credentials", {})
+    found = cache.get(head)
+    if found is None:
+        query = sa.select(Credential.uuid).where(Credential.replaced_at.is_not(None))
+        found = frozenset(db.session.scalars(query))
+        cache.clear()  # old heads are never asked for again
+        cache[head] = found
+    return uuid in found
+
+
+def _status(index: int, key_set, head: tuple[int, str]) -> tuple[bool, bool]:
     """(revoked, suspended): the credential's bits in the published, signed status lists."""
-    head = status.ledger_head()
     revoked = status.bit(_status_bits(credentials.REVOCATION_LIST, key_set, head), index)
     suspended = status.bit(_status_bits(credentials.SUSPENSION_LIST, key_set, head), index)
     return revoked, suspended
