@@ -12,9 +12,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import render_template
 
+from app.accreditation import ledger
 from app.accreditation.errors import AccreditationError
 from app.accreditation.issuing import issue
-from app.accreditation.models import CpdEntry, Credential, NameChangeRequest, NameChangeStatus
+from app.accreditation.models import (
+    CpdEntry,
+    Credential,
+    CredentialKind,
+    LedgerAction,
+    NameChangeRequest,
+    NameChangeStatus,
+)
+from app.accreditation.records import issue_transcript
 from app.audit.services import record
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Role
@@ -98,8 +107,25 @@ def approve(request: NameChangeRequest, actor) -> Credential:
     request.decided_by_id, request.decided_at, request.new_credential = actor.id, utcnow(), new
     record(actor, "name_change.approved", request, credential=old.code, replaced_by=new.code)
     record(actor, "credential.replaced", old, replaced_by=new.code)
+    _replace_transcript(old, new, actor)
     _tell_holder(request, approved=True, code=new.code)
     return new
+
+
+def _replace_transcript(old: Credential, new: Credential, actor) -> None:
+    """The transcript names the holder too, so it follows the award: the old one is replaced (its code
+    then answers Replaced, with no name) and one is issued with the re-issued award, in this transaction."""
+    for transcript in db.session.scalars(
+        sa.select(Credential).where(
+            Credential.enrolment_id == old.enrolment_id,
+            Credential.kind == CredentialKind.TRANSCRIPT,
+            Credential.replaced_at.is_(None),
+        )
+    ):
+        if update_if(transcript, Credential.replaced_at.is_(None), replaced_at=utcnow()):
+            record(actor, "credential.replaced", transcript, replaced_by=new.code)
+    renewed = issue_transcript(new, actor)
+    ledger.append(LedgerAction.REPLACE, renewed.code, actor, why="name change", award=new.code)
 
 
 def refuse(request: NameChangeRequest, note: str, actor) -> NameChangeRequest:

@@ -82,6 +82,22 @@ def test_an_approved_name_change_reissues_under_the_new_name_and_the_old_code_sa
     assert api["verdict"] == "replaced" and "credential" not in api
 
 
+def test_a_name_change_replaces_the_transcript_too_so_no_code_shows_the_old_name(client, credential, hub):
+    def transcripts():
+        kind = Credential.kind == CredentialKind.TRANSCRIPT
+        return list(db.session.scalars(sa.select(Credential).where(kind).order_by(Credential.id)))
+
+    (before,) = transcripts()
+    new = _renamed(credential, hub)
+    old_transcript, new_transcript = transcripts()
+    assert old_transcript.id == before.id and old_transcript.replaced_at is not None
+    assert new_transcript.replaced_at is None and new_transcript.subject_uuid == new.subject_uuid
+    old_page = _page(client.get(f"/verify/{old_transcript.code}"))
+    assert "Replaced by a newer credential" in old_page and OLD not in old_page
+    new_page = _page(client.get(f"/verify/{new_transcript.code}"))
+    assert "genuine and current" in new_page and NEW in new_page and OLD not in new_page
+
+
 def test_the_ledger_records_the_replacement_without_either_name(credential, hub):
     new = _renamed(credential, hub)
     (event,) = [e for e in events_for(new.code) if e.action is LedgerAction.REPLACE]
