@@ -39,7 +39,7 @@ def issue(
     store = keystore()
     kid, key = store.signing_key()
     now = (now or utcnow()).replace(microsecond=0)
-    code = _unused_code()
+    code = unused_code()
     awarded = now
     if replaces is not None:
         valid_from, subject_uuid = replaces.valid_from, replaces.subject_uuid
@@ -51,7 +51,7 @@ def issue(
     if replaces is not None:
         valid_until = replaces.valid_until
     else:
-        valid_until = _add_years(valid_from, int(rule.get("validity_years", 3)))
+        valid_until = add_years(valid_from, int(rule.get("validity_years", 3)))
     credential = Credential(
         code=code,
         uuid=str(uuid.uuid4()),
@@ -156,14 +156,15 @@ def criteria_narrative(version) -> str:
     return "; ".join(parts) + ". Approved by the IMSA® Model Hub."
 
 
-def _unused_code() -> str:
+def unused_code() -> str:
+    """A new credential code no credential has (module records and transcripts draw theirs here too)."""
     while True:
         code = codes.new_code()
         if db.session.scalar(sa.select(Credential.id).where(Credential.code == code)) is None:
             return code
 
 
-def _add_years(moment: datetime, years: int) -> datetime:
+def add_years(moment: datetime, years: int) -> datetime:
     try:
         return moment.replace(year=moment.year + years)
     except ValueError:  # 29 February

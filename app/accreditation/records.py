@@ -21,8 +21,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 
-from app.accreditation import codes, credentials, ledger, status
+from app.accreditation import credentials, ledger, status
 from app.accreditation.errors import AccreditationError
+from app.accreditation.issuing import add_years, unused_code
 from app.accreditation.keys import keystore
 from app.accreditation.models import Credential, CredentialKind, LedgerAction
 from app.audit.services import record
@@ -296,7 +297,7 @@ def _values(enrolment: Enrolment, kind: CredentialKind, actor, module_code=None,
     now = utcnow().replace(microsecond=0)
     years = int(version.accreditation_rule.get("validity_years", 3))
     return {
-        "code": _unused_code(),
+        "code": unused_code(),
         "uuid": str(uuid.uuid4()),
         "subject_uuid": subject_uuid or _subject_uuid(enrolment),
         "holder_id": enrolment.user_id,
@@ -305,7 +306,7 @@ def _values(enrolment: Enrolment, kind: CredentialKind, actor, module_code=None,
         "status_index": status.new_index(),
         "awarded_on": now.date(),
         "valid_from": now,
-        "valid_until": _add_years(now, years),
+        "valid_until": add_years(now, years),
         "issued_by_id": getattr(actor, "id", None),
         "kind": kind,
         "module_code": module_code,
@@ -344,17 +345,3 @@ def _subject_uuid(enrolment: Enrolment) -> str:
         .limit(1)
     )
     return found or str(uuid.uuid4())
-
-
-def _unused_code() -> str:
-    while True:
-        code = codes.new_code()
-        if db.session.scalar(sa.select(Credential.id).where(Credential.code == code)) is None:
-            return code
-
-
-def _add_years(moment: datetime, years: int) -> datetime:
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year + years, day=28)
