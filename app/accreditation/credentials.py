@@ -267,6 +267,7 @@ def unverified_payload(token: str) -> dict:
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def parse_timestamp(stamp: str) -> datetime:
     """``2026-01-31T09:30:00Z`` as an aware datetime (remembered: every check reads the same few)."""
     return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

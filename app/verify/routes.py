@@ -18,7 +18,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accreditation import codes, credentials, ledger, sharing, status
@@ -31,6 +30,7 @@ from app.accreditation.models import CredentialKind
 from app.auth.access import public
 from app.auth.policy import may_download_credential
 from app.extensions import csrf, limiter
+from app.i18n import gettext as _
 from app.verify import bp, verification
 from app.verify.counts import count
 from app.verify.forms import CodeForm, EmailForm, UploadForm

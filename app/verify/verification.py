@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 import orjson
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from joserfc import jws
 from joserfc.errors import JoseError
 
@@ -22,7 +21,9 @@ from app.accreditation.keys import keystore
 from app.accreditation.models import Credential
 from app.auth.models import User
 from app.database import db
-from app.i18n import N_
+from app.i18n import N_, Deferred
+from app.i18n import deferred as _l
+from app.i18n import gettext as _
 from app.templating import long_date
 
 MAX_TOKEN_LENGTH = 65536
@@ -43,24 +44,30 @@ class Verdict(enum.StrEnum):
     @property
     def label(self) -> str:
         """In the request's language (the API's ``status``; ``verdict`` is the value, never translated)."""
-        return {
-            "valid": _("Valid"),
-            "suspended": _("Suspended"),
-            "revoked": _("Revoked"),
-            "expired": _("Expired"),
-            "not_yet_valid": _("Not yet valid"),
-            "replaced": _("Replaced"),
-            "private": _("Private"),
-            "not_found": _("Not found"),
-            "signature_invalid": _("Signature invalid"),
-        }[self.value]
+        return _(VERDICT_LABELS[self.value])
+
+
+# Marked here, translated where shown.
+VERDICT_LABELS = {
+    "valid": N_("Valid"),
+    "suspended": N_("Suspended"),
+    "revoked": N_("Revoked"),
+    "expired": N_("Expired"),
+    "not_yet_valid": N_("Not yet valid"),
+    "replaced": N_("Replaced"),
+    "private": N_("Private"),
+    "not_found": N_("Not found"),
+    "signature_invalid": N_("Signature invalid"),
+}
 
 
 @dataclass(frozen=True)
 class Check:
-    name: str
+    """One step of a verification; its name and detail are translated when shown."""
+
+    name: Deferred
     passed: bool
-    detail: str
+    detail: Deferred | str
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +190,9 @@ class Result:
         body: dict = {
             "verdict": self.verdict.value,
             "status": self.verdict.label,
-            "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in self.checks],
+            "checks": [
+                {"name": str(c.name), "passed": c.passed, "detail": str(c.detail)} for c in self.checks
+            ],
         }
         if self.credential:
             body["credential"] = {
@@ -322,27 +331,27 @@ def verify_token(
     ``private``: the answer is for a code lookup of a holder who turned their public page off)."""
     now = now or datetime.now(UTC)
     if not _is_compact_jws(token):
-        return _unsigned(token, _("this is not a signed credential"))
+        return _unsigned(token, _l("this is not a signed credential"))
     store = keystore()
     key_set = store.key_set()
     try:
         header, payload = _decode(token, key_set)
     except (JoseError, ValueError, UnicodeDecodeError):
-        return _unsigned(token, _("it was altered, or not signed by a key this issuer publishes"))
+        return _unsigned(token, _l("it was altered, or not signed by a key this issuer publishes"))
     checks = [
         Check(
-            _("Signature"),
+            _l("Signature"),
             True,
-            _("signed with the issuer’s published key %(kid)s", kid=header.get("kid", "")),
+            _l("signed with the issuer’s published key %(kid)s", kid=header.get("kid", "")),
         )
     ]
     problems = _consistency(header, payload, store.did)
     if problems:
-        checks.append(Check(_("Issuer and claims"), False, problems))
+        checks.append(Check(_l("Issuer and claims"), False, problems))
         return Result(Verdict.SIGNATURE_INVALID, checks, jws=token)
-    result = _current(payload, checks, now, record, jws=token, private=private)
+    result = _current(payload, checks, now, record, store, key_set, jws=token, private=private)
     if payload["credentialStatus"].get("statusPurpose") == "revocation":
-        result.checks.append(Check(_("Status entry"), True, _(OLD_STATUS_NOTE)))
+        result.checks.append(Check(_l("Status entry"), True, _l(OLD_STATUS_NOTE)))
     return result
 
 
@@ -362,7 +371,7 @@ def verify_file(data: bytes) -> Result:
     try:
         document = json.loads(text)
     except ValueError:
-        return _unsigned(text[:200], _("this is not a signed credential"))
+        return _unsigned(text[:200], _l("this is not a signed credential"))
     return verify_document(document)
 
 
@@ -374,20 +383,20 @@ def verify_document(document, now: datetime | None = None) -> Result:
     try:
         proof = dataintegrity.verify(document, lambda method: _ed_public_key(store, method))
     except dataintegrity.ProofInvalid as refused:
-        return Result(Verdict.SIGNATURE_INVALID, [Check(_("Signature"), False, str(refused))])
+        return Result(Verdict.SIGNATURE_INVALID, [Check(_l("Signature"), False, str(refused))])
     checks = [
         Check(
-            _("Signature"),
+            _l("Signature"),
             True,
-            _("Data Integrity proof by the issuer’s key %(method)s", method=proof["verificationMethod"]),
+            _l("Data Integrity proof by the issuer’s key %(method)s", method=proof["verificationMethod"]),
         )
     ]
     problems = _document_consistency(document, store.did)
     if problems:
-        checks.append(Check(_("Issuer and claims"), False, problems))
+        checks.append(Check(_l("Issuer and claims"), False, problems))
         return Result(Verdict.SIGNATURE_INVALID, checks)
     payload = {k: v for k, v in document.items() if k != "proof"}
-    return _current(payload, checks, now, record=None)
+    return _current(payload, checks, now, None, store, store.key_set())
 
 
 def _ed_public_key(store, method):
@@ -421,16 +430,18 @@ def _current(
     checks: list[Check],
     now: datetime,
     record: Stored | None,
+    store,
+    key_set,
     jws: str | None = None,
     private: bool = False,
 ) -> Result:
-    """The verdict on a genuinely signed credential: the published status lists and the validity dates."""
-    store = keystore()
+    """The verdict on a genuinely signed credential: the published status lists and the validity dates
+    (``store`` and ``key_set``: the key store as the signature was checked against it)."""
     checks.append(
         Check(
-            _("Issuer"),
+            _l("Issuer"),
             True,
-            _("issued by %(name)s (%(did)s)", name=payload["issuer"].get("name"), did=store.did),
+            _l("issued by %(name)s (%(did)s)", name=payload["issuer"].get("name"), did=store.did),
         )
     )
     uuid = payload["id"].removeprefix("urn:uuid:")
@@ -439,19 +450,21 @@ def _current(
     else:
         result = Result(Verdict.VALID, checks, credential=payload, jws=jws, _uuid=uuid)
     head = status.ledger_head()
-    revoked, suspended = _status(status_index(payload), store.key_set(), head)
+    revoked, suspended = _status(status_index(payload), key_set, head)
     checks.append(
-        Check(_("Revocation"), not revoked, _("revoked by the issuer") if revoked else _("not revoked"))
+        Check(_l("Revocation"), not revoked, _l("revoked by the issuer") if revoked else _l("not revoked"))
     )
     checks.append(
         Check(
-            _("Suspension"), not suspended, _("suspended by the issuer") if suspended else _("not suspended")
+            _l("Suspension"),
+            not suspended,
+            _l("suspended by the issuer") if suspended else _l("not suspended"),
         )
     )
     valid_from = credentials.parse_timestamp(payload["validFrom"])
     valid_until = credentials.parse_timestamp(payload["validUntil"])
     in_window = valid_from <= now <= valid_until
-    checks.append(Check(_("Validity dates"), in_window, _window(valid_from, valid_until)))
+    checks.append(Check(_l("Validity dates"), in_window, _window(valid_from, valid_until)))
     # The same rule as the holder's page and the certificate, applied to the published lists' bits.
     result.verdict = Verdict(
         standing.decide(
@@ -470,16 +483,12 @@ def _current(
     return result
 
 
-def _window(valid_from: datetime, valid_until: datetime) -> str:
-    return _(
-        "valid from %(start)s until %(end)s",
-        start=long_date(valid_from.date()),
-        end=long_date(valid_until.date()),
-    )
+def _window(valid_from: datetime, valid_until: datetime) -> Deferred:
+    return _l("valid from %(start)s until %(end)s", start=valid_from.date(), end=valid_until.date())
 
 
-def _unsigned(token: str, reason: str) -> Result:
-    return Result(Verdict.SIGNATURE_INVALID, [Check(_("Signature"), False, reason)], jws=token)
+def _unsigned(token: str, reason: Deferred) -> Result:
+    return Result(Verdict.SIGNATURE_INVALID, [Check(_l("Signature"), False, reason)], jws=token)
 
 
 def _replaced(uuid: str, head: tuple[int, str]) -> bool:
@@ -533,7 +542,7 @@ def verify_code(code: str | None, now: datetime | None = None) -> Result:
     """Find the credential by its (normalised) code and verify its signed form."""
     record = _record(_BY_CODE, code) if code else None
     if record is None:
-        return Result(Verdict.NOT_FOUND, [Check(_("Code"), False, _("no credential has this code"))])
+        return Result(Verdict.NOT_FOUND, [Check(_l("Code"), False, _l("no credential has this code"))])
     result = verify_token(record.jws, now, record, private=not record.public_page)
     if result.record is None:
         result.found = record
