@@ -59,14 +59,10 @@ def gettext(message: str, **values) -> str:
     return text % values if values else text
 
 
-def ngettext(singular: str, plural: str, number: int, **values) -> str:
-    values.setdefault("num", number)
-    return catalogue().ungettext(singular, plural, number) % values
-
-
 class Deferred:
     """A message translated and filled in when it is shown (``str()``, a template, a JSON answer), not when
-    it is made: a verification writes a dozen check details and most callers show none of them. Dates
+    it is made: a verification writes a dozen check details and most callers show none of them. Import it
+    as ``_l`` so that pybabel extracts its messages. Dates
     among the values are written in the language of the page that shows them. Compares as its text."""
 
     __slots__ = ("message", "values")
@@ -93,11 +89,6 @@ class Deferred:
 
     def __repr__(self) -> str:
         return f"Deferred({self.message!r})"
-
-
-def deferred(message: str, **values) -> Deferred:
-    """Marks ``message`` for extraction (as ``_l``) and translates it when shown; see ``Deferred``."""
-    return Deferred(message, **values)
 
 
 def language_tag(value: str | None) -> str | None:

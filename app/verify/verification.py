@@ -22,7 +22,7 @@ from app.accreditation.models import Credential
 from app.auth.models import User
 from app.database import db
 from app.i18n import N_, Deferred
-from app.i18n import deferred as _l
+from app.i18n import Deferred as _l
 from app.i18n import gettext as _
 from app.templating import long_date
 
