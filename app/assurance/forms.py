@@ -1,6 +1,8 @@
 """The forms of the assurance pages. Each only carries what was typed: the services decide, and their
 refusals name the field to fix."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,24 +13,26 @@ from app.assurance.services import comment_field
 
 
 class AppointForm(FlaskForm):
-    examiner = SelectField("External examiner", choices=[], validate_choice=False)
+    examiner = SelectField(_l("External examiner"), choices=[], validate_choice=False)
 
 
 class AddToSampleForm(FlaskForm):
-    piece = SelectField("Candidate's piece to add", choices=[], validate_choice=False)
+    piece = SelectField(_l("Candidate's piece to add"), choices=[], validate_choice=False)
 
 
 class ResponseForm(FlaskForm):
-    response = TextAreaField("The Hub's response", validators=[Optional(), Length(max=10_000)])
+    response = TextAreaField(_l("The Hub's response"), validators=[Optional(), Length(max=10_000)])
 
 
 class BoardForm(FlaskForm):
-    met_on = DateField("Date the board met", validators=[Optional()])
-    attendees = TextAreaField("Who attended", validators=[Optional(), Length(max=5_000)])
-    changes = TextAreaField("Changes the board made (optional)", validators=[Optional(), Length(max=10_000)])
+    met_on = DateField(_l("Date the board met"), validators=[Optional()])
+    attendees = TextAreaField(_l("Who attended"), validators=[Optional(), Length(max=5_000)])
+    changes = TextAreaField(
+        _l("Changes the board made (optional)"), validators=[Optional(), Length(max=10_000)]
+    )
     confirm = BooleanField(
-        "The board has considered the examiner's report and ratifies the results listed",
-        validators=[InputRequired("Confirm the board's decision")],
+        _l("The board has considered the examiner's report and ratifies the results listed"),
+        validators=[InputRequired(_l("Confirm the board's decision"))],
     )
 
 
@@ -37,19 +41,22 @@ def report_form(modules, formdata=None):
 
     class ReportForm(FlaskForm):
         judgement = RadioField(
-            "Overall judgement",
-            choices=[SelectChoice(j.value, j.label) for j in Judgement],
+            _l("Overall judgement"),
+            choices=[SelectChoice(j.value, _(j.label)) for j in Judgement],
             validate_choice=False,
             validators=[Optional()],
         )
-        overall = TextAreaField("Overall comments (optional)", validators=[Optional(), Length(max=20_000)])
+        overall = TextAreaField(
+            _l("Overall comments (optional)"), validators=[Optional(), Length(max=20_000)]
+        )
 
     for module in modules:
         setattr(
             ReportForm,
             comment_field(module),
             TextAreaField(
-                f"Comments on {module.code}: {module.title}", validators=[Optional(), Length(max=20_000)]
+                _("Comments on %(module)s: %(title)s", module=module.code, title=module.title),
+                validators=[Optional(), Length(max=20_000)],
             ),
         )
     return ReportForm(formdata=formdata) if formdata is not None else ReportForm()

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+from app.i18n import N_
 
 
 class Judgement(enum.StrEnum):
@@ -19,9 +20,10 @@ class Judgement(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In English (as the assurance pack keeps it); pages translate it where shown."""
         return {
-            "appropriate": "Standards are appropriate",
-            "concerns": "Concerns raised",
+            "appropriate": N_("Standards are appropriate"),
+            "concerns": N_("Concerns raised"),
         }[self.value]
 
 

@@ -2,6 +2,7 @@
 history, the report) and the Hub's (appointing the examiner, responding to the report, the award board)."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -37,7 +38,7 @@ def index():
         admin=admin,
         reports={c.id: services.report_for(c) for c in cohorts},
         boards={c.id: services.board_for(c) for c in cohorts},
-        title="External examining and award boards",
+        title=_("External examining and award boards"),
     )
 
 
@@ -47,7 +48,7 @@ def _cohort_page(cohort, appoint_form=None, response_form=None):
     appoint_form = appoint_form or AppointForm(
         examiner=cohort.external_examiner and cohort.external_examiner.public_id
     )
-    appoint_form.examiner.choices = [SelectChoice("", "Choose an examiner")] + [
+    appoint_form.examiner.choices = [SelectChoice("", _("Choose an examiner"))] + [
         SelectChoice(u.public_id, u.name) for u in examiners
     ]
     return render_template(
@@ -60,7 +61,7 @@ def _cohort_page(cohort, appoint_form=None, response_form=None):
         examiner=policy.is_external_examiner_for(current_user, cohort),
         appoint_form=appoint_form,
         response_form=response_form or ResponseForm(),
-        title=f"Examining: {cohort.name}",
+        title=_("Examining: %(cohort)s", cohort=cohort.name),
     )
 
 
@@ -81,7 +82,9 @@ def appoint(cohort_id):
     if refused:
         refused.onto(form, "examiner")
         return _cohort_page(cohort, appoint_form=form)
-    flash(f"{chosen.name} is the external examiner of {cohort.name}.", "success")
+    flash(
+        _("%(name)s is the external examiner of %(cohort)s.", name=chosen.name, cohort=cohort.name), "success"
+    )
     return redirect(url_for(".cohort", cohort_id=cohort.public_id))
 
 
@@ -92,10 +95,12 @@ def module_sample(cohort_id, module_slug):
     module = module_or_404(cohort, module_slug)
     examiner = policy.is_external_examiner_for(current_user, cohort)
     form = AddToSampleForm()
-    form.piece.choices = [SelectChoice("", "Choose a candidate")] + [
+    form.piece.choices = [SelectChoice("", _("Choose a candidate"))] + [
         SelectChoice(
             p.public_id,
-            f"Candidate {p.enrolment.candidate_number}" + (" (resubmission)" if p.attempt > 1 else ""),
+            _("Candidate %(number)s (resubmission)", number=p.enrolment.candidate_number)
+            if p.attempt > 1
+            else _("Candidate %(number)s", number=p.enrolment.candidate_number),
         )
         for p in services.not_sampled(cohort, module)
     ]
@@ -104,7 +109,10 @@ def module_sample(cohort_id, module_slug):
         with refusals() as refused:
             services.add_to_sample(cohort, chosen, current_user)
         if not refused:
-            flash(f"Candidate {chosen.enrolment.candidate_number} is now in the sample.", "success")
+            flash(
+                _("Candidate %(number)s is now in the sample.", number=chosen.enrolment.candidate_number),
+                "success",
+            )
             return redirect(url_for(".module_sample", cohort_id=cohort.public_id, module_slug=module.slug))
         refused.onto(form, "piece")
     return render_template(
@@ -116,7 +124,7 @@ def module_sample(cohort_id, module_slug):
         examiner=examiner,
         may_add=examiner and services.report_for(cohort) is None,
         form=form,
-        title=f"Sample: {module.code} · {cohort.name}",
+        title=_("Sample: %(module)s · %(cohort)s", module=module.code, cohort=cohort.name),
     )
 
 
@@ -133,7 +141,9 @@ def sampled_piece(cohort_id, module_slug, piece_id):
         piece=piece,
         marks=services.history_of(piece),
         events=services.events_of(piece),
-        title=f"Candidate {piece.enrolment.candidate_number}: {module.code}",
+        title=_(
+            "Candidate %(number)s: %(module)s", number=piece.enrolment.candidate_number, module=module.code
+        ),
     )
 
 
@@ -156,7 +166,7 @@ def report(cohort_id):
                 current_user,
             )
         if not refused:
-            flash("Your report has been filed. The Hub will record its response.", "success")
+            flash(_("Your report has been filed. The Hub will record its response."), "success")
             return redirect(url_for(".cohort", cohort_id=cohort.public_id))
         refused.onto(form, "judgement")
     return render_template(
@@ -164,7 +174,7 @@ def report(cohort_id):
         cohort=cohort,
         form=form,
         comment_fields=[form[services.comment_field(m)] for m in modules],
-        title=f"Your report: {cohort.name}",
+        title=_("Your report: %(cohort)s", cohort=cohort.name),
     )
 
 
@@ -179,7 +189,7 @@ def respond(cohort_id):
     if refused:
         refused.onto(form, "response")
         return _cohort_page(cohort, response_form=form)
-    flash("The Hub's response is recorded.", "success")
+    flash(_("The Hub's response is recorded."), "success")
     return redirect(url_for(".cohort", cohort_id=cohort.public_id))
 
 
@@ -195,7 +205,7 @@ def board(cohort_id):
                 cohort, form.met_on.data, form.attendees.data or "", form.changes.data or "", current_user
             )
         if not refused:
-            flash("The award board's decision is recorded: the results are ratified.", "success")
+            flash(_("The award board's decision is recorded: the results are ratified."), "success")
             return redirect(url_for(".board", cohort_id=cohort.public_id))
         refused.onto(form, "confirm")
     return render_template(
@@ -206,5 +216,5 @@ def board(cohort_id):
         report=services.report_for(cohort),
         results=decided.results if decided else services.results_of(cohort),
         put_to_board=services.put_to_board(cohort),
-        title=f"Award board: {cohort.name}",
+        title=_("Award board: %(cohort)s", cohort=cohort.name),
     )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.assurance.models import AwardBoard, ExaminerReport, Judgement, SampleAddition
 from app.audit.models import AuditEvent
@@ -70,22 +71,25 @@ def _need(allowed: bool, message: str) -> None:
 def appoint_examiner(cohort: Cohort, examiner: User | None, actor) -> Cohort:
     _need(policy.is_hub_admin(actor), "only Hub admins appoint external examiners")
     if examiner is None or not examiner.has_role(Role.EXTERNAL_EXAMINER):
-        raise AssuranceRefused("Choose a person with the external examiner role.", field="examiner")
+        raise AssuranceRefused(_("Choose a person with the external examiner role."), field="examiner")
     if examiner in cohort.trainers:
         raise AssuranceRefused(
-            f"{examiner.name} is one of this cohort's trainers: an external examiner must be independent "
-            "of its marking.",
+            _(
+                "%(name)s is one of this cohort's trainers: an external examiner must be independent of its "
+                "marking.",
+                name=examiner.name,
+            ),
             field="examiner",
         )
     if board_for(cohort) is not None:
         raise AssuranceRefused(
-            "The award board has already ratified this cohort's results.", field="examiner"
+            _("The award board has already ratified this cohort's results."), field="examiner"
         )
     if cohort.external_examiner_id == examiner.id:
         return cohort  # the same appointment sent twice
     if report_for(cohort) is not None:
         raise AssuranceRefused(
-            "The examiner's report for this cohort is filed: the appointment can no longer change.",
+            _("The examiner's report for this cohort is filed: the appointment can no longer change."),
             field="examiner",
         )
     cohort.external_examiner_id = examiner.id
@@ -120,9 +124,9 @@ def examiner_sample(pieces: list[tuple[int, int, str]], per_marker_n: int, seed:
     marker has fewer). The same pieces and seed always give the same sample.
     """
     rng = random.Random(seed)
-    chosen = {pid for pid, _, band in pieces if band in ("fail", "distinction")}
-    for marker in sorted({m for _, m, _ in pieces}, key=lambda m: (m is None, m or 0)):
-        rest = sorted(pid for pid, m, _ in pieces if m == marker and pid not in chosen)
+    chosen = {pid for pid, _marker, band in pieces if band in ("fail", "distinction")}
+    for marker in sorted({m for _pid, m, _band in pieces}, key=lambda m: (m is None, m or 0)):
+        rest = sorted(pid for pid, m, _band in pieces if m == marker and pid not in chosen)
         chosen.update(rng.sample(rest, min(per_marker_n, len(rest))))
     return chosen
 
@@ -179,9 +183,9 @@ def add_to_sample(cohort: Cohort, piece: Submission | None, actor) -> SampleAddi
         "only the cohort's external examiner adds to the sample",
     )
     if piece is None or piece.enrolment.cohort_id != cohort.id or piece.status not in DECIDED:
-        raise AssuranceRefused("Choose a piece with a decided result from this cohort.", field="piece")
+        raise AssuranceRefused(_("Choose a piece with a decided result from this cohort."), field="piece")
     if report_for(cohort) is not None:
-        raise AssuranceRefused("Your report is filed: the sample can no longer change.", field="piece")
+        raise AssuranceRefused(_("Your report is filed: the sample can no longer change."), field="piece")
     if insert_once(
         SampleAddition, ("submission_id",), cohort_id=cohort.id, submission_id=piece.id, added_by_id=actor.id
     ):
@@ -230,10 +234,11 @@ def file_report(
     for module in modules_examined(cohort):
         if not (comments.get(module.code) or "").strip():
             raise AssuranceRefused(
-                f"Write your comments on {module.code}: {module.title}.", field=comment_field(module)
+                _("Write your comments on %(module)s: %(title)s.", module=module.code, title=module.title),
+                field=comment_field(module),
             )
     if judgement not in {j.value for j in Judgement}:
-        raise AssuranceRefused("Choose your overall judgement.", field="judgement")
+        raise AssuranceRefused(_("Choose your overall judgement."), field="judgement")
     filed = insert_once(
         ExaminerReport,
         ("cohort_id",),
@@ -245,7 +250,7 @@ def file_report(
     )
     report = report_for(cohort)
     if not filed and report.examiner_id != actor.id:
-        raise AssuranceRefused("A report for this cohort has already been filed.", field="judgement")
+        raise AssuranceRefused(_("A report for this cohort has already been filed."), field="judgement")
     if filed:
         record(actor, "assurance.report_filed", report, cohort=cohort.public_id, judgement=judgement)
     return report
@@ -256,7 +261,7 @@ def respond_to_report(report: ExaminerReport, response: str, actor) -> ExaminerR
     _need(policy.is_hub_admin(actor), "only Hub admins respond to the examiner's report")
     response = response.strip()
     if not response:
-        raise AssuranceRefused("Write the Hub's response to the report.", field="response")
+        raise AssuranceRefused(_("Write the Hub's response to the report."), field="response")
     moved = update_if(
         report,
         ExaminerReport.responded_at.is_(None),
@@ -267,7 +272,7 @@ def respond_to_report(report: ExaminerReport, response: str, actor) -> ExaminerR
     if moved:
         record(actor, "assurance.report_answered", report, response=response)
     elif report.hub_response != response:
-        raise AssuranceRefused("The Hub has already responded to this report.", field="response")
+        raise AssuranceRefused(_("The Hub has already responded to this report."), field="response")
     return report
 
 
@@ -327,7 +332,11 @@ def put_to_board(cohort: Cohort) -> list[PutToBoard]:
     items = [
         PutToBoard(
             a.submission.enrolment.candidate_number,
-            f"Appeal on {a.submission.assignment.module.code}: {a.grounds.label}",
+            _(
+                "Appeal on %(module)s: %(grounds)s",
+                module=a.submission.assignment.module.code,
+                grounds=_(a.grounds.label),
+            ),
             a.reasons or "",
         )
         for a in db.session.scalars(
@@ -337,7 +346,9 @@ def put_to_board(cohort: Cohort) -> list[PutToBoard]:
         )
     ]
     items += [
-        PutToBoard(c.enrolment.candidate_number, f"Integrity case: {c.kind.label}", c.reasons or "")
+        PutToBoard(
+            c.enrolment.candidate_number, _("Integrity case: %(kind)s", kind=_(c.kind.label)), c.reasons or ""
+        )
         for c in db.session.scalars(
             sa.select(IntegrityCase).where(
                 IntegrityCase.enrolment_id.in_(in_cohort), IntegrityCase.outcome == CaseOutcome.REFERRED
@@ -346,7 +357,9 @@ def put_to_board(cohort: Cohort) -> list[PutToBoard]:
     ]
     items += [
         PutToBoard(
-            r.enrolment.candidate_number, f"Special consideration: {r.assessment_title}", r.board_note or ""
+            r.enrolment.candidate_number,
+            _("Special consideration: %(assessment)s", assessment=r.assessment_title),
+            r.board_note or "",
         )
         for r in db.session.scalars(
             sa.select(ConsiderationRequest).where(
@@ -363,21 +376,24 @@ def ratify(cohort: Cohort, met_on: date | None, attendees: str, changes: str, ac
     Recorded once; a second decision sent at once (a double-click) is told it is already recorded."""
     _need(policy.is_hub_admin(actor), "only Hub admins record the award board's decision")
     if met_on is None:
-        raise AssuranceRefused("Enter the date the board met.", field="met_on")
+        raise AssuranceRefused(_("Enter the date the board met."), field="met_on")
     if met_on > london_date(utcnow()):
-        raise AssuranceRefused("The date the board met must be today or in the past.", field="met_on")
+        raise AssuranceRefused(_("The date the board met must be today or in the past."), field="met_on")
     attendees = attendees.strip()
     if not attendees:
-        raise AssuranceRefused("List who attended the board.", field="attendees")
+        raise AssuranceRefused(_("List who attended the board."), field="attendees")
     report = report_for(cohort)
     if cohort.external_examiner_id is not None and report is None:
         raise AssuranceRefused(
-            "The external examiner has not filed their report yet: the board considers it before ratifying.",
+            _(
+                "The external examiner has not filed their report yet: the board considers it before "
+                "ratifying."
+            ),
             field="confirm",
         )
     results = results_of(cohort)
     if not results:
-        raise AssuranceRefused("This cohort has no decided results to ratify yet.", field="confirm")
+        raise AssuranceRefused(_("This cohort has no decided results to ratify yet."), field="confirm")
     decided = insert_once(
         AwardBoard,
         ("cohort_id",),
@@ -391,7 +407,7 @@ def ratify(cohort: Cohort, met_on: date | None, attendees: str, changes: str, ac
     )
     if not decided:
         raise AssuranceRefused(
-            "The award board's decision for this cohort is already recorded.", field="confirm"
+            _("The award board's decision for this cohort is already recorded."), field="confirm"
         )
     board = board_for(cohort)
     record(actor, "assurance.results_ratified", board, cohort=cohort.public_id, results=len(results))

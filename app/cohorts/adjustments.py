@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from fractions import Fraction
 
+from flask_babel import gettext as _
+
 from app.audit.services import record
 from app.auth import policy
 from app.auth.access import PermissionDenied
 from app.cohorts.models import AdjustmentPlan, Enrolment
 from app.database import db, utcnow
+from app.i18n import N_
 from app.refusal import Refused
 
 MAX_EXTRA_TIME_PERCENT = 200
@@ -35,13 +38,18 @@ def due_date(due: date, plan: AdjustmentPlan | None) -> date:
     return due + timedelta(days=plan.extra_days if plan else 0)
 
 
-def _whole(value, field: str, low: int, high: int, what: str) -> int:
+# Whole sentences, not a noun slotted into one (in Welsh the words around it change with the noun).
+EXTRA_TIME_RANGE = N_("Enter the extra time as a whole number from %(low)s to %(high)s")
+EXTRA_DAYS_RANGE = N_("Enter the extra days as a whole number from %(low)s to %(high)s")
+
+
+def _whole(value, field: str, low: int, high: int, message: str) -> int:
     try:
         number = int(str(value).strip() or 0)
     except ValueError:
-        raise AdjustmentRefused(f"Enter {what} as a whole number from {low} to {high}", field=field) from None
-    if not low <= number <= high:
-        raise AdjustmentRefused(f"Enter {what} as a whole number from {low} to {high}", field=field)
+        number = None
+    if number is None or not low <= number <= high:
+        raise AdjustmentRefused(_(message, low=low, high=high), field=field)
     return number
 
 
@@ -52,7 +60,7 @@ def _date(value: date | str | None) -> date | None:
         return date.fromisoformat(value.strip()) if value.strip() else None
     except ValueError:
         raise AdjustmentRefused(
-            "Enter a real review date, for example 2027-03-31", field="review_on"
+            _("Enter a real review date, for example 2027-03-31"), field="review_on"
         ) from None
 
 
@@ -70,13 +78,13 @@ def save_plan(
     (YYYY-MM-DD, or empty for none). The audit event names what applies, never the reason."""
     if not policy.is_cohort_lead(actor, enrolment.cohort):
         raise PermissionDenied("only a Hub admin or the cohort's lead trainer records adjustments")
-    percent = _whole(extra_time_percent, "extra_time_percent", 0, MAX_EXTRA_TIME_PERCENT, "the extra time")
-    days = _whole(extra_days, "extra_days", 0, MAX_EXTRA_DAYS, "the extra days")
+    percent = _whole(extra_time_percent, "extra_time_percent", 0, MAX_EXTRA_TIME_PERCENT, EXTRA_TIME_RANGE)
+    days = _whole(extra_days, "extra_days", 0, MAX_EXTRA_DAYS, EXTRA_DAYS_RANGE)
     review_on = _date(review_on)
     if review_on is not None and review_on <= utcnow().date():
-        raise AdjustmentRefused("The review date must be in the future", field="review_on")
+        raise AdjustmentRefused(_("The review date must be in the future"), field="review_on")
     if len(format_notes) > 2000 or len(reason) > 2000:
-        raise AdjustmentRefused("Keep each note to 2,000 characters", field="format_notes")
+        raise AdjustmentRefused(_("Keep each note to 2,000 characters"), field="format_notes")
     plan = plan_for(enrolment) or AdjustmentPlan(enrolment_id=enrolment.id)
     plan.extra_time_percent, plan.extra_days, plan.rest_breaks = percent, days, rest_breaks
     plan.format_notes, plan.review_on = format_notes.strip(), review_on

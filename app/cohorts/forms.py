@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -16,40 +17,44 @@ from app.auth.forms import InvitePersonForm
 from app.cohorts.services import ALLOCATIONS
 from app.i18n import ENGLISH, LANGUAGES
 
+REASON_REQUIRED = _l("Give a reason (it is kept in the trainee's history)")
+
 
 class CohortForm(FlaskForm):
     name = StringField(
-        "Cohort name", validators=[DataRequired("Enter a name for the cohort"), Length(max=120)]
+        _l("Cohort name"), validators=[DataRequired(_l("Enter a name for the cohort")), Length(max=120)]
     )
     curriculum_version = SelectField(
-        "Curriculum version", validators=[DataRequired("Choose a curriculum version")]
+        _l("Curriculum version"), validators=[DataRequired(_l("Choose a curriculum version"))]
     )
-    starts_on = DateField("Start date", validators=[DataRequired("Enter a real start date")])
-    ends_on = DateField("End date", validators=[DataRequired("Enter a real end date")])
-    trainers = SelectMultipleField("Trainers", choices=[])
-    lead_trainer = SelectField("Lead trainer (optional)", choices=[], default="")
+    starts_on = DateField(_l("Start date"), validators=[DataRequired(_l("Enter a real start date"))])
+    ends_on = DateField(_l("End date"), validators=[DataRequired(_l("Enter a real end date"))])
+    trainers = SelectMultipleField(_l("Trainers"), choices=[])
+    lead_trainer = SelectField(_l("Lead trainer (optional)"), choices=[], default="")
     anonymous_marking = BooleanField(
-        "Mark anonymously: markers see candidate numbers, not names, until release", default=True
+        _l("Mark anonymously: markers see candidate numbers, not names, until release"), default=True
     )
     allocation = RadioField(
-        "How written work reaches a marker",
-        choices=[SelectChoice(value, label) for value, label in ALLOCATIONS.items()],
+        _l("How written work reaches a marker"),
+        choices=[SelectChoice(value, _l(label)) for value, label in ALLOCATIONS.items()],
         default="round_robin",
-        validators=[DataRequired("Choose how work is allocated to markers")],
+        validators=[DataRequired(_l("Choose how work is allocated to markers"))],
     )
 
 
 class StaffForm(FlaskForm):
-    trainers = SelectMultipleField("Trainers", choices=[])
-    lead_trainer = SelectField("Lead trainer (optional)", choices=[], default="")
+    trainers = SelectMultipleField(_l("Trainers"), choices=[])
+    lead_trainer = SelectField(_l("Lead trainer (optional)"), choices=[], default="")
 
 
 class InviteTraineeForm(InvitePersonForm):
-    organisation = SelectField("Host organisation", validators=[DataRequired("Choose the host organisation")])
-    confirm_existing = BooleanField("Yes, enrol this existing person in this cohort too")
+    organisation = SelectField(
+        _l("Host organisation"), validators=[DataRequired(_l("Choose the host organisation"))]
+    )
+    confirm_existing = BooleanField(_l("Yes, enrol this existing person in this cohort too"))
     # Asked of the trainee again when they accept; until then their invitation is written in this.
     language = RadioField(
-        "Language for their emails",
+        _l("Language for their emails"),
         choices=[SelectChoice(tag, name) for tag, name in LANGUAGES.items()],
         default=ENGLISH,
         validate_choice=False,  # a form sent without it (an older page) invites in English
@@ -57,40 +62,38 @@ class InviteTraineeForm(InvitePersonForm):
 
 
 class ContactNoteForm(FlaskForm):
-    contacted_on = DateField("Date of contact", validators=[DataRequired("Enter the date you were in touch")])
+    contacted_on = DateField(
+        _l("Date of contact"), validators=[DataRequired(_l("Enter the date you were in touch"))]
+    )
     agreed = TextAreaField(
-        "What was agreed",
+        _l("What was agreed"),
         validators=[
-            DataRequired("Say what was agreed"),
-            Length(max=2000, message="Keep it to 2,000 characters"),
+            DataRequired(_l("Say what was agreed")),
+            Length(max=2000, message=_l("Keep it to 2,000 characters")),
         ],
     )
 
 
 class StatusForm(FlaskForm):
     move = RadioField(
-        "What do you want to do?",
+        _l("What do you want to do?"),
         choices=[
-            SelectChoice("defer", "Defer: pause their place, to resume later"),
-            SelectChoice("withdraw", "Withdraw: end their place"),
-            SelectChoice("resume", "Resume: make their place active again"),
+            SelectChoice("defer", _l("Defer: pause their place, to resume later")),
+            SelectChoice("withdraw", _l("Withdraw: end their place")),
+            SelectChoice("resume", _l("Resume: make their place active again")),
         ],
-        validators=[DataRequired("Choose what to do")],
+        validators=[DataRequired(_l("Choose what to do"))],
     )
-    reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired("Give a reason (it is kept in the trainee's history)"), Length(max=1000)],
-    )
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(REASON_REQUIRED), Length(max=1000)])
 
 
 class TransferForm(FlaskForm):
-    cohort = SelectField("Move to cohort", validators=[DataRequired("Choose the cohort to move them to")])
-    reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired("Give a reason (it is kept in the trainee's history)"), Length(max=1000)],
+    cohort = SelectField(
+        _l("Move to cohort"), validators=[DataRequired(_l("Choose the cohort to move them to"))]
     )
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(REASON_REQUIRED), Length(max=1000)])
 
 
 class ImportForm(FlaskForm):
-    upload = FileField("CSV file")
-    rows = TextAreaField("Or paste or edit the rows here")
+    upload = FileField(_l("CSV file"))
+    rows = TextAreaField(_l("Or paste or edit the rows here"))

@@ -1,5 +1,8 @@
 """Bulk enrolment from a CSV file (``name,email,organisation,nation``).
 
+The problems are written in the page's language (English at the command line); the header's column names
+and the nations' names stay in English in them, as the file must have them.
+
 ``preview`` reads the file and reports every bad row with its line number, writing nothing.
 ``import_trainees`` checks the file again and, only if every row is good, enrols everyone and queues
 their invitations in the caller's transaction: the caller commits once, so a file is never half imported
@@ -9,6 +12,7 @@ their invitations in the caller's transaction: the caller commits once, so a fil
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable
@@ -16,6 +20,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.audit.services import record
 from app.auth.access import require_role
@@ -78,7 +84,7 @@ def _email_problem(email: str) -> str | None:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        return f"“{email}” is not a valid email address"
+        return _("“%(email)s” is not a valid email address", email=email)
     return None
 
 
@@ -110,16 +116,18 @@ def _read_rows(text: str) -> tuple[list[tuple[int, list[str]]], Problem | None]:
     that stops the whole file from being read."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        return [], Problem(1, f"the file is empty: the first line must be {','.join(HEADER)}")
+        return [], Problem(
+            1, _("the file is empty: the first line must be %(header)s", header=",".join(HEADER))
+        )
     # Strict: a stray or unclosed quote is an error, not a row quietly merged with the lines after it.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except csv.Error as error:
-        return [], Problem(1, f"the file cannot be read as CSV ({error})")
+        return [], Problem(1, _("the file cannot be read as CSV (%(error)s)", error=error))
     if tuple(h.strip().lower() for h in header) != HEADER:
         return [], Problem(
-            1, "the first line must be the header name,email,organisation,nation (in that order)"
+            1, _("the first line must be the header %(header)s (in that order)", header=",".join(HEADER))
         )
     rows: list[tuple[int, list[str]]] = []
     start = reader.line_num + 1  # a quoted value may run over several lines: a row is named by its first
@@ -129,11 +137,20 @@ def _read_rows(text: str) -> tuple[list[tuple[int, list[str]]], Problem | None]:
                 rows.append((start, values))
             start = reader.line_num + 1
     except csv.Error as error:
-        return [], Problem(start, f"this line cannot be read as CSV ({error}): is a quote left open?")
+        return [], Problem(
+            start, _("this line cannot be read as CSV (%(error)s): is a quote left open?", error=error)
+        )
     if len(rows) > MAX_ROWS:
-        return [], Problem(1, f"the file has {len(rows):,} rows; import at most {MAX_ROWS:,} at once")
+        return [], Problem(
+            1,
+            _(
+                "the file has %(rows)s rows; import at most %(most)s at once",
+                rows=f"{len(rows):,}",
+                most=f"{MAX_ROWS:,}",
+            ),
+        )
     if not rows:
-        return [], Problem(1, "the file has a header but no trainees")
+        return [], Problem(1, _("the file has a header but no trainees"))
     return rows, None
 
 
@@ -144,10 +161,18 @@ def _unreadable(values: list[str]) -> str | None:
     none belongs in a name, an address or an organisation's name (a quoted line break included).
     """
     if len(values) != len(HEADER):
-        return f"has {len(values)} values; each row needs 4: {', '.join(HEADER)}"
+        return _(
+            "has %(count)s values; each row needs 4: %(columns)s",
+            count=len(values),
+            columns=", ".join(HEADER),
+        )
     for label, value in zip(HEADER, values, strict=True):
         if found := CONTROL_CHARACTER.search(value):
-            return f"the {label} contains a control character (U+{ord(found.group()):04X}): remove it"
+            return _(
+                "the %(column)s contains a control character (%(character)s): remove it",
+                column=label,
+                character=f"U+{ord(found.group()):04X}",
+            )
     return None
 
 
@@ -183,21 +208,35 @@ def _check_row(
     reasons: list[str] = []
     missing = [label for label, value in zip(HEADER, fields, strict=True) if not value]
     if missing:
-        reasons.append(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
+        reasons.append(
+            ngettext(
+                "%(columns)s is missing", "%(columns)s are missing", len(missing), columns=_listed(missing)
+            )
+        )
     if len(name) > MAX_NAME:
-        reasons.append(f"the name is longer than {MAX_NAME} characters")
+        reasons.append(_("the name is longer than %(most)s characters", most=MAX_NAME))
     email = normalise_email(email)
     if email:
         reasons.extend(_email_reasons(email, line, known, first_seen))
     organisation = known.organisations.get(org_name.lower()) if org_name else None
     if org_name and organisation is None:
-        reasons.append(f"there is no host organisation called “{org_name}” (add it first)")
+        reasons.append(_("there is no host organisation called “%(name)s” (add it first)", name=org_name))
     nation = parse_nation(nation_text) if nation_text else None
     if nation_text and nation is None:
-        reasons.append(f"“{nation_text}” is not a UK nation: use {', '.join(n.label for n in Nation)}")
+        nations = ", ".join(n.label for n in Nation)
+        reasons.append(
+            _("“%(value)s” is not a UK nation: use %(nations)s", value=nation_text, nations=nations)
+        )
     if reasons:
         return Problem(line, "; ".join(reasons))
     return GoodRow(line, name, email, organisation, nation, email in known.accounts)
+
+
+def _listed(columns: list[str]) -> str:
+    """The columns named in a sentence ("name and email"), the names as the header has them."""
+    return functools.reduce(
+        lambda listed, column: _("%(listed)s and %(column)s", listed=listed, column=column), columns
+    )
 
 
 def _email_reasons(email: str, line: int, known: _Known, first_seen: dict[str, int]) -> list[str]:
@@ -206,14 +245,16 @@ def _email_reasons(email: str, line: int, known: _Known, first_seen: dict[str, i
     if problem:
         return [problem]
     if email in first_seen:
-        return [f"{email} is also on line {first_seen[email]}"]
+        return [_("%(email)s is also on line %(line)s", email=email, line=first_seen[email])]
     first_seen[email] = line
     reasons = []
     if email in known.enrolled:
-        reasons.append(f"{email} is already enrolled in this cohort")
+        reasons.append(_("%(email)s is already enrolled in this cohort", email=email))
     account = known.accounts.get(email)
     if account is not None and account.roles - {Role.TRAINEE}:
-        reasons.append(f"{email} belongs to a staff account; invite them to the cohort on their own")
+        reasons.append(
+            _("%(email)s belongs to a staff account; invite them to the cohort on their own", email=email)
+        )
     return reasons
 
 
@@ -227,7 +268,7 @@ def import_trainees(
     require_role(actor, Role.HUB_ADMIN)
     checked = preview(cohort, text)
     if checked.problems or not checked.rows:
-        raise ImportRefused(checked.problems or [Problem(1, "the file has no trainees")])
+        raise ImportRefused(checked.problems or [Problem(1, _("the file has no trainees"))])
     enrolments = []
     for row in checked.rows:
         enrolments.append(

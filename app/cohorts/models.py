@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.curriculum.models import CurriculumVersion
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+from app.i18n import N_
 from app.organisations.models import Nation, Organisation
 
 cohort_trainer = sa.Table(
@@ -59,7 +60,13 @@ class EnrolmentStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.title()
+        """In English; pages translate it where shown (``_(status.label)``)."""
+        return {
+            "active": N_("Active"),
+            "deferred": N_("Deferred"),
+            "withdrawn": N_("Withdrawn"),
+            "transferred": N_("Transferred"),
+        }[self.value]
 
 
 class Enrolment(db.Model):

@@ -1,6 +1,7 @@
 """Hub admin pages for cohorts, enrolments and people; trainers see their own cohorts."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -23,7 +24,7 @@ def index():
         "cohorts/index.html",
         cohorts=services.cohorts_for(current_user),
         counts=services.enrolment_counts(),
-        title="Cohorts",
+        title=_("Cohorts"),
     )
 
 
@@ -32,11 +33,11 @@ def index():
 def new():
     form = CohortForm()
     versions = published_versions()
-    form.curriculum_version.choices = [SelectChoice("", "Choose a version")] + [
+    form.curriculum_version.choices = [SelectChoice("", _("Choose a version"))] + [
         SelectChoice(v.content_hash, f"{v.label} – {v.title} ({v.short_hash})") for v in versions
     ]
     form.trainers.choices = [SelectChoice(t.public_id, f"{t.name} ({t.email})") for t in services.trainers()]
-    form.lead_trainer.choices = [SelectChoice("", "None")] + [
+    form.lead_trainer.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(t.public_id, t.name) for t in services.trainers()
     ]
     if form.validate_on_submit():
@@ -60,10 +61,10 @@ def new():
         if refused:
             refused.onto(form, "name")
         else:
-            flash(f"{cohort.name} has been created.", "success")
+            flash(_("%(cohort)s has been created.", cohort=cohort.name), "success")
             return redirect(url_for("reports.cohort", public_id=cohort.public_id))
     return render_template(
-        "cohorts/new.html", form=form, has_versions=bool(versions), title="Create a cohort"
+        "cohorts/new.html", form=form, has_versions=bool(versions), title=_("Create a cohort")
     )
 
 
@@ -75,7 +76,7 @@ def staff(public_id: str):
     everyone = services.trainers()
     form = StaffForm()
     form.trainers.choices = [SelectChoice(t.public_id, f"{t.name} ({t.email})") for t in everyone]
-    form.lead_trainer.choices = [SelectChoice("", "None")] + [
+    form.lead_trainer.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(t.public_id, t.name) for t in everyone
     ]
     if request.method == "GET":
@@ -89,10 +90,13 @@ def staff(public_id: str):
         if refused:
             refused.onto(form, "trainers")
         else:
-            flash(f"The staff of {cohort.name} have been saved.", "success")
+            flash(_("The staff of %(cohort)s have been saved.", cohort=cohort.name), "success")
             return redirect(url_for("reports.cohort", public_id=cohort.public_id))
     return render_template(
-        "cohorts/staff.html", form=form, cohort=cohort, title=f"Cohort staff: {cohort.name}"
+        "cohorts/staff.html",
+        form=form,
+        cohort=cohort,
+        title=_("Cohort staff: %(cohort)s", cohort=cohort.name),
     )
 
 
@@ -102,7 +106,7 @@ def invite(public_id: str):
     cohort = cohort_or_404(public_id)
     form = InviteTraineeForm()
     organisations = all_organisations()
-    form.organisation.choices = [SelectChoice("", "Choose an organisation")] + [
+    form.organisation.choices = [SelectChoice("", _("Choose an organisation"))] + [
         SelectChoice(o.public_id, o.name) for o in organisations
     ]
     if form.validate_on_submit():
@@ -121,7 +125,11 @@ def invite(public_id: str):
             refused.onto(form, "email")
         else:
             flash(
-                f"{enrolment.user.name} is enrolled in {cohort.name} and has been sent an invitation.",
+                _(
+                    "%(name)s is enrolled in %(cohort)s and has been sent an invitation.",
+                    name=enrolment.user.name,
+                    cohort=cohort.name,
+                ),
                 "success",
             )
             return redirect(url_for("reports.cohort", public_id=cohort.public_id))
@@ -131,5 +139,5 @@ def invite(public_id: str):
         asks_to_confirm=bool(form.confirm_existing.errors),
         cohort=cohort,
         has_organisations=bool(organisations),
-        title=f"Invite a trainee to {cohort.name}",
+        title=_("Invite a trainee to %(cohort)s", cohort=cohort.name),
     )

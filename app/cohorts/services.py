@@ -6,6 +6,7 @@ import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -15,6 +16,7 @@ from app.auth.models import Role, User
 from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus, ModuleSchedule
 from app.curriculum.models import CurriculumVersion
 from app.database import db, utcnow
+from app.i18n import N_
 from app.organisations.models import Nation, Organisation
 from app.refusal import Refused
 
@@ -23,9 +25,10 @@ class CohortError(Refused):
     """A cohort or enrolment change that cannot be made; the message says why."""
 
 
+# In English; pages translate a label where they show it.
 ALLOCATIONS = {
-    "round_robin": "Allocate each piece when it is submitted, to the trainer with the least marking",
-    "manual": "A Hub admin allocates each piece",
+    "round_robin": N_("Allocate each piece when it is submitted, to the trainer with the least marking"),
+    "manual": N_("A Hub admin allocates each piece"),
 }
 
 
@@ -47,20 +50,20 @@ def create_cohort(
     name = name.strip()
     if not version.is_published:
         raise CohortError(
-            "A cohort can only follow a published curriculum version", field="curriculum_version"
+            _("A cohort can only follow a published curriculum version"), field="curriculum_version"
         )
     if ends_on <= starts_on:
-        raise CohortError("The end date must be after the start date", field="ends_on")
+        raise CohortError(_("The end date must be after the start date"), field="ends_on")
     if db.session.scalar(db.select(Cohort).where(sa.func.lower(Cohort.name) == name.lower())):
-        raise CohortError(f"A cohort called {name} already exists", field="name")
+        raise CohortError(_("A cohort called %(name)s already exists", name=name), field="name")
     if any(not t.has_role(Role.TRAINER) for t in trainers):
-        raise CohortError("Only people with the trainer role can train a cohort", field="trainers")
+        raise CohortError(_("Only people with the trainer role can train a cohort"), field="trainers")
     if lead_trainer is not None and lead_trainer not in trainers:
-        raise CohortError("The lead trainer must be one of the cohort's trainers", field="lead_trainer")
+        raise CohortError(_("The lead trainer must be one of the cohort's trainers"), field="lead_trainer")
     if allocation not in ALLOCATIONS:
-        raise CohortError("Choose how work is allocated to markers", field="allocation")
+        raise CohortError(_("Choose how work is allocated to markers"), field="allocation")
     if trainers_required and not trainers:
-        raise CohortError("Choose at least one trainer to mark this cohort", field="trainers")
+        raise CohortError(_("Choose at least one trainer to mark this cohort"), field="trainers")
     cohort = Cohort(
         name=name,
         curriculum_version=version,
@@ -93,9 +96,9 @@ def change_staff(cohort: Cohort, trainers: list[User], lead_trainer: User | None
     is removed stay allocated until a Hub admin allocates them again; the cohort page says so."""
     require_role(actor, Role.HUB_ADMIN)
     if any(not t.has_role(Role.TRAINER) for t in trainers):
-        raise CohortError("Only people with the trainer role can train a cohort", field="trainers")
+        raise CohortError(_("Only people with the trainer role can train a cohort"), field="trainers")
     if lead_trainer is not None and lead_trainer not in trainers:
-        raise CohortError("The lead trainer must be one of the cohort's trainers", field="lead_trainer")
+        raise CohortError(_("The lead trainer must be one of the cohort's trainers"), field="lead_trainer")
     before = {t.public_id for t in cohort.trainers}
     after = {t.public_id for t in trainers}
     previous_lead = cohort.lead_trainer.public_id if cohort.lead_trainer else None
@@ -138,7 +141,10 @@ def enrol(
         db.select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
     )
     if existing is not None:
-        raise CohortError(f"{user.email} is already enrolled in {cohort.name}", field="email")
+        raise CohortError(
+            _("%(email)s is already enrolled in %(cohort)s", email=user.email, cohort=cohort.name),
+            field="email",
+        )
     auth.grant_roles(user, {Role.TRAINEE})
     enrolment = Enrolment(
         cohort=cohort,
@@ -184,13 +190,23 @@ def invite_trainee(
         db.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
     ):
         raise CohortError(
-            f"{auth.normalise_email(email)} is already enrolled in {cohort.name}", field="email"
+            _(
+                "%(email)s is already enrolled in %(cohort)s",
+                email=auth.normalise_email(email),
+                cohort=cohort.name,
+            ),
+            field="email",
         )
     if user is not None and not existing_confirmed:
-        places = ", ".join(e.cohort.name for e in enrolments_of(user)) or "no cohort yet"
+        places = ", ".join(e.cohort.name for e in enrolments_of(user)) or _("no cohort yet")
         raise CohortError(
-            f"{user.email} already has an account, as {user.name} ({places}). Their name stays as it is "
-            "and their earlier training stays with its cohort. Confirm below to enrol them here too.",
+            _(
+                "%(email)s already has an account, as %(name)s (%(places)s). Their name stays as it is and "
+                "their earlier training stays with its cohort. Confirm below to enrol them here too.",
+                email=user.email,
+                name=user.name,
+                places=places,
+            ),
             field="confirm_existing",
         )
     user = auth.invite(email, name, {Role.TRAINEE}, actor, organisation=organisation, language=language)
@@ -242,9 +258,14 @@ def update_schedule(cohort: Cohort, dates: dict[int, tuple[date, date]], actor) 
     changed = {}
     for module_id, (opens_on, due) in dates.items():
         if module_id not in modules:
-            raise CohortError("That module is not part of this cohort's curriculum")
+            raise CohortError(_("That module is not part of this cohort's curriculum"))
         if due < opens_on:
-            raise CohortError(f"{modules[module_id].code}: the due date must be on or after the opening date")
+            raise CohortError(
+                _(
+                    "%(module)s: the due date must be on or after the opening date",
+                    module=modules[module_id].code,
+                )
+            )
         row = rows.get(module_id)
         if row is None:
             row = ModuleSchedule(cohort_id=cohort.id, module_id=module_id, opens_on=opens_on, due_on=due)
@@ -353,7 +374,7 @@ TRANSFERABLE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.DEFERRED)
 
 def enrolment_moves(enrolment: Enrolment) -> list[str]:
     """The status changes this enrolment's state allows now (``transfer`` among them): pages offer these."""
-    moves = [move for move, (allowed, _) in STATUS_MOVES.items() if enrolment.status in allowed]
+    moves = [move for move, (allowed, _status) in STATUS_MOVES.items() if enrolment.status in allowed]
     return [*moves, "transfer"] if enrolment.status in TRANSFERABLE else moves
 
 
@@ -361,15 +382,18 @@ def change_status(enrolment: Enrolment, move: str, reason: str, actor) -> Enrolm
     """Withdraw, defer or resume an enrolment. The trainee's work stays with the enrolment."""
     require_role(actor, Role.HUB_ADMIN)
     if move not in STATUS_MOVES:
-        raise CohortError("Choose what to do", field="move")
+        raise CohortError(_("Choose what to do"), field="move")
     allowed, new_status = STATUS_MOVES[move]
     if enrolment.status not in allowed:
         raise CohortError(
-            f"This enrolment is {enrolment.status.label.lower()}, so it cannot be changed that way"
+            _(
+                "This enrolment is %(status)s, so it cannot be changed that way",
+                status=_(enrolment.status.label).lower(),
+            )
         )
     reason = reason.strip()
     if not reason:
-        raise CohortError("Give a reason (it is kept in the trainee's history)", field="reason")
+        raise CohortError(_("Give a reason (it is kept in the trainee's history)"), field="reason")
     previous = enrolment.status
     enrolment.status, enrolment.status_changed_at = new_status, utcnow()
     record(
@@ -388,18 +412,26 @@ def transfer(enrolment: Enrolment, target: Cohort, reason: str, actor) -> Enrolm
     enrolment in ``target`` links back to it. Returns the new enrolment."""
     require_role(actor, Role.HUB_ADMIN)
     if enrolment.status not in TRANSFERABLE:
-        raise CohortError(f"This enrolment is {enrolment.status.label.lower()}, so it cannot be transferred")
+        raise CohortError(
+            _(
+                "This enrolment is %(status)s, so it cannot be transferred",
+                status=_(enrolment.status.label).lower(),
+            )
+        )
     if target.id == enrolment.cohort_id:
-        raise CohortError("Choose a different cohort", field="cohort")
+        raise CohortError(_("Choose a different cohort"), field="cohort")
     reason = reason.strip()
     if not reason:
-        raise CohortError("Give a reason (it is kept in the trainee's history)", field="reason")
+        raise CohortError(_("Give a reason (it is kept in the trainee's history)"), field="reason")
     if db.session.scalar(
         db.select(Enrolment.id).where(
             Enrolment.cohort_id == target.id, Enrolment.user_id == enrolment.user_id
         )
     ):
-        raise CohortError(f"{enrolment.user.name} already has a place in {target.name}", field="cohort")
+        raise CohortError(
+            _("%(name)s already has a place in %(cohort)s", name=enrolment.user.name, cohort=target.name),
+            field="cohort",
+        )
     previous = enrolment.status
     enrolment.status, enrolment.status_changed_at = EnrolmentStatus.TRANSFERRED, utcnow()
     new = enrol(
@@ -428,11 +460,11 @@ def add_contact_note(enrolment: Enrolment, contacted_on: date, agreed: str, acto
         raise PermissionDenied("only this cohort's trainers and Hub admins record contact")
     agreed = agreed.strip()
     if not agreed:
-        raise CohortError("Say what was agreed", field="agreed")
+        raise CohortError(_("Say what was agreed"), field="agreed")
     if len(agreed) > 2000:
-        raise CohortError("Keep the note to 2,000 characters", field="agreed")
+        raise CohortError(_("Keep the note to 2,000 characters"), field="agreed")
     if contacted_on > utcnow().date() + timedelta(days=1):
-        raise CohortError("The date of contact must be today or in the past", field="contacted_on")
+        raise CohortError(_("The date of contact must be today or in the past"), field="contacted_on")
     note = ContactNote(
         enrolment_id=enrolment.id,
         author_id=getattr(actor, "id", None),

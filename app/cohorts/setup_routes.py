@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -40,20 +42,22 @@ def schedule(public_id: str):
             try:
                 opens = date.fromisoformat(typed[m.id]["opens"])
             except ValueError:
-                errors[f"opens-{m.id}"] = f"{m.code}: enter a real opening date"
+                errors[f"opens-{m.id}"] = _("%(module)s: enter a real opening date", module=m.code)
                 continue
             try:
                 due = date.fromisoformat(typed[m.id]["due"])
             except ValueError:
-                errors[f"due-{m.id}"] = f"{m.code}: enter a real due date"
+                errors[f"due-{m.id}"] = _("%(module)s: enter a real due date", module=m.code)
                 continue
             if due < opens:
-                errors[f"due-{m.id}"] = f"{m.code}: the due date must be on or after the opening date"
+                errors[f"due-{m.id}"] = _(
+                    "%(module)s: the due date must be on or after the opening date", module=m.code
+                )
                 continue
             dates[m.id] = (opens, due)
         if not errors:
             services.update_schedule(cohort, dates, current_user)
-            flash("The schedule has been saved.", "success")
+            flash(_("The schedule has been saved."), "success")
             return redirect(url_for("reports.cohort", public_id=public_id))
     return render_template(
         "cohorts/schedule.html",
@@ -61,7 +65,7 @@ def schedule(public_id: str):
         modules=modules,
         typed=typed,
         errors=errors,
-        title=f"Module schedule: {cohort.name}",
+        title=_("Module schedule: %(cohort)s", cohort=cohort.name),
     )
 
 
@@ -81,7 +85,7 @@ def import_trainees(public_id: str):
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 checked = importing.Preview(
-                    problems=[importing.Problem(1, "the file is not UTF-8 text: save it as “CSV UTF-8”")]
+                    problems=[importing.Problem(1, _("the file is not UTF-8 text: save it as “CSV UTF-8”"))]
                 )
         else:
             text = (form.rows.data or "").replace("\r\n", "\n")
@@ -92,8 +96,12 @@ def import_trainees(public_id: str):
                 checked = importing.Preview(problems=refused.problems)
             else:
                 flash(
-                    f"{len(enrolled)} trainee{'s' if len(enrolled) != 1 else ''} enrolled in {cohort.name}; "
-                    "invitations have been sent.",
+                    ngettext(
+                        "%(num)s trainee enrolled in %(cohort)s; invitations have been sent.",
+                        "%(num)s trainees enrolled in %(cohort)s; invitations have been sent.",
+                        len(enrolled),
+                        cohort=cohort.name,
+                    ),
                     "success",
                 )
                 return redirect(url_for("reports.progress_matrix", public_id=public_id))
@@ -106,7 +114,7 @@ def import_trainees(public_id: str):
         form=form,
         checked=checked,
         text=text,
-        title=f"Enrol trainees from a file: {cohort.name}",
+        title=_("Enrol trainees from a file: %(cohort)s", cohort=cohort.name),
     )
 
 
@@ -121,10 +129,20 @@ def enrolment_status(enrolment_id: str):
         if refused:
             refused.onto(form, "move")
         else:
-            flash(f"{enrolment.user.name} is now {enrolment.status.label.lower()}.", "success")
+            flash(
+                _(
+                    "%(name)s is now %(status)s.",
+                    name=enrolment.user.name,
+                    status=_(enrolment.status.label).lower(),
+                ),
+                "success",
+            )
             return redirect(url_for("reports.trainee", enrolment_id=enrolment_id))
     return render_template(
-        "cohorts/status.html", enrolment=enrolment, form=form, title=f"Change {enrolment.user.name}'s place"
+        "cohorts/status.html",
+        enrolment=enrolment,
+        form=form,
+        title=_("Change %(name)s's place", name=enrolment.user.name),
     )
 
 
@@ -134,7 +152,7 @@ def transfer(enrolment_id: str):
     enrolment = enrolment_or_404(enrolment_id)
     form = TransferForm()
     others = [c for c in services.cohorts_for(current_user) if c.id != enrolment.cohort_id]
-    form.cohort.choices = [SelectChoice("", "Choose a cohort")] + [
+    form.cohort.choices = [SelectChoice("", _("Choose a cohort"))] + [
         SelectChoice(c.public_id, c.name) for c in others
     ]
     if form.validate_on_submit():
@@ -145,10 +163,17 @@ def transfer(enrolment_id: str):
             refused.onto(form, "cohort")
         else:
             flash(
-                f"{enrolment.user.name} has moved to {target.name}. Earlier work stays with the old place.",
+                _(
+                    "%(name)s has moved to %(cohort)s. Earlier work stays with the old place.",
+                    name=enrolment.user.name,
+                    cohort=target.name,
+                ),
                 "success",
             )
             return redirect(url_for("reports.trainee", enrolment_id=new.public_id))
     return render_template(
-        "cohorts/transfer.html", enrolment=enrolment, form=form, title=f"Transfer {enrolment.user.name}"
+        "cohorts/transfer.html",
+        enrolment=enrolment,
+        form=form,
+        title=_("Transfer %(name)s", name=enrolment.user.name),
     )

@@ -15,9 +15,21 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 TAG = re.compile(r"</?([a-z]+)")
 
 
-def _welsh() -> dict[str, str]:
+def _welsh() -> dict[str | tuple[str, ...], str | tuple[str, ...]]:
+    """English to Welsh; a plural message is (singular, plural) to its six Welsh forms."""
     with WELSH.open("rb") as file:
         return {message.id: message.string for message in read_po(file) if message.id}
+
+
+def _pairs() -> list[tuple[str, str]]:
+    """Each Welsh form with the English it translates (a plural's every form with the English plural)."""
+    pairs = []
+    for english, welsh in _welsh().items():
+        if isinstance(english, tuple):
+            pairs += [(english[1], form) for form in welsh]
+        else:
+            pairs.append((english, welsh))
+    return pairs
 
 
 def test_every_marked_string_is_in_the_welsh_catalogue(tmp_path):
@@ -33,11 +45,12 @@ def test_every_marked_string_is_in_the_welsh_catalogue(tmp_path):
     assert "Check an IMSA® accreditation" in marked  # the extraction itself worked
     welsh = _welsh()
     assert marked - set(welsh) == set(), "run `make translations-update` and translate the new strings"
-    assert [msgid for msgid in marked if not welsh[msgid]] == []
+    untranslated = [msgid for msgid in marked if not welsh[msgid] or not all(welsh[msgid])]
+    assert untranslated == []  # a plural needs every one of its forms
 
 
 def test_translations_keep_the_placeholders_and_the_markup():
-    for english, welsh in _welsh().items():
+    for english, welsh in _pairs():
         assert sorted(PLACEHOLDER.findall(welsh)) == sorted(PLACEHOLDER.findall(english)), english
         english_tags = [tag for tag in TAG.findall(english) if tag != "span"]
         welsh_tags = [tag for tag in TAG.findall(welsh) if tag != "span"]  # Welsh may mark English words
