@@ -113,14 +113,6 @@ UNMARKED = {
     "cohorts/templates/cohorts/staff.html",
     "cohorts/templates/cohorts/status.html",
     "cohorts/templates/cohorts/transfer.html",
-    # admin, organisations and site
-    "admin/templates/admin/audit.html",
-    "admin/templates/admin/invite_staff.html",
-    "admin/templates/admin/outbox.html",
-    "admin/templates/admin/people.html",
-    "organisations/templates/organisations/index.html",
-    "organisations/templates/organisations/new.html",
-    "site/templates/site/nothing_yet.html",
 }
 
 READ_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder"}
