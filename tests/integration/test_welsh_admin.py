@@ -34,7 +34,7 @@ def test_a_welsh_preferring_hub_admin_sees_the_people_pages_in_welsh(client, wel
     make_user(Role.TRAINER, name="Tomos Fictional-Trainer", active=False)
     sign_in(client, welsh_admin)
     page = _welsh_page(client, "/people")
-    assert "<h1 class=\"govuk-heading-l\">Pobl</h1>" in page
+    assert '<h1 class="govuk-heading-l">Pobl</h1>' in page
     assert "Gwahodd aelod o staff" in page and "Gweinyddwr yr Hyb" in page and "Hyfforddwr" in page
     assert "Gwahoddiad wedi’i anfon" in page and "Trywydd archwilio" in page  # the navigation too
     assert "Tomos Fictional-Trainer" in page  # names are never translated
