@@ -17,8 +17,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, run_command
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 
 from app.database import db
+from app.i18n import LANGUAGES, N_, TranslatedGroup, TranslatedOption, babel_locale, language_tag
 
 
 def _create_app() -> Flask:
@@ -27,16 +30,44 @@ def _create_app() -> Flask:
     return create_app()
 
 
+def _language(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    tag = language_tag(value)
+    if tag is None:
+        raise click.BadParameter(_("choose one of %(languages)s", languages=", ".join(LANGUAGES)))
+    return tag
+
+
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
-def main() -> None:
-    """IMSA® training platform."""
+@click.option(
+    "--lang",
+    "language",
+    envvar="IMSA_LANG",
+    show_envvar=True,
+    metavar="en-GB|cy",
+    callback=_language,
+    help="The language of the commands' messages (default: English).",
+)
+@click.pass_context
+def main(ctx: click.Context, language: str | None) -> None:
+    """IMSA® training platform.
+
+    Commands write their messages, and their options' help, in English, or in Welsh (Cymraeg) with --lang
+    cy or IMSA_LANG=cy (for example `imsa --lang cy cohort create --help`). What is meant for other
+    programs is the same in every language: JSON, CSV, listings, codes, hashes and exit codes.
+    """
+    # The app context of a platform command is pushed before this runs (FlaskGroup.get_command), and the
+    # language holds in it until the command ends.
+    if language:
+        ctx.with_resource(force_locale(babel_locale(language)))
 
 
 @click.command(
     "run",
     params=[
         *run_command.params,
-        click.Option(["--worker/--no-worker"], default=True, help="Also run the job queue's worker."),
+        TranslatedOption(["--worker/--no-worker"], default=True, help=N_("Also run the job queue's worker.")),
     ],
 )
 @click.pass_context
@@ -73,13 +104,17 @@ def _content_options(command):
         "--assessments",
         "assessments_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Assessments folder (default: beside --content, else IMSA_ASSESSMENTS_DIR or ./assessments).",
+        help=N_(
+            "Assessments folder (default: beside --content, else IMSA_ASSESSMENTS_DIR or ./assessments)."
+        ),
+        cls=TranslatedOption,
     )(command)
     return click.option(
         "--content",
         "content_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Course content folder (default: IMSA_CONTENT_DIR or ./course_content).",
+        help=N_("Course content folder (default: IMSA_CONTENT_DIR or ./course_content)."),
+        cls=TranslatedOption,
     )(command)
 
 
@@ -94,10 +129,25 @@ def _dirs(content_dir: Path | None, assessments_dir: Path | None) -> tuple[Path,
     )
 
 
-curriculum_cli = click.Group("curriculum", help="Validate, load, publish and compare curriculum versions.")
-jobs_cli = click.Group("jobs", help="The job queue: run its worker, see what waits.")
-user_cli = click.Group("user", help="Accounts from the command line (for the first Hub admin).")
-cohort_cli = click.Group("cohort", help="Create cohorts, enrol trainees from a CSV file, print reports.")
+curriculum_cli = TranslatedGroup(
+    "curriculum", help=N_("Validate, load, publish and compare curriculum versions.")
+)
+jobs_cli = TranslatedGroup("jobs", help=N_("The job queue: run its worker, see what waits."))
+user_cli = TranslatedGroup("user", help=N_("Accounts from the command line (for the first Hub admin)."))
+cohort_cli = TranslatedGroup(
+    "cohort", help=N_("Create cohorts, enrol trainees from a CSV file, print reports.")
+)
+
+
+def _error(message) -> None:
+    """``error: message`` on standard error, in the command's language."""
+    click.echo(_("error: %(message)s", message=message), err=True)
+
+
+def _problems_found(problems) -> None:
+    for problem in problems:
+        _error(problem)
+    click.echo(_("%(count)s problem(s) found; nothing was loaded.", count=len(problems)), err=True)
 
 
 @curriculum_cli.command("validate")
@@ -110,14 +160,17 @@ def curriculum_validate(content_dir, assessments_dir):
     try:
         loaded = load_tree(*_dirs(content_dir, assessments_dir))
     except CurriculumInvalid as invalid:
-        for problem in invalid.problems:
-            click.echo(f"error: {problem}", err=True)
-        click.echo(f"{len(invalid.problems)} problem(s) found; nothing was loaded.", err=True)
+        _problems_found(invalid.problems)
         sys.exit(1)
     lessons = sum(len(m.lessons) for m in loaded.modules)
     click.echo(
-        f"ok: curriculum {loaded.label}, {len(loaded.modules)} modules, {lessons} lessons, "
-        f"sha256 {loaded.content_hash}"
+        _(
+            "ok: curriculum %(label)s, %(modules)s modules, %(lessons)s lessons, sha256 %(hash)s",
+            label=loaded.label,
+            modules=len(loaded.modules),
+            lessons=lessons,
+            hash=loaded.content_hash,
+        )
     )
     # Not an error (the content is still valid), but trainees see the state on these pages: say so here too.
     for module in loaded.modules:
@@ -125,13 +178,23 @@ def curriculum_validate(content_dir, assessments_dir):
             record = Record.from_json(lesson.review)
             state = currency(lesson.review_due, record, date.today())
             if state is Currency.OVERDUE:
-                due = lesson.review_due
-                click.echo(f"warning: {lesson.source_path}: its legal review was due on {due}", err=True)
-            elif state is Currency.PARTLY_CHECKED:
-                checked = record.latest_check.on
                 click.echo(
-                    f"warning: {lesson.source_path}: some statements source-checked on {checked}; "
-                    f"the rest of its legal review was due on {lesson.review_due}",
+                    _(
+                        "warning: %(path)s: its legal review was due on %(date)s",
+                        path=lesson.source_path,
+                        date=lesson.review_due,
+                    ),
+                    err=True,
+                )
+            elif state is Currency.PARTLY_CHECKED:
+                click.echo(
+                    _(
+                        "warning: %(path)s: some statements source-checked on %(checked)s; "
+                        "the rest of its legal review was due on %(date)s",
+                        path=lesson.source_path,
+                        checked=record.latest_check.on,
+                        date=lesson.review_due,
+                    ),
                     err=True,
                 )
     _lint_items(*_dirs(content_dir, assessments_dir))
@@ -148,13 +211,18 @@ def _lint_items(content: Path, assessments: Path) -> None:
         click.echo(str(finding), err=True)
     errors = sum(f.level == "error" for f in findings)
     if errors:
-        click.echo(f"{errors} item-writing error(s) found.", err=True)
+        click.echo(_("%(count)s item-writing error(s) found.", count=errors), err=True)
         sys.exit(1)
 
 
 @curriculum_cli.command("load")
 @_content_options
-@click.option("--publish", is_flag=True, help="Publish the version straight away (freezes it).")
+@click.option(
+    "--publish",
+    is_flag=True,
+    help=N_("Publish the version straight away (freezes it)."),
+    cls=TranslatedOption,
+)
 def curriculum_load(content_dir, assessments_dir, publish):
     """Validate and store the curriculum as a draft version (a no-op when nothing changed)."""
     from app.curriculum import services
@@ -167,18 +235,22 @@ def curriculum_load(content_dir, assessments_dir, publish):
         db.session.commit()
     except CurriculumInvalid as invalid:
         db.session.rollback()
-        for problem in invalid.problems:
-            click.echo(f"error: {problem}", err=True)
-        click.echo(f"{len(invalid.problems)} problem(s) found; nothing was loaded.", err=True)
+        _problems_found(invalid.problems)
         sys.exit(1)
     except services.VersionConflict as conflict:
         db.session.rollback()
-        click.echo(f"error: {conflict}", err=True)
+        _error(conflict)
         sys.exit(1)
     version = result.version
-    state = "published" if version.is_published else "draft"
-    verb = "loaded" if result.created else "already loaded"
-    click.echo(f"{verb}: curriculum {version.label} ({state}), sha256 {version.content_hash}")
+    click.echo(
+        _(
+            "%(verb)s: curriculum %(label)s (%(state)s), sha256 %(hash)s",
+            verb=_("loaded") if result.created else _("already loaded"),
+            label=version.label,
+            state=_("published") if version.is_published else _("draft"),
+            hash=version.content_hash,
+        )
+    )
 
 
 @curriculum_cli.command("publish")
@@ -189,11 +261,13 @@ def curriculum_publish(version):
 
     found = services.find_version(version)
     if found is None:
-        click.echo(f"error: no curriculum version matches {version!r}", err=True)
+        _error(_("no curriculum version matches %(version)s", version=repr(version)))
         sys.exit(1)
     services.publish(found)
     db.session.commit()
-    click.echo(f"published: curriculum {found.label}, sha256 {found.content_hash}")
+    click.echo(
+        _("published: curriculum %(label)s, sha256 %(hash)s", label=found.label, hash=found.content_hash)
+    )
 
 
 @curriculum_cli.command("diff")
@@ -205,22 +279,33 @@ def curriculum_diff(version, content_dir, assessments_dir):
 
     stored = services.find_version(version) if version else next(iter(services.versions()), None)
     if stored is None:
-        click.echo("error: no stored curriculum version to compare with", err=True)
+        _error(_("no stored curriculum version to compare with"))
         sys.exit(1)
     result = services.diff(stored, *_dirs(content_dir, assessments_dir))
-    click.echo(f"comparing the files on disk with curriculum {stored.label} ({stored.short_hash})")
+    click.echo(
+        _(
+            "comparing the files on disk with curriculum %(label)s (%(hash)s)",
+            label=stored.label,
+            hash=stored.short_hash,
+        )
+    )
     if result.unchanged:
-        click.echo("no changes")
+        click.echo(_("no changes"))
         return
     for mark, paths in (("+", result.added), ("-", result.removed), ("~", result.changed)):
         for path in paths:
             click.echo(f"  {mark} {path}")
-    click.echo(f"loading these files would make a new version, sha256 {result.content_hash}")
+    click.echo(_("loading these files would make a new version, sha256 %(hash)s", hash=result.content_hash))
 
 
 @curriculum_cli.command("review-list")
 @_content_options
-@click.option("--check", is_flag=True, help="Only check that REVIEW.md is up to date (exit 1 if not).")
+@click.option(
+    "--check",
+    is_flag=True,
+    help=N_("Only check that REVIEW.md is up to date (exit 1 if not)."),
+    cls=TranslatedOption,
+)
 def curriculum_review_list(content_dir, assessments_dir, check):
     """Write course_content/REVIEW.md: every statement marked for review, with where and by when."""
     from app.curriculum.review import REVIEW_FILE, recorded_reviews, render, review_items
@@ -230,12 +315,12 @@ def curriculum_review_list(content_dir, assessments_dir, check):
     target = content / REVIEW_FILE
     if check:
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            click.echo(f"error: {target} is out of date; run `imsa curriculum review-list`", err=True)
+            _error(_("%(file)s is out of date; run `imsa curriculum review-list`", file=target))
             sys.exit(1)
-        click.echo(f"{target} is up to date")
+        click.echo(_("%(file)s is up to date", file=target))
         return
     target.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {target} ({text.count(chr(10) + '- **')} statements)")
+    click.echo(_("wrote %(file)s (%(count)s statements)", file=target, count=text.count("\n- **")))
 
 
 @user_cli.command("invite")
@@ -252,7 +337,8 @@ def curriculum_review_list(content_dir, assessments_dir, check):
     "--language",
     type=click.Choice(["en-GB", "cy"]),
     default=None,
-    help="The person's language, when known: the invitation (and later emails) are written in it.",
+    help=N_("The person's language, when known: the invitation (and later emails) are written in it."),
+    cls=TranslatedOption,
 )
 def user_invite(email, name, roles, language):
     """Invite a person (e.g. the first Hub admin) and print their invitation link."""
@@ -262,7 +348,7 @@ def user_invite(email, name, roles, language):
 
     user = services.invite(email, name, {Role(r) for r in roles}, actor=None, language=language)
     db.session.commit()
-    click.echo(f"invited {user.email}; the email is in the outbox:")
+    click.echo(_("invited %(email)s; the email is in the outbox:", email=user.email))
     click.echo(outbox(limit=1)[0].body)
 
 
@@ -275,22 +361,46 @@ def _find_cohort(name_or_id: str):
         )
     )
     if found is None:
-        click.echo(f"error: no cohort called {name_or_id!r}", err=True)
+        _error(_("no cohort called %(name)s", name=repr(name_or_id)))
         sys.exit(1)
     return found
 
 
 @cohort_cli.command("create")
 @click.argument("name")
-@click.option("--starts", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Start date, YYYY-MM-DD.")
 @click.option(
-    "--ends", type=click.DateTime(["%Y-%m-%d"]), help="End date (default: two years after the start)."
+    "--starts",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help=N_("Start date, YYYY-MM-DD."),
+    cls=TranslatedOption,
 )
 @click.option(
-    "--version", "version_label", required=True, help="A published curriculum version (label or hash)."
+    "--ends",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help=N_("End date (default: two years after the start)."),
+    cls=TranslatedOption,
 )
-@click.option("--trainer", "trainer_emails", multiple=True, help="A trainer's email (repeat for more).")
-@click.option("--named-marking", is_flag=True, help="Markers see names (default: candidate numbers).")
+@click.option(
+    "--version",
+    "version_label",
+    required=True,
+    help=N_("A published curriculum version (label or hash)."),
+    cls=TranslatedOption,
+)
+@click.option(
+    "--trainer",
+    "trainer_emails",
+    multiple=True,
+    help=N_("A trainer's email (repeat for more)."),
+    cls=TranslatedOption,
+)
+@click.option(
+    "--named-marking",
+    is_flag=True,
+    help=N_("Markers see names (default: candidate numbers)."),
+    cls=TranslatedOption,
+)
 def cohort_create(name, starts, ends, version_label, trainer_emails, named_marking):
     """Create cohort NAME following a published curriculum version, with its default module schedule."""
     from datetime import timedelta
@@ -301,13 +411,13 @@ def cohort_create(name, starts, ends, version_label, trainer_emails, named_marki
 
     version = find_version(version_label)
     if version is None:
-        click.echo(f"error: no curriculum version matches {version_label!r}", err=True)
+        _error(_("no curriculum version matches %(version)s", version=repr(version_label)))
         sys.exit(1)
     trainers = []
     for email in trainer_emails:
         trainer = user_by_email(email)
         if trainer is None:
-            click.echo(f"error: no one has the email {email}", err=True)
+            _error(_("no one has the email %(email)s", email=email))
             sys.exit(1)
         trainers.append(trainer)
     starts_on = starts.date()
@@ -318,20 +428,41 @@ def cohort_create(name, starts, ends, version_label, trainer_emails, named_marki
         )
     except services.CohortError as problem:
         db.session.rollback()
-        click.echo(f"error: {problem}", err=True)
+        _error(problem)
         sys.exit(1)
     db.session.commit()
     click.echo(
-        f"created: {cohort.name} ({cohort.public_id}), curriculum {version.label}, {starts_on} to {ends_on}"
+        _(
+            "created: %(name)s (%(id)s), curriculum %(label)s, %(start)s to %(end)s",
+            name=cohort.name,
+            id=cohort.public_id,
+            label=version.label,
+            start=starts_on,
+            end=ends_on,
+        )
     )
 
 
 @cohort_cli.command("staff")
 @click.argument("cohort")
-@click.option("--add", "added", multiple=True, help="A trainer's email to add (repeat for more).")
-@click.option("--remove", "removed", multiple=True, help="A trainer's email to remove (repeat for more).")
-@click.option("--lead", help="The lead trainer's email (one of the cohort's trainers).")
-@click.option("--no-lead", is_flag=True, help="The cohort has no lead trainer.")
+@click.option(
+    "--add",
+    "added",
+    multiple=True,
+    help=N_("A trainer's email to add (repeat for more)."),
+    cls=TranslatedOption,
+)
+@click.option(
+    "--remove",
+    "removed",
+    multiple=True,
+    help=N_("A trainer's email to remove (repeat for more)."),
+    cls=TranslatedOption,
+)
+@click.option(
+    "--lead", help=N_("The lead trainer's email (one of the cohort's trainers)."), cls=TranslatedOption
+)
+@click.option("--no-lead", is_flag=True, help=N_("The cohort has no lead trainer."), cls=TranslatedOption)
 def cohort_staff(cohort, added, removed, lead, no_lead):
     """Change COHORT's trainers and lead trainer; with no options, list them."""
     from app.auth.services import user_by_email
@@ -342,7 +473,7 @@ def cohort_staff(cohort, added, removed, lead, no_lead):
     def person(email):
         user = user_by_email(email)
         if user is None:
-            click.echo(f"error: no one has the email {email}", err=True)
+            _error(_("no one has the email %(email)s", email=email))
             sys.exit(1)
         return user
 
@@ -357,20 +488,20 @@ def cohort_staff(cohort, added, removed, lead, no_lead):
             services.change_staff(found, trainers, new_lead, actor=None)
         except services.CohortError as problem:
             db.session.rollback()
-            click.echo(f"error: {problem}", err=True)
+            _error(problem)
             sys.exit(1)
         db.session.commit()
     for trainer in found.trainers:
-        mark = " (lead)" if found.lead_trainer_id == trainer.id else ""
+        mark = _(" (lead)") if found.lead_trainer_id == trainer.id else ""
         click.echo(f"{trainer.email}\t{trainer.name}{mark}")
     if len(found.trainers) < 2:
-        click.echo("warning: second marking needs at least two trainers", err=True)
+        click.echo(_("warning: second marking needs at least two trainers"), err=True)
 
 
 @cohort_cli.command("import")
 @click.argument("cohort")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Only check the file; write nothing.")
+@click.option("--dry-run", is_flag=True, help=N_("Only check the file; write nothing."), cls=TranslatedOption)
 def cohort_import(cohort, file, dry_run):
     """Enrol trainees from FILE (CSV: name,email,organisation,nation) into COHORT and invite them.
 
@@ -382,37 +513,47 @@ def cohort_import(cohort, file, dry_run):
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        click.echo(f"error: {file}: the file is not UTF-8 text", err=True)
+        _error(_("%(file)s: the file is not UTF-8 text", file=file))
         sys.exit(1)
     checked = importing.preview(found, text)
     for problem in checked.problems:
-        click.echo(f"error: {file}:{problem.line}: {problem.message}", err=True)
+        _error(f"{file}:{problem.line}: {problem.message}")
     if checked.problems:
-        click.echo(f"{len(checked.problems)} bad row(s); nothing was imported.", err=True)
+        click.echo(_("%(count)s bad row(s); nothing was imported.", count=len(checked.problems)), err=True)
         sys.exit(1)
     if dry_run:
         click.echo(
-            f"ok: {len(checked.rows)} trainee(s) would be enrolled in {found.name} (dry run: nothing written)"
+            _(
+                "ok: %(count)s trainee(s) would be enrolled in %(cohort)s (dry run: nothing written)",
+                count=len(checked.rows),
+                cohort=found.name,
+            )
         )
         return
     try:
-        with click.progressbar(length=len(checked.rows), label="Enrolling", file=sys.stderr) as bar:
+        with click.progressbar(length=len(checked.rows), label=_("Enrolling"), file=sys.stderr) as bar:
             enrolled = importing.import_trainees(found, text, actor=None, on_row=lambda _row: bar.update(1))
         db.session.commit()
     except importing.ImportRefused as refused:
         db.session.rollback()
         for problem in refused.problems:
-            click.echo(f"error: {file}:{problem.line}: {problem.message}", err=True)
+            _error(f"{file}:{problem.line}: {problem.message}")
         sys.exit(1)
     except Exception:
         db.session.rollback()
-        click.echo("error: the import failed part way; nothing was written", err=True)
+        _error(_("the import failed part way; nothing was written"))
         raise
-    click.echo(f"enrolled: {len(enrolled)} trainee(s) in {found.name}; invitations sent")
+    click.echo(
+        _(
+            "enrolled: %(count)s trainee(s) in %(cohort)s; invitations sent",
+            count=len(enrolled),
+            cohort=found.name,
+        )
+    )
 
 
 @cohort_cli.command("report")
-@click.option("--cohort", "cohort_name", help="Only this cohort (name or id).")
+@click.option("--cohort", "cohort_name", help=N_("Only this cohort (name or id)."), cls=TranslatedOption)
 @click.option(
     "--table",
     default="modules",
@@ -445,30 +586,44 @@ def init_command():
     from app.accreditation.keys import keystore
 
     upgrade()
-    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    click.echo(_("database ready: %(url)s", url=db.engine.url.render_as_string(hide_password=True)))
     made = keystore().init()
-    click.echo(f"signing key {'created' if made else 'present'}: {keystore().folder}")
+    folder = keystore().folder
+    click.echo(
+        _("signing key created: %(folder)s", folder=folder)
+        if made
+        else _("signing key present: %(folder)s", folder=folder)
+    )
 
 
 @click.command("demo")
-@click.option("--force", is_flag=True, help="Allow demo data on a database that is not SQLite.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help=N_("Allow demo data on a database that is not SQLite."),
+    cls=TranslatedOption,
+)
 def demo_command(force):
     """Add demo people, an organisation and Cohort 1 (safe to run again). Never on production data."""
     from app.demo import DEMO_PASSWORD, create_demo_data, demo_credentials
 
     if db.engine.dialect.name != "sqlite" and not force:
-        click.echo(
-            "error: demo data is for a local SQLite database; use --force to add it here anyway", err=True
-        )
+        _error(_("demo data is for a local SQLite database; use --force to add it here anyway"))
         sys.exit(1)
     people = create_demo_data()
     db.session.commit()
-    click.echo(f"Demo sign-ins (fictional people; password for all: {DEMO_PASSWORD})")
+    click.echo(_("Demo sign-ins (fictional people; password for all: %(password)s)", password=DEMO_PASSWORD))
     for role, user in people:
         click.echo(f"  {role:<22} {user.email}")
     for credential in demo_credentials():
         base = current_app.config["IMSA_BASE_URL"].rstrip("/")
-        click.echo(f"Try verification: {base}/verify/{credential.code}  (code {credential.code})")
+        click.echo(
+            _(
+                "Try verification: %(url)s  (code %(code)s)",
+                url=f"{base}/verify/{credential.code}",
+                code=credential.code,
+            )
+        )
 
 
 @cohort_cli.command("sign-submissions")
@@ -479,10 +634,10 @@ def cohort_sign_submissions():
 
     signed = similarity.sign_unsigned()
     db.session.commit()
-    click.echo(f"signed: {signed} submission{'s' if signed != 1 else ''}")
+    click.echo(ngettext("signed: %(num)s submission", "signed: %(num)s submissions", signed))
 
 
-pack_cli = click.Group("pack", help="A cohort's signed assurance pack: build it, check it.")
+pack_cli = TranslatedGroup("pack", help=N_("A cohort's signed assurance pack: build it, check it."))
 
 
 @pack_cli.command("build")
@@ -495,7 +650,7 @@ def pack_build(cohort, file):
     data = assurance_pack.build(_find_cohort(cohort), None)
     db.session.commit()  # the building is audited
     file.write_bytes(data)
-    click.echo(f"wrote {file} ({len(data):,} bytes)")
+    click.echo(_("wrote %(file)s (%(size)s bytes)", file=file, size=f"{len(data):,}"))
 
 
 @pack_cli.command("verify")
@@ -504,7 +659,8 @@ def pack_build(cohort, file):
     "--key",
     "key_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The issuer's public key (PEM), to check away from the platform; default: this platform's keys.",
+    help=N_("The issuer's public key (PEM), to check away from the platform; default: this platform's keys."),
+    cls=TranslatedOption,
 )
 def pack_verify(file, key_file):
     """Check a pack: the manifest's signature by the issuer's key, every file's SHA-256, nothing added."""
@@ -514,15 +670,17 @@ def pack_verify(file, key_file):
     report = sealed_zip.check(file.read_bytes(), trusted)
     if not report.ok:
         for problem in report.problems:
-            click.echo(f"problem: {problem}", err=True)
-        raise click.ClickException(f"{file} does not verify")
-    click.echo(f"{file} verifies: {len(report.files)} files, signed by the issuer")
+            click.echo(_("problem: %(message)s", message=problem), err=True)
+        raise click.ClickException(_("%(file)s does not verify", file=file))
+    click.echo(
+        _("%(file)s verifies: %(count)s files, signed by the issuer", file=file, count=len(report.files))
+    )
 
 
 def _passphrase(confirm: bool) -> str:
     """``IMSA_BACKUP_PASSPHRASE``, or asked for without echoing it (twice when making a backup)."""
     return os.environ.get("IMSA_BACKUP_PASSPHRASE") or click.prompt(
-        "Backup passphrase", hide_input=True, confirmation_prompt=confirm
+        _("Backup passphrase"), hide_input=True, confirmation_prompt=confirm
     )
 
 
@@ -536,19 +694,30 @@ def backup_command(file):
     try:
         manifest = backup.create(file, _passphrase(confirm=True))
     except backup.BackupRefused as refused:
-        click.echo(f"error: {refused}", err=True)
+        _error(refused)
         sys.exit(1)
     click.echo(
-        f"backup written: {file} ({manifest['database']}, schema {manifest['schema_revision']}, "
-        f"{len(manifest['files'])} files)"
+        _(
+            "backup written: %(file)s (%(database)s, schema %(revision)s, %(count)s files)",
+            file=file,
+            database=manifest["database"],
+            revision=manifest["schema_revision"],
+            count=len(manifest["files"]),
+        )
     )
 
 
 @click.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
 @click.option(
-    "--check", "check_only", is_flag=True, help="Check the backup and the passphrase; restore nothing."
+    "--force", is_flag=True, help=N_("Replace a database that already holds data."), cls=TranslatedOption
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help=N_("Check the backup and the passphrase; restore nothing."),
+    cls=TranslatedOption,
 )
 def restore_command(file, force, check_only):
     """Restore a backup made by `imsa backup` into this instance, then verify the ledger. Every byte is
@@ -559,34 +728,46 @@ def restore_command(file, force, check_only):
     try:
         if check_only:
             manifest = backup.check(file, passphrase)
-            click.echo(f"backup intact: made {manifest['created_at']}, schema {manifest['schema_revision']}")
+            click.echo(
+                _(
+                    "backup intact: made %(made)s, schema %(revision)s",
+                    made=manifest["created_at"],
+                    revision=manifest["schema_revision"],
+                )
+            )
             return
         report = backup.restore(file, passphrase, force=force)
     except backup.BackupRefused as refused:
-        click.echo(f"error: {refused} (nothing was changed)", err=True)
+        _error(_("%(reason)s (nothing was changed)", reason=refused))
         sys.exit(1)
-    click.echo(f"restored: {file} (made {report.manifest['created_at']})")
+    click.echo(_("restored: %(file)s (made %(made)s)", file=file, made=report.manifest["created_at"]))
     if report.upgraded_from:
-        click.echo(f"schema upgraded from {report.upgraded_from}")
+        click.echo(_("schema upgraded from %(revision)s", revision=report.upgraded_from))
     if report.keys_set_aside:
-        click.echo(f"the key folder that was there is kept in {report.keys_set_aside}")
+        click.echo(_("the key folder that was there is kept in %(folder)s", folder=report.keys_set_aside))
     if not report.ledger.intact:
-        click.echo(
-            f"error: ledger broken at event {report.ledger.broken_at}: {report.ledger.reason}", err=True
+        _error(
+            _(
+                "ledger broken at event %(event)s: %(reason)s",
+                event=report.ledger.broken_at,
+                reason=report.ledger.reason,
+            )
         )
         sys.exit(1)
-    click.echo(f"ledger intact: {report.ledger.events} events")
+    click.echo(_("ledger intact: %(count)s events", count=report.ledger.events))
 
 
 @jobs_cli.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Jobs run at once (threads).")
+@click.option(
+    "--workers", default=2, show_default=True, help=N_("Jobs run at once (threads)."), cls=TranslatedOption
+)
 def jobs_worker(workers):
     """Run queued jobs (mail, certificates, bulk approval) and the scheduled ones until stopped."""
     from app import jobs
 
     if current_app.config["IMSA_JOBS_IMMEDIATE"]:
         raise click.UsageError(
-            "IMSA_JOBS_IMMEDIATE is set: jobs run where they are queued, there is no queue"
+            _("IMSA_JOBS_IMMEDIATE is set: jobs run where they are queued, there is no queue")
         )
     jobs.run_worker(workers)
 
@@ -597,7 +778,12 @@ def jobs_status():
     from app import jobs
 
     waiting, oldest = jobs.backlog()
-    click.echo(f"waiting: {waiting}" + (f", oldest queued {oldest:.0f} s ago" if oldest is not None else ""))
+    if oldest is None:
+        click.echo(_("waiting: %(count)s", count=waiting))
+    else:
+        click.echo(
+            _("waiting: %(count)s, oldest queued %(seconds)s s ago", count=waiting, seconds=f"{oldest:.0f}")
+        )
 
 
 def register_commands(app: Flask) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
+import click
 import sqlalchemy as sa
 from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
@@ -89,6 +90,29 @@ class Deferred:
 
     def __repr__(self) -> str:
         return f"Deferred({self.message!r})"
+
+
+class HelpTranslatedWhenShown:
+    """Click keeps a group's or an option's help from import time, before any language is chosen: mark it
+    with ``N_`` and this translates it each time Click reads it, that is when the help is printed."""
+
+    _help: str | None
+
+    @property
+    def help(self) -> str | None:
+        return gettext(self._help) if self._help else self._help
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value
+
+
+class TranslatedOption(HelpTranslatedWhenShown, click.Option):
+    """``@click.option(..., help=N_("..."), cls=TranslatedOption)``: the help in the command's language."""
+
+
+class TranslatedGroup(HelpTranslatedWhenShown, click.Group):
+    """``TranslatedGroup(name, help=N_("..."))``: a command group whose help is in the command's language."""
 
 
 def language_tag(value: str | None) -> str | None:

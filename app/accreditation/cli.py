@@ -9,6 +9,9 @@ import sys
 
 import click
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.accreditation import ledger, lifecycle
 from app.accreditation.approval import approve, eligible_in
@@ -21,15 +24,16 @@ from app.accreditation.reminders import send_expiry_reminders
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.database import db, utcnow
+from app.i18n import N_, TranslatedGroup, TranslatedOption
 from app.workdays import london_date
 
-keys_cli = click.Group("keys", help="The issuer's signing keys (ES256): make, rotate, list.")
-credential_cli = click.Group("credential", help="Issue, list, show, export and revoke credentials.")
-ledger_cli = click.Group("ledger", help="The hash-chained credential ledger.")
+keys_cli = TranslatedGroup("keys", help=N_("The issuer's signing keys (ES256): make, rotate, list."))
+credential_cli = TranslatedGroup("credential", help=N_("Issue, list, show, export and revoke credentials."))
+ledger_cli = TranslatedGroup("ledger", help=N_("The hash-chained credential ledger."))
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(_("error: %(message)s", message=message), err=True)
     sys.exit(1)
 
 
@@ -37,18 +41,22 @@ def _fail(message: str) -> None:
 def keys_init():
     """Make the first signing key (does nothing if one exists)."""
     made = keystore().init()
-    click.echo(f"created key {made}" if made else f"a signing key already exists in {keystore().folder}")
+    click.echo(
+        _("created key %(key)s", key=made)
+        if made
+        else _("a signing key already exists in %(folder)s", folder=keystore().folder)
+    )
 
 
 @keys_cli.command("rotate")
-@click.confirmation_option(prompt="Retire the active key and sign with a new one from now on?")
+@click.confirmation_option(prompt=_l("Retire the active key and sign with a new one from now on?"))
 def keys_rotate():
     """Sign with a new key from now on; the old public key stays published, so old credentials verify."""
     try:
         old, new = keystore().rotate()
     except SigningKeyMissing as error:
         _fail(str(error))
-    click.echo(f"retired {old} (public key still published); now signing with {new}")
+    click.echo(_("retired %(old)s (public key still published); now signing with %(new)s", old=old, new=new))
 
 
 @keys_cli.command("list")
@@ -57,7 +65,7 @@ def keys_list():
     store = keystore()
     keys = store.public_keys()
     if not keys:
-        _fail(f"no keys in {store.folder}: run `imsa keys init`")
+        _fail(_("no keys in %(folder)s: run `imsa keys init`", folder=store.folder))
     for key in keys:
         state = "active " if key.active else "retired"
         click.echo(f"{state}  {key.created_at:%Y-%m-%d}  {store.kid(key.thumbprint)}")
@@ -67,16 +75,21 @@ def credential_or_exit(code: str) -> Credential:
     """The credential with this code (as typed), or exit with an error."""
     found = by_typed_code(code)
     if found is None:
-        _fail(f"no credential with code {code!r}")
+        _fail(_("no credential with code %(code)s", code=repr(code)))
     return found
 
 
 @credential_cli.command("issue")
 @click.argument("who", required=False)
 @click.option(
-    "--cohort", "cohort_name", help="Approve everyone eligible in this cohort (by name), with progress."
+    "--cohort",
+    "cohort_name",
+    help=N_("Approve everyone eligible in this cohort (by name), with progress."),
+    cls=TranslatedOption,
 )
-@click.option("--note", default="Approved from the command line.", help="The approval note.")
+@click.option(
+    "--note", default="Approved from the command line.", help=N_("The approval note."), cls=TranslatedOption
+)
 def credential_issue(who, cohort_name, note):
     """Approve and issue for one enrolment (its public id, or the trainee's email), or a whole cohort.
 
@@ -86,7 +99,7 @@ def credential_issue(who, cohort_name, note):
         _issue_cohort(cohort_name, note)
         return
     if not who:
-        _fail("give an enrolment (public id or email) or --cohort NAME")
+        _fail(_("give an enrolment (public id or email) or --cohort NAME"))
     enrolments = list(
         db.session.scalars(
             sa.select(Enrolment)
@@ -95,7 +108,13 @@ def credential_issue(who, cohort_name, note):
         )
     )
     if len(enrolments) != 1:
-        _fail(f"{who!r} matches {len(enrolments)} enrolments: give the enrolment's public id")
+        _fail(
+            _(
+                "%(who)s matches %(count)s enrolments: give the enrolment's public id",
+                who=repr(who),
+                count=len(enrolments),
+            )
+        )
     try:
         credential = approve(enrolments[0], note, actor=None)
     except (AccreditationError, SigningKeyMissing) as error:
@@ -107,21 +126,23 @@ def credential_issue(who, cohort_name, note):
 def _issue_cohort(name: str, note: str) -> None:
     cohort = db.session.scalar(sa.select(Cohort).where(sa.func.lower(Cohort.name) == name.strip().lower()))
     if cohort is None:
-        _fail(f"no cohort called {name!r}")
+        _fail(_("no cohort called %(name)s", name=repr(name)))
     eligible = eligible_in(cohort)
     if not eligible:
-        click.echo(f"nobody in {cohort.name} is waiting for approval")
+        click.echo(_("nobody in %(cohort)s is waiting for approval", cohort=cohort.name))
         return
     try:
         keystore().signing_key()
     except SigningKeyMissing as error:
         _fail(str(error))
-    with click.progressbar(length=len(eligible), label=f"Issuing for {cohort.name}") as bar:
+    with click.progressbar(
+        length=len(eligible), label=_("Issuing for %(cohort)s", cohort=cohort.name)
+    ) as bar:
         issued = approve_cohort_committing_each(eligible, note, progress=lambda: bar.update(1))
-    with click.progressbar(issued, label="Rendering certificates") as bar:
+    with click.progressbar(issued, label=_("Rendering certificates")) as bar:
         for credential in bar:
             certificate_pdf(credential)
-    click.echo(f"issued {len(issued)} of {len(eligible)}")
+    click.echo(_("issued %(issued)s of %(eligible)s", issued=len(issued), eligible=len(eligible)))
     for credential in issued:
         click.echo(f"{credential.code}  {credential.holder.name}")
 
@@ -161,8 +182,10 @@ def credential_export(code):
 
 @credential_cli.command("revoke")
 @click.argument("code")
-@click.option("--reason", required=True, help="Shown to anyone who checks the credential.")
-@click.confirmation_option(prompt="Revoking cannot be undone. Revoke?")
+@click.option(
+    "--reason", required=True, help=N_("Shown to anyone who checks the credential."), cls=TranslatedOption
+)
+@click.confirmation_option(prompt=_l("Revoking cannot be undone. Revoke?"))
 def credential_revoke(code, reason):
     """Revoke a credential, with the reason anyone checking it will see."""
     credential = credential_or_exit(code)
@@ -171,7 +194,7 @@ def credential_revoke(code, reason):
     except AccreditationError as error:
         _fail(str(error))
     db.session.commit()
-    click.echo(f"revoked {credential.code}")
+    click.echo(_("revoked %(code)s", code=credential.code))
 
 
 @ledger_cli.command("verify")
@@ -179,18 +202,21 @@ def ledger_verify():
     """Recompute the hash chain from the first event; name the first broken link."""
     report = ledger.verify()
     if report.intact:
-        click.echo(f"ledger intact: {report.events} events")
+        click.echo(_("ledger intact: %(count)s events", count=report.events))
         return
-    _fail(f"ledger broken at event {report.broken_at}: {report.reason}")
+    _fail(_("ledger broken at event %(event)s: %(reason)s", event=report.broken_at, reason=report.reason))
 
 
 @credential_cli.command("remind-expiry")
 @click.option(
-    "--today", type=click.DateTime(["%Y-%m-%d"]), help="The day to act as (default: today in London)."
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help=N_("The day to act as (default: today in London)."),
+    cls=TranslatedOption,
 )
 def credential_remind_expiry(today):
     """Email each holder whose credential expires in 90 or 30 days; each reminder is sent once."""
     day = today.date() if today else london_date(utcnow())
     sent = send_expiry_reminders(day)
     db.session.commit()
-    click.echo(f"sent {sent} expiry reminder{'s' if sent != 1 else ''}")
+    click.echo(ngettext("sent %(num)s expiry reminder", "sent %(num)s expiry reminders", sent))

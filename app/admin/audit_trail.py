@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
@@ -34,7 +35,7 @@ class Filters:
             try:
                 dates[name] = date.fromisoformat(raw) if raw else None
             except ValueError:
-                problems[name] = "Enter a real date, for example 2026-12-01"
+                problems[name] = _("Enter a real date, for example 2026-12-01")
                 dates[name] = None
         text = {k: args.get(k, "").strip()[:200] for k in ("who", "action", "subject")}
         return cls(**text, **dates), problems
@@ -43,7 +44,11 @@ class Filters:
 @dataclass(frozen=True)
 class Row:
     event: AuditEvent
-    actor: str  # the person's name and email, or "Command line"
+    actor: str  # the person's name and email, or "Command line" (in English: the CSV keeps it so)
+
+    @property
+    def by_command_line(self) -> bool:
+        return self.event.actor_id is None
 
 
 def _query(filters: Filters) -> sa.Select:

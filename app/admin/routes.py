@@ -1,4 +1,5 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -18,34 +19,34 @@ from app.organisations.services import by_public_id as organisation_by_public_id
 @bp.route("/people")
 @roles_required(Role.HUB_ADMIN)
 def people():
-    return render_template("admin/people.html", users=accounts.all_people(), title="People")
+    return render_template("admin/people.html", users=accounts.all_people(), title=_("People"))
 
 
 @bp.route("/people/invite", methods=["GET", "POST"])
 @roles_required(Role.HUB_ADMIN)
 def invite_staff():
     form = InviteStaffForm()
-    form.organisation.choices = [SelectChoice("", "None")] + [
+    form.organisation.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(o.public_id, o.name) for o in all_organisations()
     ]
     if form.validate_on_submit():
         roles = {Role(value) for value in form.roles.data}
         organisation = organisation_by_public_id(form.organisation.data) if form.organisation.data else None
         if Role.ORG_MANAGER in roles and organisation is None:
-            form.organisation.errors = ["Choose the organisation this person manages"]
+            form.organisation.errors = [_("Choose the organisation this person manages")]
         else:
             user = accounts.invite(
                 form.email.data, form.name.data, roles, current_user, organisation=organisation
             )
-            flash(f"{user.name} has been invited.", "success")
+            flash(_("%(name)s has been invited.", name=user.name), "success")
             return redirect(url_for(".people"))
-    return render_template("admin/invite_staff.html", form=form, title="Invite a member of staff")
+    return render_template("admin/invite_staff.html", form=form, title=_("Invite a member of staff"))
 
 
 @bp.route("/outbox/")
 @roles_required(Role.HUB_ADMIN)
 def outbox():
-    return render_template("admin/outbox.html", messages=outbox_messages(), title="Outbox")
+    return render_template("admin/outbox.html", messages=outbox_messages(), title=_("Outbox"))
 
 
 @bp.route("/outbox/<public_id>/retry", methods=["POST"])
@@ -56,9 +57,9 @@ def retry_message(public_id):
     if not FlaskForm().validate_on_submit():
         abort(400)
     if outbox_changes.retry(message, current_user):
-        flash(f"The email to {message.recipient} is queued to be sent again.", "success")
+        flash(_("The email to %(email)s is queued to be sent again.", email=message.recipient), "success")
     else:
-        flash(f"The email to {message.recipient} is already queued or sent.", "info")
+        flash(_("The email to %(email)s is already queued or sent.", email=message.recipient), "info")
     return redirect(url_for(".outbox") + f"#message-{message.public_id}")
 
 
@@ -88,5 +89,5 @@ def audit():
         actions=audit_trail.actions(),
         page_url=lambda n: url_for(".audit", page=n, **query),
         csv_url=url_for(".audit", format="csv", **query),
-        title="Audit trail",
+        title=_("Audit trail"),
     )

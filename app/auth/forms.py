@@ -72,7 +72,7 @@ class ForgotPasswordForm(FlaskForm):
 
 
 STAFF_ROLES = [
-    SelectChoice(r.value, r.label)
+    SelectChoice(r.value, _l(r.label))
     for r in (Role.TRAINER, Role.HUB_ADMIN, Role.ORG_MANAGER, Role.EXTERNAL_EXAMINER)
 ]
 
@@ -80,18 +80,24 @@ STAFF_ROLES = [
 class InvitePersonForm(FlaskForm):
     """Who to invite: only what an account needs, a name and a work email address."""
 
-    name = StringField("Full name", validators=[DataRequired("Enter the person's name"), Length(max=120)])
-    email = EmailField(
-        "Email address",
+    name = StringField(
+        _l("Full name"),
         validators=[
-            DataRequired("Enter the person's email address"),
-            Email("Enter an email address in the correct format, like name@example.org"),
+            DataRequired(_l("Enter the person's name")),
+            Length(max=120, message=_l("The name must be 120 characters or fewer")),
+        ],
+    )
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Enter the person's email address")),
+            Email(_l("Enter an email address in the correct format, like name@example.org")),
         ],
     )
 
 
 class InviteStaffForm(InvitePersonForm):
     roles = SelectMultipleField(
-        "Roles", choices=STAFF_ROLES, validators=[DataRequired("Choose at least one role")]
+        _l("Roles"), choices=STAFF_ROLES, validators=[DataRequired(_l("Choose at least one role"))]
     )
-    organisation = SelectField("Organisation (for organisation managers)", choices=[], default="")
+    organisation = SelectField(_l("Organisation (for organisation managers)"), choices=[], default="")

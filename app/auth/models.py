@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+from app.i18n import N_
 
 
 class Role(enum.StrEnum):
@@ -21,12 +22,13 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The role's name in English (as CSV exports and audit details keep it); pages show ``_(label)``."""
         return {
-            "trainee": "Trainee IMSA®",
-            "trainer": "Trainer",
-            "hub_admin": "Hub admin",
-            "org_manager": "Organisation manager",
-            "external_examiner": "External examiner",
+            "trainee": N_("Trainee IMSA®"),
+            "trainer": N_("Trainer"),
+            "hub_admin": N_("Hub admin"),
+            "org_manager": N_("Organisation manager"),
+            "external_examiner": N_("External examiner"),
         }[self.value]
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+from app.i18n import N_
 
 
 class OrganisationKind(enum.StrEnum):
@@ -18,12 +19,13 @@ class OrganisationKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In English (as reports' CSV exports keep it); pages show ``_(label)``."""
         return {
-            "ngo": "NGO",
-            "local_authority": "Local authority",
-            "faith_group": "Faith group",
-            "community_group": "Community group",
-            "other": "Other",
+            "ngo": N_("NGO"),
+            "local_authority": N_("Local authority"),
+            "faith_group": N_("Faith group"),
+            "community_group": N_("Community group"),
+            "other": N_("Other"),
         }[self.value]
 
 
@@ -35,7 +37,13 @@ class Nation(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").title()
+        """In English (as the CSV import reads it and reports' exports keep it); pages show ``_(label)``."""
+        return {
+            "england": N_("England"),
+            "scotland": N_("Scotland"),
+            "wales": N_("Wales"),
+            "northern_ireland": N_("Northern Ireland"),
+        }[self.value]
 
 
 class Organisation(db.Model):

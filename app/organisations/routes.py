@@ -1,4 +1,5 @@
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
@@ -13,7 +14,7 @@ from app.web import refusals
 @roles_required(Role.HUB_ADMIN)
 def index():
     return render_template(
-        "organisations/index.html", organisations=services.all_organisations(), title="Host organisations"
+        "organisations/index.html", organisations=services.all_organisations(), title=_("Host organisations")
     )
 
 
@@ -33,6 +34,6 @@ def new():
         if refused:
             refused.onto(form, "name")
         else:
-            flash(f"{organisation.name} has been added.", "success")
+            flash(_("%(name)s has been added.", name=organisation.name), "success")
             return redirect(url_for(".index"))
-    return render_template("organisations/new.html", form=form, title="Add a host organisation")
+    return render_template("organisations/new.html", form=form, title=_("Add a host organisation"))

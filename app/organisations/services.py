@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from app.audit.services import record
 from app.auth.access import require_role
 from app.auth.models import Role
@@ -18,7 +20,7 @@ def create_organisation(
     require_role(actor, Role.HUB_ADMIN)
     name = name.strip()
     if by_name(name):
-        raise DuplicateName(f"An organisation called {name} already exists")
+        raise DuplicateName(_("An organisation called %(name)s already exists", name=name))
     organisation = Organisation(name=name, kind=kind, nation=nation, region=(region or "").strip() or None)
     db.session.add(organisation)
     record(actor, "organisation.created", organisation, name=name, kind=kind.value, nation=nation.value)

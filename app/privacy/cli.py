@@ -6,20 +6,26 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.database import db, utcnow
+from app.i18n import N_, TranslatedGroup, TranslatedOption
 from app.workdays import london_date
 
 
-@click.group("privacy")
+@click.group("privacy", cls=TranslatedGroup, help=N_("Personal data: export, erase, retention."))
 def privacy_cli() -> None:
-    """Personal data: export, erase, retention."""
+    pass
 
 
 @privacy_cli.command("export")
 @click.argument("email")
 @click.option(
-    "--out", type=click.Path(path_type=Path), help="Where to write the ZIP (default: ./<email>.zip)."
+    "--out",
+    type=click.Path(path_type=Path),
+    help=N_("Where to write the ZIP (default: ./<email>.zip)."),
+    cls=TranslatedOption,
 )
 def export_command(email: str, out: Path | None) -> None:
     """Write a ZIP of everything held about the person with EMAIL."""
@@ -34,12 +40,12 @@ def export_command(email: str, out: Path | None) -> None:
     out = out or Path(f"{email.strip().lower()}.zip")
     out.write_bytes(data)
     db.session.commit()
-    click.echo(f"written: {out} ({len(data)} bytes)")
+    click.echo(_("written: %(file)s (%(size)s bytes)", file=out, size=len(data)))
 
 
 @privacy_cli.command("erase")
 @click.argument("email")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=N_("Do not ask for confirmation."), cls=TranslatedOption)
 def erase_command(email: str, yes: bool) -> None:
     """Pseudonymise the person with EMAIL everywhere, keeping only what must be kept."""
     from app.privacy.erasure import erase
@@ -49,24 +55,34 @@ def erase_command(email: str, yes: bool) -> None:
     try:
         user = person_by_email(email)
         if not yes:
-            click.confirm(f"Erase {user.name} <{user.email}>? This cannot be undone.", abort=True)
+            click.confirm(
+                _("Erase %(name)s <%(email)s>? This cannot be undone.", name=user.name, email=user.email),
+                abort=True,
+            )
         erasure = erase(user, None)
     except Refused as refused:
         raise click.ClickException(str(refused)) from None
     db.session.commit()
     if erasure.already:
-        click.echo(f"already erased: {erasure.pseudonym}")
+        click.echo(_("already erased: %(pseudonym)s", pseudonym=erasure.pseudonym))
         return
-    click.echo(f"erased: now {erasure.pseudonym}")
+    click.echo(_("erased: now %(pseudonym)s", pseudonym=erasure.pseudonym))
     for what, count in erasure.removed.items():
-        click.echo(f"  removed or changed: {what}: {count}")
+        click.echo(_("  removed or changed: %(what)s: %(count)s", what=what, count=count))
     for what, why in erasure.kept.items():
-        click.echo(f"  kept: {what}: {why}")
+        click.echo(_("  kept: %(what)s: %(why)s", what=what, why=why))
 
 
 @privacy_cli.command("retention")
-@click.option("--dry-run", is_flag=True, help="List what would be removed; change nothing.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Apply as on this day (default: today).")
+@click.option(
+    "--dry-run", is_flag=True, help=N_("List what would be removed; change nothing."), cls=TranslatedOption
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help=N_("Apply as on this day (default: today)."),
+    cls=TranslatedOption,
+)
 def retention_command(dry_run: bool, today) -> None:
     """Apply the retention schedule (IMSA_RETENTION)."""
     from app.privacy.retention import apply_retention
@@ -75,7 +91,19 @@ def retention_command(dry_run: bool, today) -> None:
     run = apply_retention(day, dry_run)
     if not dry_run:
         db.session.commit()
-    verb = "would remove" if dry_run else "removed"
     for removal in run.removals:
-        click.echo(f"{verb}: {removal.kind} {removal.subject} ({removal.detail}; since {removal.since})")
-    click.echo(f"{verb}: {len(run.removals)} item{'s' if len(run.removals) != 1 else ''}")
+        found = {
+            "kind": removal.kind,
+            "subject": removal.subject,
+            "detail": removal.detail,
+            "since": removal.since,
+        }
+        if dry_run:
+            click.echo(_("would remove: %(kind)s %(subject)s (%(detail)s; since %(since)s)", **found))
+        else:
+            click.echo(_("removed: %(kind)s %(subject)s (%(detail)s; since %(since)s)", **found))
+    count = len(run.removals)
+    if dry_run:
+        click.echo(ngettext("would remove: %(num)s item", "would remove: %(num)s items", count))
+    else:
+        click.echo(ngettext("removed: %(num)s item", "removed: %(num)s items", count))

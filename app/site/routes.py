@@ -3,39 +3,42 @@
 import logging
 
 from flask import has_request_context, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import policy
 from app.auth.access import public, signed_in
 from app.auth.models import Role
 from app.cohorts.lookups import own_enrolment
+from app.i18n import N_
 from app.site import bp, health
 
 log = logging.getLogger("imsa.health")
 
-# (label, endpoint, roles that see it, endpoints that show it as the current page)
+# (label, endpoint, roles that see it, endpoints that show it as the current page); labels are translated
+# when the navigation is drawn.
 NAVIGATION = [
     (
-        "My training",
+        N_("My training"),
         "learning.dashboard",
         {Role.TRAINEE},
         ("learning.", "marking.receipt", "marking.my_considerations", "marking.request_consideration"),
     ),
     (
-        "My accreditation",
+        N_("My accreditation"),
         "accreditation.mine",
         {Role.TRAINEE},
         ("accreditation.mine", "accreditation.module_records"),
     ),
     (
-        "Cohorts",
+        N_("Cohorts"),
         "cohorts.index",
         {Role.HUB_ADMIN, Role.TRAINER},
         ("cohorts.", "reports.cohort", "reports.progress_matrix", "reports.trainee", "reports.contact_note"),
     ),
-    ("Marking", "marking.index", {Role.HUB_ADMIN, Role.TRAINER}, ("marking.",)),
+    (N_("Marking"), "marking.index", {Role.HUB_ADMIN, Role.TRAINER}, ("marking.",)),
     (
-        "Accreditation",
+        N_("Accreditation"),
         "accreditation.index",
         {Role.HUB_ADMIN},
         (
@@ -46,20 +49,25 @@ NAVIGATION = [
         ),
     ),
     (
-        "Examining and boards",
+        N_("Examining and boards"),
         "assurance.index",
         {Role.HUB_ADMIN, Role.EXTERNAL_EXAMINER},
         ("assurance.",),
     ),
-    ("People", "admin.people", {Role.HUB_ADMIN}, ("admin.people", "admin.invite_staff")),
-    ("Organisations", "organisations.index", {Role.HUB_ADMIN}, ("organisations.index", "organisations.new")),
-    ("My organisation", "reports.organisation", {Role.ORG_MANAGER}, ("reports.organisation",)),
-    ("Reports", "reports.index", {Role.HUB_ADMIN, Role.ORG_MANAGER}, ("reports.index",)),
-    ("Curriculum", "curriculum.index", {Role.HUB_ADMIN}, ("curriculum.",)),
-    ("Outbox", "admin.outbox", {Role.HUB_ADMIN}, ("admin.outbox",)),
-    ("Audit trail", "admin.audit", {Role.HUB_ADMIN}, ("admin.audit",)),
-    ("Personal data", "privacy.index", {Role.HUB_ADMIN}, ("privacy.",)),
-    ("Account", "auth.account", set(Role), ("auth.account",)),
+    (N_("People"), "admin.people", {Role.HUB_ADMIN}, ("admin.people", "admin.invite_staff")),
+    (
+        N_("Organisations"),
+        "organisations.index",
+        {Role.HUB_ADMIN},
+        ("organisations.index", "organisations.new"),
+    ),
+    (N_("My organisation"), "reports.organisation", {Role.ORG_MANAGER}, ("reports.organisation",)),
+    (N_("Reports"), "reports.index", {Role.HUB_ADMIN, Role.ORG_MANAGER}, ("reports.index",)),
+    (N_("Curriculum"), "curriculum.index", {Role.HUB_ADMIN}, ("curriculum.",)),
+    (N_("Outbox"), "admin.outbox", {Role.HUB_ADMIN}, ("admin.outbox",)),
+    (N_("Audit trail"), "admin.audit", {Role.HUB_ADMIN}, ("admin.audit",)),
+    (N_("Personal data"), "privacy.index", {Role.HUB_ADMIN}, ("privacy.",)),
+    (N_("Account"), "auth.account", set(Role), ("auth.account",)),
 ]
 
 
@@ -72,7 +80,7 @@ def navigation():
         # Templates read this answer of the policy instead of checking roles themselves.
         "viewer_is_hub_admin": policy.is_hub_admin(current_user),
         "nav_items": [
-            {"label": label, "href": url_for(endpoint), "active": current.startswith(sections)}
+            {"label": _(label), "href": url_for(endpoint), "active": current.startswith(sections)}
             for label, endpoint, roles, sections in NAVIGATION
             if current_user.has_role(*roles)
         ],
@@ -90,7 +98,7 @@ def home():
         return redirect(url_for("reports.organisation"))
     if current_user.has_role(Role.EXTERNAL_EXAMINER):
         return redirect(url_for("assurance.index"))
-    return render_template("site/nothing_yet.html", title="Welcome")
+    return render_template("site/nothing_yet.html", title=_("Welcome"))
 
 
 @bp.route("/healthz")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask_babel import gettext as _
 
 from app.accreditation.cli import credential_cli, credential_or_exit
 from app.verify.verification import verify_token
@@ -21,5 +22,10 @@ def credential_show(code):
     result = verify_token(credential_or_exit(code).jws)
     click.echo(f"{result.verdict.label}")
     for check in result.checks:
-        click.echo(f"  {'ok ' if check.passed else 'NO '} {check.name}: {check.detail}")
+        found = {"check": check.name, "detail": check.detail}
+        click.echo(
+            _("  ok  %(check)s: %(detail)s", **found)
+            if check.passed
+            else _("  NO  %(check)s: %(detail)s", **found)
+        )
     click.echo(json.dumps(result.credential, indent=2, ensure_ascii=False))

@@ -96,14 +96,6 @@ UNMARKED = {
     "reports/templates/reports/organisation.html",
     "reports/templates/reports/progress.html",
     "reports/templates/reports/trainee.html",
-    # admin, organisations and site
-    "admin/templates/admin/audit.html",
-    "admin/templates/admin/invite_staff.html",
-    "admin/templates/admin/outbox.html",
-    "admin/templates/admin/people.html",
-    "organisations/templates/organisations/index.html",
-    "organisations/templates/organisations/new.html",
-    "site/templates/site/nothing_yet.html",
 }
 
 READ_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder"}
