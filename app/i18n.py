@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
-from markupsafe import escape
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from app.templating import long_date
 
@@ -73,8 +74,14 @@ class Deferred:
         self.values = values
 
     def __str__(self) -> str:
-        values = {key: long_date(v) if isinstance(v, date) else v for key, v in self.values.items()}
-        return gettext(self.message, **values)
+        return self.in_(catalogue())
+
+    def in_(self, translations) -> str:
+        """The text in ``translations`` (a caller writing many texts looks the catalogue up once)."""
+        text = translations.ugettext(self.message)
+        if not self.values:
+            return text
+        return text % {key: long_date(v) if isinstance(v, date) else v for key, v in self.values.items()}
 
     def __html__(self) -> str:
         return str(escape(str(self)))  # the values may come from a document being checked
@@ -113,6 +120,25 @@ class TranslatedOption(HelpTranslatedWhenShown, click.Option):
 
 class TranslatedGroup(HelpTranslatedWhenShown, click.Group):
     """``TranslatedGroup(name, help=N_("..."))``: a command group whose help is in the command's language."""
+
+
+@pass_context
+def _template_gettext(context, message: str, **values) -> str:
+    """Jinja's ``_()``: the catalogue comes with the page's context (``_page_translations``), so forty
+    strings on a page cost one lookup; an imported macro without the context looks it up itself."""
+    text = (context.get("_page_translations") or catalogue()).ugettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % values  # always a format string, as Jinja's newstyle gettext does
+
+
+@pass_context
+def _template_ngettext(context, singular: str, plural: str, number: int, **values) -> str:
+    text = (context.get("_page_translations") or catalogue()).ungettext(singular, plural, number)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    values.setdefault("num", number)
+    return text % values
 
 
 def language_tag(value: str | None) -> str | None:
@@ -184,11 +210,9 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=_select_locale)
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda message: catalogue().ugettext(message),
-        ngettext=lambda singular, plural, number: catalogue().ungettext(singular, plural, number),
-        newstyle=True,
-    )
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(gettext=_template_gettext, ngettext=_template_ngettext)
+    app.context_processor(lambda: {"_page_translations": catalogue()})
     app.add_template_global(current_language)
     app.add_template_global(LANGUAGES, "languages")
     app.add_template_global(SWITCH_LABELS, "switch_labels")

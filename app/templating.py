@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -26,7 +27,13 @@ def long_date(value: date | datetime | None) -> str:
 
 def _day(value: date) -> str:
     """7 December 2026, 7 Rhagfyr 2026: CLDR month names in the page's language (English outside an app)."""
-    locale = (get_locale() if has_app_context() else None) or "en_GB"
+    return _written_day(value, (get_locale() if has_app_context() else None) or "en_GB")
+
+
+@lru_cache(maxsize=4096)
+def _written_day(value: date, locale) -> str:
+    """Babel builds the pattern and looks the month up anew each time; the same few dates are shown all
+    day (an award date, a validity date), so each is written once per language."""
     return format_date(value, "d MMMM y", locale=locale)
 
 

@@ -21,7 +21,7 @@ from app.accreditation.keys import keystore
 from app.accreditation.models import Credential
 from app.auth.models import User
 from app.database import db
-from app.i18n import N_, Deferred
+from app.i18n import N_, Deferred, catalogue
 from app.i18n import Deferred as _l
 from app.i18n import gettext as _
 from app.templating import long_date
@@ -187,11 +187,16 @@ class Result:
 
     def as_json(self) -> dict:
         """The API's answer: the verdict, each check, and the public facts of the credential."""
+        translations = catalogue()  # once for the dozen texts below
+
+        def text(value) -> str:
+            return value.in_(translations) if isinstance(value, Deferred) else str(value)
+
         body: dict = {
             "verdict": self.verdict.value,
-            "status": self.verdict.label,
+            "status": translations.ugettext(VERDICT_LABELS[self.verdict.value]),
             "checks": [
-                {"name": str(c.name), "passed": c.passed, "detail": str(c.detail)} for c in self.checks
+                {"name": text(c.name), "passed": c.passed, "detail": text(c.detail)} for c in self.checks
             ],
         }
         if self.credential:

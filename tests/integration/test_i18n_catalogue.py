@@ -42,3 +42,25 @@ def test_a_deferred_text_escapes_the_values_it_shows_in_a_page(app):
         page = render_template_string("<p>{{ detail }}</p>", detail=text)
         assert "<script>" not in page and "&lt;script&gt;" in page
         assert text == "issued by <script>alert(1)</script> (did:web:x)"
+
+
+def test_a_macro_imported_without_the_page_context_still_speaks_the_page_language(app):
+    """Pages hand their catalogue to ``_()`` through the context; a macro imported without it looks the
+    language up itself. Plural messages go the same way."""
+    with app.test_request_context("/verify?lang=cy"):
+        app.jinja_env.globals["macros"] = app.jinja_env.from_string(
+            "{% macro word() %}{{ _('Revocation') }}{% endmacro %}"
+        ).module
+        page = render_template_string(
+            "{{ macros.word() }}|{{ ngettext('%(count)s event', '%(count)s events', 3, count=3) }}"
+        )
+        word, events = page.split("|")
+        assert word == gettext("Revocation") != "Revocation"
+        assert events.startswith("3 ") and events != "3 events"
+    del app.jinja_env.globals["macros"]
+
+
+def test_a_page_s_message_escapes_its_values(app):
+    with app.test_request_context("/verify"):
+        page = render_template_string("{{ _('Hello %(name)s', name=who) }}", who="<b>x</b>")
+    assert page == "Hello &lt;b&gt;x&lt;/b&gt;"
