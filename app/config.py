@@ -117,7 +117,10 @@ class Config:
         self.IMSA_ARGON2_TIME_COST = _argon2("time_cost")
         self.IMSA_ARGON2_MEMORY_COST = _argon2("memory_cost")  # KiB
         self.IMSA_ARGON2_PARALLELISM = _argon2("parallelism")
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A server's connection can drop between requests (a restart, an idle timeout): test it before use.
+        # A SQLite file has nothing to drop, and the test would be a query on every request.
+        server = not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite") and bool(self.SQLALCHEMY_DATABASE_URI)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": server}
         # Connections each worker process keeps (and may add for bursts): workers × (both) must stay under
         # PostgreSQL's max_connections. Unset: SQLAlchemy's 5 and 10.
         for setting, option in (("IMSA_DB_POOL_SIZE", "pool_size"), ("IMSA_DB_MAX_OVERFLOW", "max_overflow")):

@@ -211,7 +211,8 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=_select_locale)
     app.jinja_env.newstyle_gettext = True
-    app.jinja_env.globals.update(gettext=_template_gettext, ngettext=_template_ngettext)
+    # ``_`` straight to the function too: Jinja's alias would add a call per string.
+    app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext, ngettext=_template_ngettext)
     app.context_processor(lambda: {"_page_translations": catalogue()})
     app.add_template_global(current_language)
     app.add_template_global(LANGUAGES, "languages")
