@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
@@ -9,11 +8,11 @@ from app.marking.models import AppealGround, CaseKind, CaseOutcome, Penalty
 
 
 class ExtensionForm(FlaskForm):
-    enrolment = SelectField(_l("Trainee"), validators=[DataRequired(_l("Choose the trainee"))])
-    assignment = SelectField(_l("Assignment"), validators=[DataRequired(_l("Choose the assignment"))])
-    due_on = DateField(_l("New due date"), validators=[DataRequired(_l("Enter the new due date"))])
+    enrolment = SelectField("Trainee", validators=[DataRequired("Choose the trainee")])
+    assignment = SelectField("Assignment", validators=[DataRequired("Choose the assignment")])
+    due_on = DateField("New due date", validators=[DataRequired("Enter the new due date")])
     reason = TextAreaField(
-        _l("Reason"), validators=[DataRequired(_l("Give the reason for the extension")), Length(max=1000)]
+        "Reason", validators=[DataRequired("Give the reason for the extension"), Length(max=1000)]
     )
 
 
