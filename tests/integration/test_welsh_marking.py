@@ -131,3 +131,16 @@ def test_the_result_email_is_in_the_trainees_language_and_the_admins_page_stays_
     assert mail.body.startswith("Helo Tara Traineename,")
     assert "Mae eich canlyniad ar gyfer “Test assignment” wedi’i ryddhau." in mail.body
     assert "Darllenwch eich marc ac adborth eich hyfforddwr yma:" in mail.body
+
+
+def test_work_returned_to_anonymise_tells_the_trainee_in_welsh_with_the_note_as_written(welsh, client):
+    piece = welsh["piece"]
+    sign_in(client, welsh["marker"])
+    note = "A date of birth in paragraph 2."
+    response = post_form(
+        client, f"/marking/pieces/{piece.public_id}/return", {"note": note}, follow_redirects=True
+    )
+    assert "Mae’r gwaith wedi mynd yn ôl at yr hyfforddai" in response.get_data(as_text=True)
+    mail = outbox(limit=1)[0]
+    assert mail.subject == "Mae eich gwaith ysgrifenedig wedi’i ddychwelyd atoch i’w anonymeiddio"
+    assert "Beth i’w newid:" in mail.body and note in mail.body
