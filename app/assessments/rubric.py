@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
+from app.i18n import N_
+
 BANDS = ("fail", "pass", "merit", "distinction")
+# The bands' names where people read them; the stored band stays its key.
+BAND_LABELS = {"fail": N_("Fail"), "pass": N_("Pass"), "merit": N_("Merit"), "distinction": N_("Distinction")}
 DEFAULT_THRESHOLDS = {"pass": 50, "merit": 60, "distinction": 70}
 DEFAULT_RESUBMISSION = {"allowed": 1, "capped_at": "pass"}
 # Second marking: every Fail and Distinction, plus this share of the rest per marker (at least `minimum`);
 # first and second marks further apart than `threshold_marks`, or in different bands, need an agreed mark.
 DEFAULT_MODERATION = {"sample_percent": 10, "minimum": 1, "threshold_marks": 10}
+
+
+def band_label(band: str | None) -> str:
+    """A band's name as shown, in the page's language: "pass" is Pass (Llwyddo in Welsh)."""
+    return gettext(BAND_LABELS[band]) if band in BAND_LABELS else (band or "")
 
 
 def band_for(mark: float, thresholds: dict[str, int]) -> str:

@@ -10,6 +10,7 @@ from app.auth.models import User
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Assignment, Quiz
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+from app.i18n import N_
 from app.learning.models import QuizAttempt, Submission
 
 
@@ -21,11 +22,12 @@ class MarkKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """English, as stored and recorded; pages show ``_(kind.label)``."""
         return {
-            "first": "First mark",
-            "second": "Second mark",
-            "agreed": "Agreed mark",
-            "review": "Review mark",
+            "first": N_("First mark"),
+            "second": N_("Second mark"),
+            "agreed": N_("Agreed mark"),
+            "review": N_("Review mark"),
         }[self.value]
 
 

@@ -12,9 +12,12 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.assessments.rubric import band_label
 from app.auth import policy
 from app.auth.access import PermissionDenied, roles_required
 from app.auth.models import Role
@@ -29,9 +32,12 @@ from app.marking import queue as marking_queue
 from app.marking.forms import CaseDecisionForm, ExtensionForm, IntegrityCaseForm
 from app.marking.lookups import assessment_or_404, piece_or_404
 from app.marking.models import MarkKind
+from app.templating import long_date
 from app.web import refusals, safe_redirect_target
 
 STAFF = (Role.TRAINER, Role.HUB_ADMIN)
+
+bp.app_template_filter("band_label")(band_label)
 
 
 @bp.route("/marking/")
@@ -51,7 +57,7 @@ def index():
             m.slug: f"{m.code}: {m.title}" for c in mine for m in c.curriculum_version.modules if m.assignment
         },
         open_appeals=len(appeals.open_appeals(current_user, [c.id for c in mine])),
-        title="My marking",
+        title=_("My marking"),
     )
 
 
@@ -62,7 +68,7 @@ def criteria_from(form) -> dict[str, workflow.CriterionInput]:
         try:
             mark = float(form.get(f"mark-{key}", ""))
         except ValueError:
-            raise workflow.MarkingRefused("Enter every mark as a number from 0 to 100.") from None
+            raise workflow.MarkingRefused(_("Enter every mark as a number from 0 to 100.")) from None
         result[key] = workflow.CriterionInput(form[f"band-{key}"], mark, form.get(f"feedback-{key}", ""))
     return result
 
@@ -112,7 +118,9 @@ def _mark_page(piece: Submission, error: str | None = None, typed=None, **forms)
         moves=workflow.allowed_moves(piece, current_user),
         adjusted=bool(adjustments.plan_for(piece.enrolment)),
         capped=workflow.capped(piece),
-        title=f"Candidate {piece.enrolment.candidate_number}" if anonymous else piece.enrolment.user.name,
+        title=_("Candidate %(number)s", number=piece.enrolment.candidate_number)
+        if anonymous
+        else piece.enrolment.user.name,
         **_integrity(piece, **forms),
     )
 
@@ -146,7 +154,9 @@ def piece(piece_id: str):
     if refused:
         return _mark_page(piece, error=refused.message, typed=request.form)
     flash(
-        "Your marking has been saved." if request.form.get("action") != "finish" else "Marking finished.",
+        _("Your marking has been saved.")
+        if request.form.get("action") != "finish"
+        else _("Marking finished."),
         "success",
     )
     if request.form.get("action") == "finish":
@@ -173,12 +183,12 @@ def allocate(piece_id: str):
     )
     with refusals() as refused:
         if marker is None:
-            raise workflow.MarkingRefused("Choose a trainer of this cohort.", field="marker")
+            raise workflow.MarkingRefused(_("Choose a trainer of this cohort."), field="marker")
         workflow.allocate(piece, marker, current_user)
     if refused:
         refused.flash()
     else:
-        flash(f"Allocated to {marker.name}.", "success")
+        flash(_("Allocated to %(name)s.", name=marker.name), "success")
     return redirect(safe_redirect_target(request.form.get("back"), ".index"))
 
 
@@ -192,7 +202,8 @@ def return_for_anonymisation(piece_id: str):
     if refused:
         return _mark_page(piece, error=refused.message)
     flash(
-        "The work has gone back to the trainee to anonymise; they have been told what to change.", "success"
+        _("The work has gone back to the trainee to anonymise; they have been told what to change."),
+        "success",
     )
     return redirect(url_for(".index"))
 
@@ -208,7 +219,8 @@ def open_integrity_case(piece_id: str):
         refused.onto(form, "statement")
         return _mark_page(piece, case_form=form)
     flash(
-        "The integrity case is open: this piece's result is held, and the trainee has been told.", "success"
+        _("The integrity case is open: this piece's result is held, and the trainee has been told."),
+        "success",
     )
     return redirect(url_for(".piece", piece_id=piece.public_id))
 
@@ -219,7 +231,7 @@ def decide_integrity_case(piece_id: str):
     piece = piece_or_404(piece_id)
     case = integrity.open_case(piece)
     if case is None:
-        flash("This piece has no open integrity case: it may have been decided a moment ago.", "info")
+        flash(_("This piece has no open integrity case: it may have been decided a moment ago."), "info")
         return redirect(url_for(".piece", piece_id=piece.public_id))
     form = CaseDecisionForm()
     with refusals() as refused:
@@ -227,7 +239,10 @@ def decide_integrity_case(piece_id: str):
     if refused:
         refused.onto(form, "outcome")
         return _mark_page(piece, decision_form=form)
-    flash(f"Outcome recorded: {case.outcome.label.lower()}. The trainee has been told.", "success")
+    flash(
+        _("Outcome recorded: %(outcome)s. The trainee has been told.", outcome=_(case.outcome.label).lower()),
+        "success",
+    )
     return redirect(url_for(".piece", piece_id=piece.public_id))
 
 
@@ -256,17 +271,25 @@ def assessment(cohort_id: str, module_slug: str):
                 done = workflow.allocate_round_robin(
                     workflow.pieces_in(work, cohort), cohort.trainers, current_user
                 )
-                message = f"{done} piece{'s' if done != 1 else ''} allocated."
+                message = ngettext("%(num)s piece allocated.", "%(num)s pieces allocated.", done)
             elif action == "moderate":
                 chosen = workflow.select_for_moderation(work, cohort, current_user)
-                message = f"{len(chosen)} piece{'s' if len(chosen) != 1 else ''} selected for second marking."
+                message = ngettext(
+                    "%(num)s piece selected for second marking.",
+                    "%(num)s pieces selected for second marking.",
+                    len(chosen),
+                )
             elif action == "release":
                 released = workflow.release(work, cohort, current_user)
                 count = len(released)
-                message = f"{count} result{'s' if count != 1 else ''} released; trainees have been told."
+                message = ngettext(
+                    "%(num)s result released; trainees have been told.",
+                    "%(num)s results released; trainees have been told.",
+                    count,
+                )
                 held = len(integrity.held_piece_ids([p.id for p in workflow.pieces_in(work, cohort)]))
                 if held:
-                    message += f" {held} held by an open integrity case."
+                    message += " " + _("%(count)s held by an open integrity case.", count=held)
             else:
                 abort(400)
         if refused:
@@ -309,7 +332,7 @@ def report(cohort_id: str, module_slug: str):
         cohort=cohort,
         assignment=work,
         data=data,
-        title=f"Marking report: {work.title}",
+        title=_("Marking report: %(title)s", title=work.title),
     )
 
 
@@ -321,7 +344,7 @@ def portfolio_queue():
         "marking/portfolio.html",
         entries=portfolio.waiting_for_review(current_user, cohort_ids),
         kind_label=kind_label,
-        title="Portfolio evidence to review",
+        title=_("Portfolio evidence to review"),
     )
 
 
@@ -339,7 +362,9 @@ def review_evidence(entry_id: str):
         refused.flash()
         return redirect(url_for(".portfolio_queue"))
     flash(
-        "The evidence has been " + ("verified." if entry.status.value == "verified" else "returned."),
+        _("The evidence has been verified.")
+        if entry.status.value == "verified"
+        else _("The evidence has been returned."),
         "success",
     )
     return redirect(url_for(".portfolio_queue"))
@@ -357,17 +382,17 @@ def grant_extension():
         for m in c.curriculum_version.modules
         if m.assignment
     }
-    form.enrolment.choices = [SelectChoice("", "Choose a trainee")] + [
+    form.enrolment.choices = [SelectChoice("", _("Choose a trainee"))] + [
         SelectChoice(pid, f"{e.user.name} ({e.cohort.name})") for pid, e in enrolments.items()
     ]
-    form.assignment.choices = [SelectChoice("", "Choose an assignment")] + [
+    form.assignment.choices = [SelectChoice("", _("Choose an assignment"))] + [
         SelectChoice(key, f"{a.module.code}: {a.title} ({c.name})") for key, (c, a) in works.items()
     ]
     if form.validate_on_submit():
         enrolment = enrolments[form.enrolment.data]
         cohort, assignment = works[form.assignment.data]
         if cohort.id != enrolment.cohort_id:
-            form.assignment.errors = ["Choose an assignment from the trainee's own cohort"]
+            form.assignment.errors = [_("Choose an assignment from the trainee's own cohort")]
         else:
             with refusals() as refused:
                 assignments.grant_extension(
@@ -376,6 +401,13 @@ def grant_extension():
             if refused:
                 refused.onto(form, "due_on")
             else:
-                flash(f"{enrolment.user.name} now has until {form.due_on.data:%-d %B %Y}.", "success")
+                flash(
+                    _(
+                        "%(name)s now has until %(date)s.",
+                        name=enrolment.user.name,
+                        date=long_date(form.due_on.data),
+                    ),
+                    "success",
+                )
                 return redirect(url_for("reports.cohort", public_id=enrolment.cohort.public_id))
-    return render_template("marking/extension.html", form=form, title="Grant an extension")
+    return render_template("marking/extension.html", form=form, title=_("Grant an extension"))

@@ -16,16 +16,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import render_template
+from flask_babel import gettext as _
 
-from app.assessments.rubric import BANDS, DEFAULT_MODERATION, band_for, outcome
+from app.assessments.rubric import BANDS, DEFAULT_MODERATION, band_for, band_label, outcome
 from app.audit.services import record
 from app.auth import policy
 from app.auth.access import PermissionDenied
 from app.auth.models import User
+from app.auth.services import in_language_of
 from app.cohorts.models import Cohort, Enrolment
 from app.curriculum.models import Assignment
 from app.curriculum.rendering import render_markdown
 from app.database import db, utcnow
+from app.i18n import N_
 from app.learning.assignments import submitted_work
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
@@ -56,9 +59,16 @@ def _need(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _state(submission: Submission, *allowed: SubmissionStatus, doing: str) -> None:
+def _state(submission: Submission, *allowed: SubmissionStatus, cannot: str) -> None:
+    """``cannot`` is the refusal's first half ("You cannot … now"), marked with ``N_`` by the caller."""
     if submission.status not in allowed:
-        raise MarkingRefused(f"You cannot {doing} now: this piece is {submission.status.label.lower()}.")
+        raise MarkingRefused(
+            _(
+                "%(cannot)s: this piece is %(status)s.",
+                cannot=_(cannot),
+                status=_(submission.status.label).lower(),
+            )
+        )
 
 
 def _mark(submission: Submission, kind: MarkKind) -> Mark | None:
@@ -108,8 +118,11 @@ def _take_lock(submission: Submission, actor: User, now: datetime) -> None:
         and submission.locked_until > now
     ):
         raise MarkingRefused(
-            f"{submission.locked_by.name} is working on this piece until "
-            f"{submission.locked_until:%H:%M} UTC. Try again after that."
+            _(
+                "%(name)s is working on this piece until %(time)s UTC. Try again after that.",
+                name=submission.locked_by.name,
+                time=f"{submission.locked_until:%H:%M}",
+            )
         )
     submission.locked_by_id, submission.locked_until = actor.id, now + timedelta(minutes=LOCK_MINUTES)
 
@@ -123,9 +136,9 @@ def _drop_lock(submission: Submission) -> None:
 
 def allocate(submission: Submission, marker: User, actor: User) -> Submission:
     _need(policy.is_hub_admin(actor), "only Hub admins allocate markers")
-    _state(submission, S.SUBMITTED, S.IN_MARKING, doing="allocate a marker")
+    _state(submission, S.SUBMITTED, S.IN_MARKING, cannot=N_("You cannot allocate a marker now"))
     if marker not in _cohort(submission).trainers:
-        raise MarkingRefused(f"{marker.name} is not a trainer of this cohort.")
+        raise MarkingRefused(_("%(name)s is not a trainer of this cohort.", name=marker.name))
     previous = submission.marker_id
     submission.marker_id = marker.id
     if previous != marker.id:
@@ -164,24 +177,30 @@ def return_for_anonymisation(submission: Submission, note: str, actor: User) -> 
         submission.marker_id == actor.id or policy.is_hub_admin(actor),
         "only the piece's marker or a Hub admin returns it",
     )
-    _state(submission, S.SUBMITTED, S.IN_MARKING, doing="return this work for anonymisation")
+    _state(
+        submission, S.SUBMITTED, S.IN_MARKING, cannot=N_("You cannot return this work for anonymisation now")
+    )
     note = note.strip()
     if not note:
-        raise MarkingRefused("Say what could identify someone, so the trainee can change it.", field="note")
+        raise MarkingRefused(
+            _("Say what could identify someone, so the trainee can change it."), field="note"
+        )
     record(actor, "marking.returned_for_anonymisation", submission, sha256=submission.sha256, note=note)
     submission.status, submission.returned_note = S.DRAFT, note
     submission.submitted_at = submission.sha256 = None
     _drop_lock(submission)
-    send(
-        submission.enrolment.user.email,
-        "Your written work has been returned to you to anonymise",
-        render_template(
-            "marking/email/returned.txt",
-            submission=submission,
-            note=note,
-            url=external_url("learning.assignment", module_slug=submission.assignment.module.slug),
-        ),
-    )
+    trainee = submission.enrolment.user
+    with in_language_of(trainee):
+        send(
+            trainee.email,
+            _("Your written work has been returned to you to anonymise"),
+            render_template(
+                "marking/email/returned.txt",
+                submission=submission,
+                note=note,
+                url=external_url("learning.assignment", module_slug=submission.assignment.module.slug),
+            ),
+        )
     return submission
 
 
@@ -189,7 +208,7 @@ def allocate_round_robin(pieces: list[Submission], markers: list[User], actor: U
     """Allocate every unallocated submitted piece, each to the marker with the least work so far."""
     _need(policy.is_hub_admin(actor), "only Hub admins allocate markers")
     if not markers:
-        raise MarkingRefused("This cohort has no trainers to allocate to.")
+        raise MarkingRefused(_("This cohort has no trainers to allocate to."))
     load = {m.id: sum(1 for p in pieces if p.marker_id == m.id) for m in markers}
     # Only submitted pieces have a submission time to go by: drafts (and later stages) are left alone.
     waiting = [p for p in pieces if p.status is S.SUBMITTED and p.marker_id is None]
@@ -207,7 +226,7 @@ def start_marking(submission: Submission, actor: User, now: datetime | None = No
     """Open the piece for marking (or carry on): takes the lock and returns the marker's mark."""
     now = now or utcnow()
     _need(submission.marker_id == actor.id, "only the allocated marker marks this piece")
-    _state(submission, S.SUBMITTED, S.IN_MARKING, doing="mark this piece")
+    _state(submission, S.SUBMITTED, S.IN_MARKING, cannot=N_("You cannot mark this piece now"))
     _take_lock(submission, actor, now)
     mark = _mark(submission, MarkKind.FIRST)
     if submission.status is S.SUBMITTED:
@@ -230,34 +249,41 @@ def _check_criteria(assignment: Assignment, given: dict[str, CriterionInput], th
     for criterion in assignment.criteria:
         entry = given.get(criterion["key"])
         if entry is None:
-            raise MarkingRefused(f"Give {criterion['title']} a band and a mark.")
+            raise MarkingRefused(_("Give %(criterion)s a band and a mark.", criterion=criterion["title"]))
         if entry.band not in BANDS:
-            raise MarkingRefused(f"Choose a band for {criterion['title']}.")
+            raise MarkingRefused(_("Choose a band for %(criterion)s.", criterion=criterion["title"]))
         if not 0 <= entry.mark <= 100:
-            raise MarkingRefused(f"The mark for {criterion['title']} must be from 0 to 100.")
-        if band_for(entry.mark, thresholds) != entry.band:
-            actual = band_for(entry.mark, thresholds).title()
             raise MarkingRefused(
-                f"The mark {entry.mark:g} for {criterion['title']} is in the {actual} band, "
-                f"not {entry.band.title()}: change one of them."
+                _("The mark for %(criterion)s must be from 0 to 100.", criterion=criterion["title"])
+            )
+        if band_for(entry.mark, thresholds) != entry.band:
+            raise MarkingRefused(
+                _(
+                    "The mark %(mark)s for %(criterion)s is in the %(actual)s band, not %(chosen)s: "
+                    "change one of them.",
+                    mark=f"{entry.mark:g}",
+                    criterion=criterion["title"],
+                    actual=band_label(band_for(entry.mark, thresholds)),
+                    chosen=band_label(entry.band),
+                )
             )
 
 
 def _who_marks(submission: Submission, kind: MarkKind, actor: User) -> None:
     if kind is MarkKind.FIRST:
         _need(submission.marker_id == actor.id, "only the allocated marker marks this piece")
-        _state(submission, S.IN_MARKING, doing="save the first mark")
+        _state(submission, S.IN_MARKING, cannot=N_("You cannot save the first mark now"))
     elif kind is MarkKind.SECOND:
         _need(submission.moderator_id == actor.id, "only the allocated second marker second-marks this piece")
-        _state(submission, S.IN_MODERATION, doing="save the second mark")
+        _state(submission, S.IN_MODERATION, cannot=N_("You cannot save the second mark now"))
     else:
         _need(
             submission.moderator_id == actor.id or policy.is_hub_admin(actor),
             "only the second marker or a Hub admin records the agreed mark",
         )
-        _state(submission, S.IN_MODERATION, doing="record an agreed mark")
+        _state(submission, S.IN_MODERATION, cannot=N_("You cannot record an agreed mark now"))
         if not needs_agreement(submission):
-            raise MarkingRefused("An agreed mark is only needed when the first and second marks disagree.")
+            raise MarkingRefused(_("An agreed mark is only needed when the first and second marks disagree."))
 
 
 def save_mark(
@@ -278,17 +304,21 @@ def save_mark(
     assignment = submission.assignment
     _check_criteria(assignment, criteria, assignment.thresholds)
     if kind is MarkKind.AGREED and not (rationale or "").strip():
-        raise MarkingRefused("Record the rationale for the agreed mark.")
+        raise MarkingRefused(_("Record the rationale for the agreed mark."))
     mark = _mark(submission, kind)
     if mark is None:
         if version != 0:
-            raise MarkingRefused("This marking changed since you opened it. Reload the page to see it.")
+            raise MarkingRefused(_("This marking changed since you opened it. Reload the page to see it."))
         mark = Mark(submission_id=submission.id, kind=kind, marker_id=actor.id)
         db.session.add(mark)
     elif mark.version != version:
         raise MarkingRefused(
-            f"{mark.marker.name} saved this marking at {mark.saved_at:%H:%M} UTC, after you opened it. "
-            "Your changes were not saved: copy anything you need, then reload the page."
+            _(
+                "%(name)s saved this marking at %(time)s UTC, after you opened it. "
+                "Your changes were not saved: copy anything you need, then reload the page.",
+                name=mark.marker.name,
+                time=f"{mark.saved_at:%H:%M}",
+            )
         )
     result = outcome(
         assignment.criteria,
@@ -321,10 +351,10 @@ def capped(submission: Submission) -> bool:
 
 def complete_marking(submission: Submission, actor: User, now: datetime | None = None) -> Submission:
     _need(submission.marker_id == actor.id, "only the allocated marker marks this piece")
-    _state(submission, S.IN_MARKING, doing="finish marking")
+    _state(submission, S.IN_MARKING, cannot=N_("You cannot finish marking now"))
     mark = _mark(submission, MarkKind.FIRST)
     if mark is None or mark.total is None:
-        raise MarkingRefused("Save a mark for every criterion before finishing.")
+        raise MarkingRefused(_("Save a mark for every criterion before finishing."))
     mark.completed_at = now or utcnow()
     submission.status, submission.marked_at = S.MARKED, mark.completed_at
     _drop_lock(submission)
@@ -342,9 +372,9 @@ def sample(pieces: list[tuple[int, int, str]], rule: dict, seed: int) -> set[int
     ``minimum`` per marker. The same pieces and seed always give the same sample.
     """
     rng = random.Random(seed)
-    chosen = {pid for pid, _, band in pieces if band in ("fail", "distinction")}
-    for marker in sorted({m for _, m, _ in pieces}):
-        mine = sorted(pid for pid, m, _ in pieces if m == marker)
+    chosen = {pid for pid, _marker, band in pieces if band in ("fail", "distinction")}
+    for marker in sorted({m for _pid, m, _band in pieces}):
+        mine = sorted(pid for pid, m, _band in pieces if m == marker)
         rest = [pid for pid in mine if pid not in chosen]
         already = len(mine) - len(rest)
         want = max(math.ceil(len(mine) * rule["sample_percent"] / 100), rule["minimum"]) - already
@@ -363,7 +393,7 @@ def select_for_moderation(
     )
     pieces = pieces_in(assignment, cohort, S.MARKED)
     if not pieces:
-        raise MarkingRefused("No marked pieces are waiting for moderation.")
+        raise MarkingRefused(_("No marked pieces are waiting for moderation."))
     firsts = {
         m.submission_id: m
         for m in db.session.scalars(
@@ -379,8 +409,10 @@ def select_for_moderation(
             others = [t for t in cohort.trainers if t.id != piece.marker_id]
             if not others:
                 raise MarkingRefused(
-                    "Second marking needs a second trainer on this cohort: a Hub admin can add one "
-                    "under Cohort staff on the cohort's page."
+                    _(
+                        "Second marking needs a second trainer on this cohort: a Hub admin can add one "
+                        "under Cohort staff on the cohort's page."
+                    )
                 )
             moderator = min(others, key=lambda t: (load.get(t.id, 0), t.name))
             load[moderator.id] = load.get(moderator.id, 0) + 1
@@ -406,10 +438,10 @@ def complete_second_mark(submission: Submission, actor: User, now: datetime | No
     """The second marker finishes. Within the threshold the first mark stands; beyond it, an agreed mark
     is needed."""
     _need(submission.moderator_id == actor.id, "only the allocated second marker second-marks this piece")
-    _state(submission, S.IN_MODERATION, doing="finish second marking")
+    _state(submission, S.IN_MODERATION, cannot=N_("You cannot finish second marking now"))
     second = _mark(submission, MarkKind.SECOND)
     if second is None or second.total is None:
-        raise MarkingRefused("Save a mark for every criterion before finishing.")
+        raise MarkingRefused(_("Save a mark for every criterion before finishing."))
     second.completed_at = now or utcnow()
     _drop_lock(submission)
     if needs_agreement(submission):
@@ -425,10 +457,10 @@ def complete_agreed_mark(submission: Submission, actor: User, now: datetime | No
         submission.moderator_id == actor.id or policy.is_hub_admin(actor),
         "only the second marker or a Hub admin records the agreed mark",
     )
-    _state(submission, S.IN_MODERATION, doing="finish the agreed mark")
+    _state(submission, S.IN_MODERATION, cannot=N_("You cannot finish the agreed mark now"))
     agreed = _mark(submission, MarkKind.AGREED)
     if agreed is None or agreed.total is None:
-        raise MarkingRefused("Save the agreed mark, with its rationale, before finishing.")
+        raise MarkingRefused(_("Save the agreed mark, with its rationale, before finishing."))
     agreed.completed_at = now or utcnow()
     _drop_lock(submission)
     _ready(submission, agreed)
@@ -461,7 +493,7 @@ def release(
     now = now or utcnow()
     pieces = pieces_in(assignment, cohort, S.READY_FOR_RELEASE)
     if not pieces:
-        raise MarkingRefused("No results are ready for release.")
+        raise MarkingRefused(_("No results are ready for release."))
     allowed = assignment.resubmission["allowed"]
     ids = [p.id for p in pieces]
     # Each trainee's enrolment (and with it their account) in one query, not one per piece.
@@ -500,24 +532,27 @@ def release(
             penalty=penalties[piece.id].value if piece.id in penalties else None,
         )
         user = enrolments[piece.enrolment_id].user
-        send(
-            user.email,
-            f"Your result for {assignment.title}",
-            render_template(
-                "marking/email/released.txt",
-                user=user,
-                piece=piece,
-                assignment=assignment,
-                link=external_url("learning.assignment", module_slug=assignment.module.slug),
-            ),
-        )
+        with in_language_of(user):
+            send(
+                user.email,
+                _("Your result for %(title)s", title=assignment.title),
+                render_template(
+                    "marking/email/released.txt",
+                    user=user,
+                    piece=piece,
+                    assignment=assignment,
+                    link=external_url("learning.assignment", module_slug=assignment.module.slug),
+                ),
+            )
     if not released and len(held) == len(pieces):
         raise MarkingRefused(
-            "Every result that is ready is held by an open academic-integrity case: it is released once "
-            "the case is decided."
+            _(
+                "Every result that is ready is held by an open academic-integrity case: it is released once "
+                "the case is decided."
+            )
         )
     if not released:
-        raise MarkingRefused("These results have already been released.")
+        raise MarkingRefused(_("These results have already been released."))
     return released
 
 
@@ -526,14 +561,14 @@ def start_resubmission(previous: Submission, actor: User) -> Submission:
     click sent twice starts (and records) it once: the attempt number's unique key decides."""
     if previous.enrolment.user_id != actor.id:
         raise PermissionDenied("only the trainee can resubmit their own work")
-    _state(previous, S.REFERRED, doing="resubmit")
+    _state(previous, S.REFERRED, cannot=N_("You cannot resubmit now"))
     open_review = db.select(Appeal.id).where(
         Appeal.submission_id == previous.id,
         Appeal.status.in_((AppealStatus.REQUESTED, AppealStatus.ASSIGNED)),
     )
     if db.session.scalar(open_review):
         # A review could change the result, so the resubmission waits for its outcome.
-        raise MarkingRefused("You asked for a review of this mark: you can resubmit once it is decided.")
+        raise MarkingRefused(_("You asked for a review of this mark: you can resubmit once it is decided."))
     later = (
         db.select(Submission)
         .where(
@@ -544,7 +579,7 @@ def start_resubmission(previous: Submission, actor: User) -> Submission:
         .order_by(Submission.attempt)
     )
     if db.session.scalar(later):
-        raise MarkingRefused("You have already started your resubmission.")
+        raise MarkingRefused(_("You have already started your resubmission."))
     started = insert_once(
         Submission,
         ("enrolment_id", "assignment_id", "attempt"),
@@ -613,7 +648,7 @@ def record_review_mark(
     mark and the piece's result, and the piece is referred or released again by the same gateway rule as
     at release. The caller (``appeals.decide``) checks who may and records the decision."""
     now = now or utcnow()
-    _state(submission, S.RELEASED, S.REFERRED, doing="record a review mark")
+    _state(submission, S.RELEASED, S.REFERRED, cannot=N_("You cannot record a review mark now"))
     assignment = submission.assignment
     _check_criteria(assignment, criteria, assignment.thresholds)
     result = outcome(
@@ -624,8 +659,10 @@ def record_review_mark(
     )
     if (result.total, result.band) == (submission.result_total, submission.result_band):
         raise MarkingRefused(
-            "These marks give the same result as before. If the mark stands, record the appeal as not "
-            "upheld.",
+            _(
+                "These marks give the same result as before. If the mark stands, record the appeal as not "
+                "upheld."
+            ),
             field="outcome",
         )
     mark = Mark(

@@ -57,15 +57,6 @@ UNMARKED = {
     "marking/templates/marking/my_considerations.html",
     "marking/templates/marking/request_consideration.html",
     "marking/templates/marking/request_review.html",
-    # marking: queue, pieces, receipts, results
-    "marking/templates/marking/assessment.html",
-    "marking/templates/marking/email/released.txt",
-    "marking/templates/marking/email/returned.txt",
-    "marking/templates/marking/piece.html",
-    "marking/templates/marking/portfolio.html",
-    "marking/templates/marking/queue.html",
-    "marking/templates/marking/receipt.html",
-    "marking/templates/marking/report.html",
     # learning
     "learning/templates/learning/_crumbs.html",
     "learning/templates/learning/assignment.html",
