@@ -4,12 +4,14 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Assignment, Quiz
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+from app.i18n import N_
 from app.learning.models import QuizAttempt, Submission
 
 
@@ -65,7 +67,13 @@ class ConsiderationStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"open": "Waiting for a decision", "granted": "Granted", "refused": "Not granted"}[self.value]
+        return gettext(
+            {
+                "open": N_("Waiting for a decision"),
+                "granted": N_("Granted"),
+                "refused": N_("Not granted"),
+            }[self.value]
+        )
 
 
 class ConsiderationOutcome(enum.StrEnum):
@@ -78,12 +86,21 @@ class ConsiderationOutcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "extension": "An extension",
-            "void_attempt": "The quiz attempt is voided",
-            "uncapped_resubmission": "A resubmission not capped at Pass",
-            "board_note": "A note for the awarding board",
-        }[self.value]
+        return gettext(
+            {
+                "extension": N_("An extension"),
+                "void_attempt": N_("The quiz attempt is voided"),
+                "uncapped_resubmission": N_("A resubmission not capped at Pass"),
+                "board_note": N_("A note for the awarding board"),
+            }[self.value]
+        )
+
+
+# The assessment a request for special consideration is about, by kind: "M03 quiz: <title>".
+ASSESSMENT_TITLES = {
+    "quiz": N_("%(code)s quiz: %(title)s"),
+    "assignment": N_("%(code)s assignment: %(title)s"),
+}
 
 
 class ConsiderationRequest(db.Model):
@@ -132,9 +149,10 @@ class ConsiderationRequest(db.Model):
 
     @property
     def assessment_title(self) -> str:
+        """In the language being shown (the curriculum's title stays as written)."""
         work = self.quiz or self.assignment
         kind = "quiz" if self.quiz else "assignment"
-        return f"{work.module.code} {kind}: {work.title}"
+        return gettext(ASSESSMENT_TITLES[kind], code=work.module.code, title=work.title)
 
 
 class AppealGround(enum.StrEnum):
@@ -146,11 +164,13 @@ class AppealGround(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "procedure": "There was an error in how the work was marked or moderated",
-            "rubric": "The marking is not in line with the rubric",
-            "circumstances": "There were circumstances that could not be made known in time",
-        }[self.value]
+        return gettext(
+            {
+                "procedure": N_("There was an error in how the work was marked or moderated"),
+                "rubric": N_("The marking is not in line with the rubric"),
+                "circumstances": N_("There were circumstances that could not be made known in time"),
+            }[self.value]
+        )
 
 
 class AppealStatus(enum.StrEnum):
@@ -162,13 +182,15 @@ class AppealStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "requested": "Waiting for a reviewer",
-            "assigned": "With the reviewer",
-            "upheld": "Upheld: mark changed",
-            "not_upheld": "Not upheld",
-            "referred": "Referred to the board",
-        }[self.value]
+        return gettext(
+            {
+                "requested": N_("Waiting for a reviewer"),
+                "assigned": N_("With the reviewer"),
+                "upheld": N_("Upheld: mark changed"),
+                "not_upheld": N_("Not upheld"),
+                "referred": N_("Referred to the board"),
+            }[self.value]
+        )
 
     @property
     def is_open(self) -> bool:
@@ -211,12 +233,14 @@ class CaseKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "plagiarism": "Suspected plagiarism",
-            "collusion": "Suspected collusion",
-            "fabrication": "Suspected fabrication",
-            "identifying_details": "Identifying details of a survivor or anyone else",
-        }[self.value]
+        return gettext(
+            {
+                "plagiarism": N_("Suspected plagiarism"),
+                "collusion": N_("Suspected collusion"),
+                "fabrication": N_("Suspected fabrication"),
+                "identifying_details": N_("Identifying details of a survivor or anyone else"),
+            }[self.value]
+        )
 
 
 class CaseOutcome(enum.StrEnum):
@@ -226,11 +250,13 @@ class CaseOutcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "cleared": "Cleared",
-            "upheld": "Upheld, with a penalty",
-            "referred": "Referred to the accreditation board",
-        }[self.value]
+        return gettext(
+            {
+                "cleared": N_("Cleared"),
+                "upheld": N_("Upheld, with a penalty"),
+                "referred": N_("Referred to the accreditation board"),
+            }[self.value]
+        )
 
 
 class Penalty(enum.StrEnum):
@@ -242,11 +268,13 @@ class Penalty(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "formal_warning": "Formal warning: the mark stands",
-            "resubmission_required": "Resubmission required, capped as any resubmission",
-            "mark_reduced_to_fail": "Mark reduced to Fail, with no resubmission",
-        }[self.value]
+        return gettext(
+            {
+                "formal_warning": N_("Formal warning: the mark stands"),
+                "resubmission_required": N_("Resubmission required, capped as any resubmission"),
+                "mark_reduced_to_fail": N_("Mark reduced to Fail, with no resubmission"),
+            }[self.value]
+        )
 
 
 class IntegrityCase(db.Model):

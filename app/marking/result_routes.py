@@ -2,6 +2,7 @@
 resubmission of referred work. The URLs sit with the trainee's other assignment pages."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
@@ -52,7 +53,7 @@ def integrity_response(module_slug: str):
     submission = assignments.current_submission(enrolment, assignment_or_404(module), current_user)
     case = integrity.open_case(submission)
     if case is None:
-        flash("There is no open case about this work to respond to.", "info")
+        flash(_("There is no open case about this work to respond to."), "info")
         return redirect(url_for(".receipt", module_slug=module.slug))
     form = ResponseForm()
     with refusals() as refused:
@@ -60,7 +61,7 @@ def integrity_response(module_slug: str):
     if refused:
         refused.onto(form, "response")
         return _receipt(module, submission, form)
-    flash("Your response has been sent. It will be read before any decision is made.", "success")
+    flash(_("Your response has been sent. It will be read before any decision is made."), "success")
     return redirect(url_for(".receipt", module_slug=module.slug))
 
 

@@ -12,6 +12,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -29,6 +30,7 @@ from app.marking import queue as marking_queue
 from app.marking.forms import CaseDecisionForm, ExtensionForm, IntegrityCaseForm
 from app.marking.lookups import assessment_or_404, piece_or_404
 from app.marking.models import MarkKind
+from app.templating import long_date
 from app.web import refusals, safe_redirect_target
 
 STAFF = (Role.TRAINER, Role.HUB_ADMIN)
@@ -208,7 +210,8 @@ def open_integrity_case(piece_id: str):
         refused.onto(form, "statement")
         return _mark_page(piece, case_form=form)
     flash(
-        "The integrity case is open: this piece's result is held, and the trainee has been told.", "success"
+        _("The integrity case is open: this piece's result is held, and the trainee has been told."),
+        "success",
     )
     return redirect(url_for(".piece", piece_id=piece.public_id))
 
@@ -219,7 +222,7 @@ def decide_integrity_case(piece_id: str):
     piece = piece_or_404(piece_id)
     case = integrity.open_case(piece)
     if case is None:
-        flash("This piece has no open integrity case: it may have been decided a moment ago.", "info")
+        flash(_("This piece has no open integrity case: it may have been decided a moment ago."), "info")
         return redirect(url_for(".piece", piece_id=piece.public_id))
     form = CaseDecisionForm()
     with refusals() as refused:
@@ -227,7 +230,10 @@ def decide_integrity_case(piece_id: str):
     if refused:
         refused.onto(form, "outcome")
         return _mark_page(piece, decision_form=form)
-    flash(f"Outcome recorded: {case.outcome.label.lower()}. The trainee has been told.", "success")
+    flash(
+        _("Outcome recorded: %(outcome)s. The trainee has been told.", outcome=case.outcome.label.lower()),
+        "success",
+    )
     return redirect(url_for(".piece", piece_id=piece.public_id))
 
 
@@ -357,17 +363,17 @@ def grant_extension():
         for m in c.curriculum_version.modules
         if m.assignment
     }
-    form.enrolment.choices = [SelectChoice("", "Choose a trainee")] + [
+    form.enrolment.choices = [SelectChoice("", _("Choose a trainee"))] + [
         SelectChoice(pid, f"{e.user.name} ({e.cohort.name})") for pid, e in enrolments.items()
     ]
-    form.assignment.choices = [SelectChoice("", "Choose an assignment")] + [
+    form.assignment.choices = [SelectChoice("", _("Choose an assignment"))] + [
         SelectChoice(key, f"{a.module.code}: {a.title} ({c.name})") for key, (c, a) in works.items()
     ]
     if form.validate_on_submit():
         enrolment = enrolments[form.enrolment.data]
         cohort, assignment = works[form.assignment.data]
         if cohort.id != enrolment.cohort_id:
-            form.assignment.errors = ["Choose an assignment from the trainee's own cohort"]
+            form.assignment.errors = [_("Choose an assignment from the trainee's own cohort")]
         else:
             with refusals() as refused:
                 assignments.grant_extension(
@@ -376,6 +382,13 @@ def grant_extension():
             if refused:
                 refused.onto(form, "due_on")
             else:
-                flash(f"{enrolment.user.name} now has until {form.due_on.data:%-d %B %Y}.", "success")
+                flash(
+                    _(
+                        "%(name)s now has until %(date)s.",
+                        name=enrolment.user.name,
+                        date=long_date(form.due_on.data),
+                    ),
+                    "success",
+                )
                 return redirect(url_for("reports.cohort", public_id=enrolment.cohort.public_id))
-    return render_template("marking/extension.html", form=form, title="Grant an extension")
+    return render_template("marking/extension.html", form=form, title=_("Grant an extension"))
