@@ -81,6 +81,7 @@ def _appeal_page(appeal, reviewer_form=None, decision_form=None, error=None, typ
         piece=piece,
         marks=workflow.marks_of(piece),
         history=events_for(piece),
+        step_label=appeals.step_label,
         reviewer_form=reviewer_form,
         decision_form=decision_form or ReviewDecisionForm(),
         may_assign=policy.is_hub_admin(current_user) and appeal.status.is_open,

@@ -24,6 +24,7 @@ from app.auth.models import User
 from app.auth.services import in_language_of
 from app.cohorts.models import Enrolment
 from app.database import db, utcnow
+from app.i18n import N_
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.mail.services import send
@@ -61,6 +62,36 @@ consequences = Namespace().signal("imsa.appeal.consequences")
 
 def notices_for(appeal: Appeal) -> list[Notice]:
     return [notice for _, notice in consequences.send(appeal) if notice is not None]
+
+
+# The marking history's steps, by the last part of the audit action, as the reviewer reads them.
+STEPS = {
+    "allocated": N_("Allocated"),
+    "returned_for_anonymisation": N_("Returned for anonymisation"),
+    "started": N_("Started"),
+    "first_mark_saved": N_("First mark saved"),
+    "second_mark_saved": N_("Second mark saved"),
+    "agreed_mark_saved": N_("Agreed mark saved"),
+    "review_mark_saved": N_("Review mark saved"),
+    "marked": N_("Marked"),
+    "sampled_for_moderation": N_("Sampled for moderation"),
+    "similarity_flagged": N_("Similarity flagged"),
+    "second_mark_agrees": N_("Second mark agrees"),
+    "second_mark_disagrees": N_("Second mark disagrees"),
+    "agreed": N_("Agreed"),
+    "ready_for_release": N_("Ready for release"),
+    "released": N_("Released"),
+    "submitted": N_("Submitted"),
+    "attachment_added": N_("Attachment added"),
+    "resubmission_started": N_("Resubmission started"),
+}
+
+
+def step_label(action: str) -> str:
+    """ "marking.sampled_for_moderation" -> "Sampled for moderation", in the page's language; an action
+    not listed is spelt out from its name (in English)."""
+    step = action.split(".")[-1]
+    return _(STEPS[step]) if step in STEPS else step.replace("_", " ").capitalize()
 
 
 # --- the rules, as pure functions

@@ -67,13 +67,12 @@ class ConsiderationStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return gettext(
-            {
-                "open": N_("Waiting for a decision"),
-                "granted": N_("Granted"),
-                "refused": N_("Not granted"),
-            }[self.value]
-        )
+        labels = {
+            "open": N_("Waiting for a decision"),
+            "granted": N_("Granted"),
+            "refused": N_("Not granted"),
+        }
+        return gettext(labels[self.value])
 
 
 class ConsiderationOutcome(enum.StrEnum):
@@ -86,14 +85,13 @@ class ConsiderationOutcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return gettext(
-            {
-                "extension": N_("An extension"),
-                "void_attempt": N_("The quiz attempt is voided"),
-                "uncapped_resubmission": N_("A resubmission not capped at Pass"),
-                "board_note": N_("A note for the awarding board"),
-            }[self.value]
-        )
+        labels = {
+            "extension": N_("An extension"),
+            "void_attempt": N_("The quiz attempt is voided"),
+            "uncapped_resubmission": N_("A resubmission not capped at Pass"),
+            "board_note": N_("A note for the awarding board"),
+        }
+        return gettext(labels[self.value])
 
 
 # The assessment a request for special consideration is about, by kind: "M03 quiz: <title>".
@@ -164,13 +162,12 @@ class AppealGround(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return gettext(
-            {
-                "procedure": N_("There was an error in how the work was marked or moderated"),
-                "rubric": N_("The marking is not in line with the rubric"),
-                "circumstances": N_("There were circumstances that could not be made known in time"),
-            }[self.value]
-        )
+        labels = {
+            "procedure": N_("There was an error in how the work was marked or moderated"),
+            "rubric": N_("The marking is not in line with the rubric"),
+            "circumstances": N_("There were circumstances that could not be made known in time"),
+        }
+        return gettext(labels[self.value])
 
 
 class AppealStatus(enum.StrEnum):
@@ -182,15 +179,14 @@ class AppealStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return gettext(
-            {
-                "requested": N_("Waiting for a reviewer"),
-                "assigned": N_("With the reviewer"),
-                "upheld": N_("Upheld: mark changed"),
-                "not_upheld": N_("Not upheld"),
-                "referred": N_("Referred to the board"),
-            }[self.value]
-        )
+        labels = {
+            "requested": N_("Waiting for a reviewer"),
+            "assigned": N_("With the reviewer"),
+            "upheld": N_("Upheld: mark changed"),
+            "not_upheld": N_("Not upheld"),
+            "referred": N_("Referred to the board"),
+        }
+        return gettext(labels[self.value])
 
     @property
     def is_open(self) -> bool:
@@ -233,14 +229,13 @@ class CaseKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return gettext(
-            {
-                "plagiarism": N_("Suspected plagiarism"),
-                "collusion": N_("Suspected collusion"),
-                "fabrication": N_("Suspected fabrication"),
-                "identifying_details": N_("Identifying details of a survivor or anyone else"),
-            }[self.value]
-        )
+        labels = {
+            "plagiarism": N_("Suspected plagiarism"),
+            "collusion": N_("Suspected collusion"),
+            "fabrication": N_("Suspected fabrication"),
+            "identifying_details": N_("Identifying details of a survivor or anyone else"),
+        }
+        return gettext(labels[self.value])
 
 
 class CaseOutcome(enum.StrEnum):
@@ -250,13 +245,12 @@ class CaseOutcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return gettext(
-            {
-                "cleared": N_("Cleared"),
-                "upheld": N_("Upheld, with a penalty"),
-                "referred": N_("Referred to the accreditation board"),
-            }[self.value]
-        )
+        labels = {
+            "cleared": N_("Cleared"),
+            "upheld": N_("Upheld, with a penalty"),
+            "referred": N_("Referred to the accreditation board"),
+        }
+        return gettext(labels[self.value])
 
 
 class Penalty(enum.StrEnum):
@@ -268,13 +262,12 @@ class Penalty(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return gettext(
-            {
-                "formal_warning": N_("Formal warning: the mark stands"),
-                "resubmission_required": N_("Resubmission required, capped as any resubmission"),
-                "mark_reduced_to_fail": N_("Mark reduced to Fail, with no resubmission"),
-            }[self.value]
-        )
+        labels = {
+            "formal_warning": N_("Formal warning: the mark stands"),
+            "resubmission_required": N_("Resubmission required, capped as any resubmission"),
+            "mark_reduced_to_fail": N_("Mark reduced to Fail, with no resubmission"),
+        }
+        return gettext(labels[self.value])
 
 
 class IntegrityCase(db.Model):
