@@ -2,6 +2,7 @@
 their deadlines; a Hub admin assigns a reviewer; the reviewer reads the marking history and decides."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -32,7 +33,9 @@ def request_review(module_slug: str):
         with refusals() as refused:
             appeals.request_review(submission, form.grounds.data or "", form.statement.data, current_user)
         if not refused:
-            flash("You have asked for a review. You will be told the outcome by email and here.", "success")
+            flash(
+                _("You have asked for a review. You will be told the outcome by email and here."), "success"
+            )
             return redirect(url_for(".receipt", module_slug=module.slug))
         refused.onto(form, "grounds")
     return render_template(
@@ -42,7 +45,7 @@ def request_review(module_slug: str):
         submission=submission,
         appeal=appeals.appeal_for(submission),
         closes_on=appeals.window_closes_on(submission.released_at),
-        title="Ask for a review of your mark",
+        title=_("Ask for a review of your mark"),
     )
 
 
@@ -55,7 +58,7 @@ def appeals_list():
         appeals=appeals.open_appeals(current_user, cohort_ids),
         decided=appeals.recently_decided(current_user, cohort_ids),
         may_handle=lambda appeal: policy.may_handle_appeal(current_user, appeal),
-        title="Open appeals",
+        title=_("Open appeals"),
     )
 
 
@@ -65,9 +68,10 @@ def _appeal_page(appeal, reviewer_form=None, decision_form=None, error=None, typ
     marked_by = appeals.marked_by(piece)
     if reviewer_form is None:
         reviewer_form = ReviewerForm(reviewer=appeal.reviewer.public_id if appeal.reviewer else "")
-    reviewer_form.reviewer.choices = [SelectChoice("", "Choose a reviewer")] + [
+    reviewer_form.reviewer.choices = [SelectChoice("", _("Choose a reviewer"))] + [
         SelectChoice(
-            t.public_id, t.name + ("" if appeals.may_review(t.id, marked_by) else " (marked this piece)")
+            t.public_id,
+            t.name if appeals.may_review(t.id, marked_by) else _("%(name)s (marked this piece)", name=t.name),
         )
         for t in cohort.trainers
     ]
@@ -77,6 +81,7 @@ def _appeal_page(appeal, reviewer_form=None, decision_form=None, error=None, typ
         piece=piece,
         marks=workflow.marks_of(piece),
         history=events_for(piece),
+        step_label=appeals.step_label,
         reviewer_form=reviewer_form,
         decision_form=decision_form or ReviewDecisionForm(),
         may_assign=policy.is_hub_admin(current_user) and appeal.status.is_open,
@@ -87,8 +92,8 @@ def _appeal_page(appeal, reviewer_form=None, decision_form=None, error=None, typ
         # In an anonymously marked cohort a reviewing trainer sees the candidate number, as elsewhere.
         who=piece.enrolment.user.name
         if policy.may_see_candidate_names(current_user, cohort)
-        else f"Candidate {piece.enrolment.candidate_number}",
-        title=f"Appeal: {piece.assignment.title}",
+        else _("Candidate %(number)s", number=piece.enrolment.candidate_number),
+        title=_("Appeal: %(title)s", title=piece.assignment.title),
     )
 
 
@@ -113,7 +118,9 @@ def appeal(appeal_id: str):
     if refused:
         refused.onto(form, "outcome")
         return _appeal_page(appeal, decision_form=form, typed=request.form)
-    flash(f"Outcome recorded: {appeal.status.label}. The trainee has been told.", "success")
+    flash(
+        _("Outcome recorded: %(outcome)s. The trainee has been told.", outcome=appeal.status.label), "success"
+    )
     return redirect(url_for(".appeal", appeal_id=appeal.public_id))
 
 
@@ -130,7 +137,7 @@ def assign_reviewer(appeal_id: str):
         with refusals() as refused:
             appeals.assign_reviewer(appeal, reviewer, current_user)
         if not refused:
-            flash(f"{reviewer.name} will review this appeal; they have been told.", "success")
+            flash(_("%(name)s will review this appeal; they have been told.", name=reviewer.name), "success")
             return redirect(url_for(".appeal", appeal_id=appeal.public_id))
         refused.onto(form, "reviewer")
     return _appeal_page(appeal, reviewer_form=form)

@@ -15,19 +15,23 @@ from datetime import date, datetime
 
 from blinker import Namespace
 from flask import render_template
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
 from app.auth.access import PermissionDenied
 from app.auth.models import User
+from app.auth.services import in_language_of
 from app.cohorts.models import Enrolment
 from app.database import db, utcnow
+from app.i18n import N_
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.mail.services import send
 from app.marking import workflow
 from app.marking.models import Appeal, AppealGround, AppealStatus, Mark
 from app.refusal import Refused
+from app.templating import long_date
 from app.urls import external_url
 from app.workdays import london_date, working_days_after
 
@@ -58,6 +62,36 @@ consequences = Namespace().signal("imsa.appeal.consequences")
 
 def notices_for(appeal: Appeal) -> list[Notice]:
     return [notice for _, notice in consequences.send(appeal) if notice is not None]
+
+
+# The marking history's steps, by the last part of the audit action, as the reviewer reads them.
+STEPS = {
+    "allocated": N_("Allocated"),
+    "returned_for_anonymisation": N_("Returned for anonymisation"),
+    "started": N_("Started"),
+    "first_mark_saved": N_("First mark saved"),
+    "second_mark_saved": N_("Second mark saved"),
+    "agreed_mark_saved": N_("Agreed mark saved"),
+    "review_mark_saved": N_("Review mark saved"),
+    "marked": N_("Marked"),
+    "sampled_for_moderation": N_("Sampled for moderation"),
+    "similarity_flagged": N_("Similarity flagged"),
+    "second_mark_agrees": N_("Second mark agrees"),
+    "second_mark_disagrees": N_("Second mark disagrees"),
+    "agreed": N_("Agreed"),
+    "ready_for_release": N_("Ready for release"),
+    "released": N_("Released"),
+    "submitted": N_("Submitted"),
+    "attachment_added": N_("Attachment added"),
+    "resubmission_started": N_("Resubmission started"),
+}
+
+
+def step_label(action: str) -> str:
+    """ "marking.sampled_for_moderation" -> "Sampled for moderation", in the page's language; an action
+    not listed is spelt out from its name (in English)."""
+    step = action.split(".")[-1]
+    return _(STEPS[step]) if step in STEPS else step.replace("_", " ").capitalize()
 
 
 # --- the rules, as pure functions
@@ -123,23 +157,33 @@ def recently_decided(viewer: User, cohort_ids: list[int], limit: int = 20) -> li
 # --- the moves
 
 
+def _decided(appeal: Appeal) -> str:
+    return _("This appeal has been decided: %(outcome)s.", outcome=appeal.status.label.lower())
+
+
 def _check_request(submission: Submission, grounds: str, statement: str, now: datetime) -> AppealGround:
     if submission.status not in (SubmissionStatus.RELEASED, SubmissionStatus.REFERRED):
-        raise AppealRefused("You can ask for a review once your result has been released.", field="grounds")
+        raise AppealRefused(
+            _("You can ask for a review once your result has been released."), field="grounds"
+        )
     if not within_window(submission.released_at, now):
         raise AppealRefused(
-            f"The time to ask for a review ended on {window_closes_on(submission.released_at):%-d %B %Y} "
-            f"({WINDOW_WORKING_DAYS} working days after your result was released). If something stopped "
-            "you asking in time, please contact the Hub.",
+            _(
+                "The time to ask for a review ended on %(date)s (%(days)s working days after your result was "
+                "released). If something stopped you asking in time, please contact the Hub.",
+                date=long_date(window_closes_on(submission.released_at)),
+                days=WINDOW_WORKING_DAYS,
+            ),
             field="grounds",
         )
     if grounds not in {g.value for g in AppealGround}:
-        raise AppealRefused("Choose the grounds for your request.", field="grounds")
+        raise AppealRefused(_("Choose the grounds for your request."), field="grounds")
     if not statement:
-        raise AppealRefused("Say what you would like the reviewer to look at, and why.", field="statement")
+        raise AppealRefused(_("Say what you would like the reviewer to look at, and why."), field="statement")
     if len(statement) > STATEMENT_LIMIT:
         raise AppealRefused(
-            f"Please keep your statement to {STATEMENT_LIMIT} characters or fewer.", field="statement"
+            _("Please keep your statement to %(count)s characters or fewer.", count=STATEMENT_LIMIT),
+            field="statement",
         )
     return AppealGround(grounds)
 
@@ -149,12 +193,14 @@ def _already(existing: Appeal, grounds: AppealGround, statement: str) -> Appeal:
         if (existing.grounds, existing.statement) == (grounds, statement):
             return existing  # the same request sent twice (a double-click): one appeal, recorded once
         raise AppealRefused(
-            "You have already asked for a review of this mark. It is open: you will be told the outcome.",
+            _("You have already asked for a review of this mark. It is open: you will be told the outcome."),
             field="grounds",
         )
     raise AppealRefused(
-        "This mark has already been reviewed, so it cannot be reviewed again here. The Hub can tell you "
-        "about referral to the awarding board.",
+        _(
+            "This mark has already been reviewed, so it cannot be reviewed again here. The Hub can tell you "
+            "about referral to the awarding board."
+        ),
         field="grounds",
     )
 
@@ -196,15 +242,18 @@ def assign_reviewer(
     if not policy.is_hub_admin(actor):
         raise PermissionDenied("only Hub admins assign reviewers")
     if appeal.status not in OPEN:
-        raise AppealRefused(f"This appeal has been decided: {appeal.status.label.lower()}.", field="reviewer")
+        raise AppealRefused(_decided(appeal), field="reviewer")
     submission = appeal.submission
     trainers = submission.enrolment.cohort.trainers
     if reviewer is None or reviewer not in trainers:
-        raise AppealRefused("Choose a trainer of this cohort as the reviewer.", field="reviewer")
+        raise AppealRefused(_("Choose a trainer of this cohort as the reviewer."), field="reviewer")
     if not may_review(reviewer.id, marked_by(submission)):
         raise AppealRefused(
-            f"{reviewer.name} took part in marking this piece, so cannot review it. Choose someone who "
-            "did not mark it (a Hub admin can add a trainer under Cohort staff).",
+            _(
+                "%(name)s took part in marking this piece, so cannot review it. Choose someone who did not "
+                "mark it (a Hub admin can add a trainer under Cohort staff).",
+                name=reviewer.name,
+            ),
             field="reviewer",
         )
     if appeal.reviewer_id == reviewer.id:
@@ -215,15 +264,16 @@ def assign_reviewer(
         now or utcnow(),
     )
     record(actor, "appeal.assigned", appeal, reviewer=reviewer.public_id, submission=submission.public_id)
-    send(
-        reviewer.email,
-        "An appeal has been assigned to you for review",
-        render_template(
-            "marking/email/appeal_assigned.txt",
-            appeal=appeal,
-            url=external_url("marking.appeal", appeal_id=appeal.public_id),
-        ),
-    )
+    with in_language_of(reviewer):
+        send(
+            reviewer.email,
+            _("An appeal has been assigned to you for review"),
+            render_template(
+                "marking/email/appeal_assigned.txt",
+                appeal=appeal,
+                url=external_url("marking.appeal", appeal_id=appeal.public_id),
+            ),
+        )
     return appeal
 
 
@@ -242,12 +292,12 @@ def decide(
     if policy.acts_as_server(actor) or appeal.reviewer_id != actor.id:
         raise PermissionDenied("only the assigned reviewer decides an appeal")
     if appeal.status is not AppealStatus.ASSIGNED:
-        raise AppealRefused(f"This appeal has been decided: {appeal.status.label.lower()}.", field="outcome")
+        raise AppealRefused(_decided(appeal), field="outcome")
     if outcome not in {o.value for o in OUTCOMES}:
-        raise AppealRefused("Choose the outcome of the review.", field="outcome")
+        raise AppealRefused(_("Choose the outcome of the review."), field="outcome")
     reasons = (reasons or "").strip()
     if not reasons:
-        raise AppealRefused("Give the reasons for the outcome: the trainee reads them.", field="reasons")
+        raise AppealRefused(_("Give the reasons for the outcome: the trainee reads them."), field="reasons")
     decision = AppealStatus(outcome)
     submission = appeal.submission
     was_referred = submission.status is SubmissionStatus.REFERRED
@@ -259,7 +309,7 @@ def decide(
         reasons=reasons,
         decided_at=now,
     ):
-        raise AppealRefused(f"This appeal has been decided: {appeal.status.label.lower()}.", field="outcome")
+        raise AppealRefused(_decided(appeal), field="outcome")
     if decision is AppealStatus.UPHELD:
         workflow.record_review_mark(submission, criteria or {}, feedback, actor, now)
     if was_referred and submission.status is SubmissionStatus.REFERRED and submission.resubmission_due_on:
@@ -278,14 +328,15 @@ def decide(
         band=submission.result_band,
     )
     user = submission.enrolment.user
-    send(
-        user.email,
-        f"The outcome of your review: {submission.assignment.title}",
-        render_template(
-            "marking/email/appeal_decided.txt",
-            appeal=appeal,
-            user=user,
-            url=external_url("marking.receipt", module_slug=submission.assignment.module.slug),
-        ),
-    )
+    with in_language_of(user):
+        send(
+            user.email,
+            _("The outcome of your review: %(title)s", title=submission.assignment.title),
+            render_template(
+                "marking/email/appeal_decided.txt",
+                appeal=appeal,
+                user=user,
+                url=external_url("marking.receipt", module_slug=submission.assignment.module.slug),
+            ),
+        )
     return appeal

@@ -17,19 +17,28 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
 from app.auth.access import PermissionDenied
+from app.auth.services import in_language_of
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Assignment, Quiz
 from app.database import db, utcnow
+from app.i18n import N_
 from app.learning import assignments, item_tallies, quizzes
 from app.learning.models import QuizAttempt
 from app.learning.once import insert_once, update_if
 from app.mail.services import send
-from app.marking.models import ConsiderationOutcome, ConsiderationRequest, ConsiderationStatus
+from app.marking.models import (
+    ASSESSMENT_TITLES,
+    ConsiderationOutcome,
+    ConsiderationRequest,
+    ConsiderationStatus,
+)
 from app.refusal import Refused
+from app.templating import long_date
 from app.urls import external_url
 from app.workdays import london_date, working_days_after
 
@@ -71,30 +80,27 @@ def in_window(assessment_day: date | None, today: date) -> bool:
 @dataclass(frozen=True)
 class Assessment:
     key: str  # "quiz:<id>" or "assignment:<id>", the form's value and the open request's key
-    label: str
     kind: str  # quiz | assignment
     work: Quiz | Assignment
+
+    @property
+    def label(self) -> str:
+        """ "M03 quiz: <title>" in English, as the audit trail records it."""
+        return ASSESSMENT_TITLES[self.kind] % {"code": self.work.module.code, "title": self.work.title}
+
+    @property
+    def shown(self) -> str:
+        """The label in the language being shown (the curriculum's title stays as written)."""
+        return _(ASSESSMENT_TITLES[self.kind], code=self.work.module.code, title=self.work.title)
 
 
 def assessments_of(enrolment: Enrolment) -> list[Assessment]:
     found = []
     for module in enrolment.cohort.curriculum_version.modules:
         if module.quiz:
-            found.append(
-                Assessment(
-                    f"quiz:{module.quiz.id}", f"{module.code} quiz: {module.quiz.title}", "quiz", module.quiz
-                )
-            )
+            found.append(Assessment(f"quiz:{module.quiz.id}", "quiz", module.quiz))
         if module.assignment:
-            title = module.assignment.title
-            found.append(
-                Assessment(
-                    f"assignment:{module.assignment.id}",
-                    f"{module.code} assignment: {title}",
-                    "assignment",
-                    module.assignment,
-                )
-            )
+            found.append(Assessment(f"assignment:{module.assignment.id}", "assignment", module.assignment))
     return found
 
 
@@ -130,10 +136,12 @@ def evidence_path(request: ConsiderationRequest) -> Path | None:
 def _checked_evidence(filename: str, data: bytes) -> dict:
     if len(data) > assignments.MAX_ATTACHMENT_BYTES:
         limit = assignments.MAX_ATTACHMENT_BYTES // (1024 * 1024)
-        raise ConsiderationRefused(f"The file must be smaller than {limit} MB.", field="evidence")
+        raise ConsiderationRefused(
+            _("The file must be smaller than %(size)s MB.", size=limit), field="evidence"
+        )
     kind = assignments.document_type(data)
     if kind is None:
-        raise ConsiderationRefused("The file must be a PDF or a Word document (.docx).", field="evidence")
+        raise ConsiderationRefused(_("The file must be a PDF or a Word document (.docx)."), field="evidence")
     return {
         "evidence_name": re.sub(r"[^\w .()-]", "_", Path(filename or f"evidence.{kind}").name)[:200],
         "evidence_sha256": hashlib.sha256(data).hexdigest(),
@@ -149,15 +157,17 @@ def _date(value: date | str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value.strip()) if value.strip() else None
     except ValueError:
-        raise ConsiderationRefused("Enter a real date, for example 2027-03-31", field=field) from None
+        raise ConsiderationRefused(_("Enter a real date, for example 2027-03-31"), field=field) from None
 
 
 def _occurred(value: date | str | None, today: date) -> date:
     value = _date(value, "occurred_on")
     if value is None:
-        raise ConsiderationRefused("Enter the date it happened, for example 2027-03-31", field="occurred_on")
+        raise ConsiderationRefused(
+            _("Enter the date it happened, for example 2027-03-31"), field="occurred_on"
+        )
     if value > today:
-        raise ConsiderationRefused("The date it happened cannot be in the future", field="occurred_on")
+        raise ConsiderationRefused(_("The date it happened cannot be in the future"), field="occurred_on")
     return value
 
 
@@ -172,25 +182,30 @@ def _open_request(enrolment: Enrolment, key: str) -> ConsiderationRequest | None
 def _checked_request(enrolment, key, occurred_on, statement, today) -> tuple[Assessment, date, str]:
     assessment = next((a for a in assessments_of(enrolment) if a.key == key), None)
     if assessment is None:
-        raise ConsiderationRefused("Choose the assessment your request is about", field="assessment")
+        raise ConsiderationRefused(_("Choose the assessment your request is about"), field="assessment")
     occurred = _occurred(occurred_on, today)
     statement = (statement or "").strip()
     if not statement:
-        raise ConsiderationRefused("Tell us what happened", field="statement")
+        raise ConsiderationRefused(_("Tell us what happened"), field="statement")
     if len(statement) > MAX_STATEMENT_CHARACTERS:
         raise ConsiderationRefused(
-            f"Keep what happened to {MAX_STATEMENT_CHARACTERS:,} characters", field="statement"
+            _("Keep what happened to %(count)s characters", count=f"{MAX_STATEMENT_CHARACTERS:,}"),
+            field="statement",
         )
     day = assessment_day(enrolment, assessment)
     if not in_window(day, today):
         raise ConsiderationRefused(
-            f"Requests about this assessment closed on {window_closes(day):%-d %B %Y}, "
-            f"{WINDOW_WORKING_DAYS} working days after it. Please speak to the Hub, who can still help.",
+            _(
+                "Requests about this assessment closed on %(date)s, %(days)s working days after it. Please "
+                "speak to the Hub, who can still help.",
+                date=long_date(window_closes(day)),
+                days=WINDOW_WORKING_DAYS,
+            ),
             field="assessment",
         )
     if _open_request(enrolment, key) is not None:
         raise ConsiderationRefused(
-            "You already have a request about this assessment waiting for a decision", field="assessment"
+            _("You already have a request about this assessment waiting for a decision"), field="assessment"
         )
     return assessment, occurred, statement
 
@@ -244,7 +259,7 @@ def request_consideration(
         occurred_on=occurred.isoformat(),
         evidence_sha256=file.get("evidence_sha256"),
     )
-    _tell(request, "Your request for special consideration has been received")
+    _tell(request, N_("Your request for special consideration has been received"))
     return request
 
 
@@ -253,25 +268,25 @@ def request_consideration(
 
 def _checked_decision(request, granted, outcome, reasons, due_on, board_note) -> ConsiderationOutcome | None:
     if request.status is not OPEN:
-        raise ConsiderationRefused("This request has already been decided", field="decision")
+        raise ConsiderationRefused(_("This request has already been decided"), field="decision")
     if granted is None:
-        raise ConsiderationRefused("Choose whether to grant the request", field="decision")
+        raise ConsiderationRefused(_("Choose whether to grant the request"), field="decision")
     if not (reasons or "").strip():
         raise ConsiderationRefused(
-            "Give the reasons for the decision (the trainee sees them)", field="reasons"
+            _("Give the reasons for the decision (the trainee sees them)"), field="reasons"
         )
     if not granted:
         return None
     kind = "quiz" if request.quiz_id else "assignment"
     chosen = next((o for o in OUTCOMES[kind] if o.value == outcome), None)
     if chosen is None:
-        raise ConsiderationRefused("Choose what the decision does", field="outcome")
+        raise ConsiderationRefused(_("Choose what the decision does"), field="outcome")
     if chosen is Outcome.EXTENSION and due_on is None:
-        raise ConsiderationRefused("Enter the new due date", field="due_on")
+        raise ConsiderationRefused(_("Enter the new due date"), field="due_on")
     if chosen is Outcome.VOID_ATTEMPT and (request.attempt is None or request.attempt.passed):
-        raise ConsiderationRefused("There is no failed attempt to void for this request", field="outcome")
+        raise ConsiderationRefused(_("There is no failed attempt to void for this request"), field="outcome")
     if chosen is Outcome.BOARD_NOTE and not (board_note or "").strip():
-        raise ConsiderationRefused("Write the note for the awarding board", field="board_note")
+        raise ConsiderationRefused(_("Write the note for the awarding board"), field="board_note")
     return chosen
 
 
@@ -328,7 +343,7 @@ def decide(
         decided_at=utcnow(),
     )
     if not decided:
-        raise ConsiderationRefused("This request has already been decided", field="decision")
+        raise ConsiderationRefused(_("This request has already been decided"), field="decision")
     if chosen is not None:
         _act(request, chosen, due_on, reasons, actor)
     record(
@@ -338,22 +353,24 @@ def decide(
         outcome=chosen.value if chosen else None,
         due_on=due_on.isoformat() if chosen is Outcome.EXTENSION else None,
     )
-    _tell(request, "A decision on your request for special consideration")
+    _tell(request, N_("A decision on your request for special consideration"))
     return request
 
 
 def _tell(request: ConsiderationRequest, subject: str) -> None:
+    """Email the trainee in their language; ``subject`` is marked with ``N_`` and translated here."""
     user = request.enrolment.user
-    send(
-        user.email,
-        subject,
-        render_template(
-            "marking/email/consideration.txt",
-            user=user,
-            request=request,
-            url=external_url("marking.my_considerations"),
-        ),
-    )
+    with in_language_of(user):
+        send(
+            user.email,
+            _(subject),
+            render_template(
+                "marking/email/consideration.txt",
+                user=user,
+                request=request,
+                url=external_url("marking.my_considerations"),
+            ),
+        )
 
 
 # --- what the rest of marking reads

@@ -2,6 +2,7 @@
 and the Hub admins' queue and decision page (with marking)."""
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -30,7 +31,7 @@ def my_considerations():
         "marking/my_considerations.html",
         requests=consideration.requests_of(enrolment),
         window=consideration.WINDOW_WORKING_DAYS,
-        title="Special consideration",
+        title=_("Special consideration"),
     )
 
 
@@ -39,8 +40,8 @@ def my_considerations():
 def request_consideration():
     enrolment = _own_enrolment()
     form = ConsiderationForm()
-    form.assessment.choices = [SelectChoice("", "Choose an assessment")] + [
-        SelectChoice(a.key, a.label) for a in consideration.assessments_of(enrolment)
+    form.assessment.choices = [SelectChoice("", _("Choose an assessment"))] + [
+        SelectChoice(a.key, a.shown) for a in consideration.assessments_of(enrolment)
     ]
     if request.method == "GET" and request.args.get("assessment"):
         form.assessment.data = request.args["assessment"]
@@ -56,14 +57,14 @@ def request_consideration():
                 current_user,
             )
         if not refused:
-            flash("Your request has been sent to the Hub. We have emailed you a copy.", "success")
+            flash(_("Your request has been sent to the Hub. We have emailed you a copy."), "success")
             return redirect(url_for(".my_considerations"))
         refused.onto(form, "assessment")
     return render_template(
         "marking/request_consideration.html",
         form=form,
         window=consideration.WINDOW_WORKING_DAYS,
-        title="Ask for special consideration",
+        title=_("Ask for special consideration"),
     )
 
 
@@ -75,7 +76,7 @@ def considerations():
         "marking/considerations.html",
         waiting=waiting,
         decided=decided,
-        title="Special consideration requests",
+        title=_("Special consideration requests"),
     )
 
 
@@ -102,7 +103,13 @@ def consideration_request(consideration_id: str):
                 board_note=form.board_note.data,
             )
         if not refused:
-            flash(f"Decision recorded: {found.status.label.lower()}. The trainee has been told.", "success")
+            flash(
+                _(
+                    "Decision recorded: %(decision)s. The trainee has been told.",
+                    decision=found.status.label.lower(),
+                ),
+                "success",
+            )
             return redirect(url_for(".considerations"))
         refused.onto(form, "decision")
     return render_template(
@@ -110,7 +117,7 @@ def consideration_request(consideration_id: str):
         request_=found,
         form=form,
         open=found.status is ConsiderationStatus.OPEN,
-        title="Special consideration request",
+        title=_("Special consideration request"),
     )
 
 

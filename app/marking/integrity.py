@@ -23,11 +23,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
 from app.auth.access import PermissionDenied
+from app.auth.services import in_language_of
 from app.database import db, utcnow
+from app.i18n import N_
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.mail.services import send
@@ -132,23 +135,25 @@ def _text(value: str, field: str, missing: str) -> str:
     if not value:
         raise IntegrityRefused(missing, field=field)
     if len(value) > MAX_TEXT:
-        raise IntegrityRefused(f"Keep this to {MAX_TEXT:,} characters.", field=field)
+        raise IntegrityRefused(_("Keep this to %(count)s characters.", count=f"{MAX_TEXT:,}"), field=field)
     return value
 
 
 def _tell(case: IntegrityCase, piece: Submission, subject: str) -> None:
+    """Email the trainee in their language; ``subject`` is marked with ``N_`` and translated here."""
     user = piece.enrolment.user
-    send(
-        user.email,
-        subject,
-        render_template(
-            "marking/email/integrity.txt",
-            user=user,
-            case=case,
-            piece=piece,
-            url=external_url("marking.receipt", module_slug=piece.assignment.module.slug),
-        ),
-    )
+    with in_language_of(user):
+        send(
+            user.email,
+            _(subject),
+            render_template(
+                "marking/email/integrity.txt",
+                user=user,
+                case=case,
+                piece=piece,
+                url=external_url("marking.receipt", module_slug=piece.assignment.module.slug),
+            ),
+        )
 
 
 def open_integrity_case(piece: Submission, kind: str, statement: str, actor) -> IntegrityCase:
@@ -156,12 +161,15 @@ def open_integrity_case(piece: Submission, kind: str, statement: str, actor) -> 
         raise PermissionDenied("only the piece's markers or a Hub admin open an integrity case")
     if piece.status not in OPENABLE:
         raise IntegrityRefused(
-            f"A case can be opened on submitted work before its result is released: this piece is "
-            f"{piece.status.label.lower()}."
+            _(
+                "A case can be opened on submitted work before its result is released: this piece is "
+                "%(status)s.",
+                status=piece.status.label.lower(),
+            )
         )
     if kind not in {k.value for k in CaseKind}:
-        raise IntegrityRefused("Choose what the concern is.", field="kind")
-    statement = _text(statement, "statement", "Say what the concern is and what it is based on.")
+        raise IntegrityRefused(_("Choose what the concern is."), field="kind")
+    statement = _text(statement, "statement", _("Say what the concern is and what it is based on."))
     opened = insert_once(
         IntegrityCase,
         ("held_submission_id",),
@@ -176,9 +184,9 @@ def open_integrity_case(piece: Submission, kind: str, statement: str, actor) -> 
     if not opened:
         if case.statement == statement and case.kind.value == kind:
             return case  # the same case sent twice: opened once
-        raise IntegrityRefused("An integrity case is already open on this piece.")
+        raise IntegrityRefused(_("An integrity case is already open on this piece."))
     record(actor, "integrity.opened", case, piece=piece.public_id, kind=kind, statement=statement)
-    _tell(case, piece, "A question about the integrity of your written work")
+    _tell(case, piece, N_("A question about the integrity of your written work"))
     return case
 
 
@@ -188,8 +196,8 @@ def respond(case: IntegrityCase, response: str, actor, now: datetime | None = No
     if not policy.owns_enrolment(actor, piece.enrolment):
         raise PermissionDenied("only the trainee responds to a case about their work")
     if not case.is_open:
-        raise IntegrityRefused("This case has been decided: a response can no longer be added.")
-    case.response = _text(response, "response", "Write your response before sending it.")
+        raise IntegrityRefused(_("This case has been decided: a response can no longer be added."))
+    case.response = _text(response, "response", _("Write your response before sending it."))
     case.responded_at = now or utcnow()
     record(actor, "integrity.responded", case, response=case.response)
     return case
@@ -203,24 +211,24 @@ def decide(
     if not case.is_open and case.outcome.value == outcome and case.reasons == (reasons or "").strip():
         return case  # the same decision sent twice: recorded once
     if not case.is_open:
-        raise IntegrityRefused("This case has already been decided.")
+        raise IntegrityRefused(_("This case has already been decided."))
     allowed = {CaseOutcome.CLEARED, CaseOutcome.UPHELD} | (
         set() if case.outcome is CaseOutcome.REFERRED else {CaseOutcome.REFERRED}
     )
     if outcome not in {o.value for o in allowed}:
         raise IntegrityRefused(
-            "Choose cleared or upheld: the board's decision."
+            _("Choose cleared or upheld: the board's decision.")
             if case.outcome is CaseOutcome.REFERRED
-            else "Choose the outcome.",
+            else _("Choose the outcome."),
             field="outcome",
         )
     decided = CaseOutcome(outcome)
     chosen = None
     if decided is CaseOutcome.UPHELD:
         if penalty not in {p.value for p in Penalty}:
-            raise IntegrityRefused("Choose the penalty for an upheld case.", field="penalty")
+            raise IntegrityRefused(_("Choose the penalty for an upheld case."), field="penalty")
         chosen = Penalty(penalty)
-    reasons = _text(reasons, "reasons", "Give the reasons for the outcome; the trainee reads them.")
+    reasons = _text(reasons, "reasons", _("Give the reasons for the outcome; the trainee reads them."))
     piece = db.session.get(Submission, case.submission_id)
     moved = update_if(
         case,
@@ -234,7 +242,7 @@ def decide(
         held_submission_id=piece.id if holds(decided) else None,
     )
     if not moved:
-        raise IntegrityRefused("This case was decided a moment ago: reload the page to see the outcome.")
+        raise IntegrityRefused(_("This case was decided a moment ago: reload the page to see the outcome."))
     record(
         actor,
         "integrity.decided",
@@ -244,5 +252,5 @@ def decide(
         penalty=chosen.value if chosen else None,
         reasons=reasons,
     )
-    _tell(case, piece, "The outcome of the integrity case about your written work")
+    _tell(case, piece, N_("The outcome of the integrity case about your written work"))
     return case

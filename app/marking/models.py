@@ -4,6 +4,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -67,7 +68,12 @@ class ConsiderationStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"open": "Waiting for a decision", "granted": "Granted", "refused": "Not granted"}[self.value]
+        labels = {
+            "open": N_("Waiting for a decision"),
+            "granted": N_("Granted"),
+            "refused": N_("Not granted"),
+        }
+        return gettext(labels[self.value])
 
 
 class ConsiderationOutcome(enum.StrEnum):
@@ -80,12 +86,20 @@ class ConsiderationOutcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "extension": "An extension",
-            "void_attempt": "The quiz attempt is voided",
-            "uncapped_resubmission": "A resubmission not capped at Pass",
-            "board_note": "A note for the awarding board",
-        }[self.value]
+        labels = {
+            "extension": N_("An extension"),
+            "void_attempt": N_("The quiz attempt is voided"),
+            "uncapped_resubmission": N_("A resubmission not capped at Pass"),
+            "board_note": N_("A note for the awarding board"),
+        }
+        return gettext(labels[self.value])
+
+
+# The assessment a request for special consideration is about, by kind: "M03 quiz: <title>".
+ASSESSMENT_TITLES = {
+    "quiz": N_("%(code)s quiz: %(title)s"),
+    "assignment": N_("%(code)s assignment: %(title)s"),
+}
 
 
 class ConsiderationRequest(db.Model):
@@ -134,9 +148,10 @@ class ConsiderationRequest(db.Model):
 
     @property
     def assessment_title(self) -> str:
+        """In the language being shown (the curriculum's title stays as written)."""
         work = self.quiz or self.assignment
         kind = "quiz" if self.quiz else "assignment"
-        return f"{work.module.code} {kind}: {work.title}"
+        return gettext(ASSESSMENT_TITLES[kind], code=work.module.code, title=work.title)
 
 
 class AppealGround(enum.StrEnum):
@@ -148,11 +163,12 @@ class AppealGround(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "procedure": "There was an error in how the work was marked or moderated",
-            "rubric": "The marking is not in line with the rubric",
-            "circumstances": "There were circumstances that could not be made known in time",
-        }[self.value]
+        labels = {
+            "procedure": N_("There was an error in how the work was marked or moderated"),
+            "rubric": N_("The marking is not in line with the rubric"),
+            "circumstances": N_("There were circumstances that could not be made known in time"),
+        }
+        return gettext(labels[self.value])
 
 
 class AppealStatus(enum.StrEnum):
@@ -164,13 +180,14 @@ class AppealStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "requested": "Waiting for a reviewer",
-            "assigned": "With the reviewer",
-            "upheld": "Upheld: mark changed",
-            "not_upheld": "Not upheld",
-            "referred": "Referred to the board",
-        }[self.value]
+        labels = {
+            "requested": N_("Waiting for a reviewer"),
+            "assigned": N_("With the reviewer"),
+            "upheld": N_("Upheld: mark changed"),
+            "not_upheld": N_("Not upheld"),
+            "referred": N_("Referred to the board"),
+        }
+        return gettext(labels[self.value])
 
     @property
     def is_open(self) -> bool:
@@ -213,12 +230,13 @@ class CaseKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "plagiarism": "Suspected plagiarism",
-            "collusion": "Suspected collusion",
-            "fabrication": "Suspected fabrication",
-            "identifying_details": "Identifying details of a survivor or anyone else",
-        }[self.value]
+        labels = {
+            "plagiarism": N_("Suspected plagiarism"),
+            "collusion": N_("Suspected collusion"),
+            "fabrication": N_("Suspected fabrication"),
+            "identifying_details": N_("Identifying details of a survivor or anyone else"),
+        }
+        return gettext(labels[self.value])
 
 
 class CaseOutcome(enum.StrEnum):
@@ -228,11 +246,12 @@ class CaseOutcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "cleared": "Cleared",
-            "upheld": "Upheld, with a penalty",
-            "referred": "Referred to the accreditation board",
-        }[self.value]
+        labels = {
+            "cleared": N_("Cleared"),
+            "upheld": N_("Upheld, with a penalty"),
+            "referred": N_("Referred to the accreditation board"),
+        }
+        return gettext(labels[self.value])
 
 
 class Penalty(enum.StrEnum):
@@ -244,11 +263,12 @@ class Penalty(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "formal_warning": "Formal warning: the mark stands",
-            "resubmission_required": "Resubmission required, capped as any resubmission",
-            "mark_reduced_to_fail": "Mark reduced to Fail, with no resubmission",
-        }[self.value]
+        labels = {
+            "formal_warning": N_("Formal warning: the mark stands"),
+            "resubmission_required": N_("Resubmission required, capped as any resubmission"),
+            "mark_reduced_to_fail": N_("Mark reduced to Fail, with no resubmission"),
+        }
+        return gettext(labels[self.value])
 
 
 class IntegrityCase(db.Model):

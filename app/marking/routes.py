@@ -240,7 +240,7 @@ def decide_integrity_case(piece_id: str):
         refused.onto(form, "outcome")
         return _mark_page(piece, decision_form=form)
     flash(
-        _("Outcome recorded: %(outcome)s. The trainee has been told.", outcome=_(case.outcome.label).lower()),
+        _("Outcome recorded: %(outcome)s. The trainee has been told.", outcome=case.outcome.label.lower()),
         "success",
     )
     return redirect(url_for(".piece", piece_id=piece.public_id))
