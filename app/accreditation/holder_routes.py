@@ -211,7 +211,8 @@ def request_name_change(code):
             corrections.request_name_change(found, form.new_name.data, form.reason.data, current_user)
         if not outcome:
             flash(
-                _("Your request is with the IMSA® Model Hub. We will email you when it is decided."), "success"
+                _("Your request is with the IMSA® Model Hub. We will email you when it is decided."),
+                "success",
             )
             return redirect(url_for("accreditation.mine") + "#name-change")
         outcome.onto(form, "new_name")

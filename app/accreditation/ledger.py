@@ -163,7 +163,9 @@ def verify() -> ChainReport:
     ):
         count += 1
         if event.sequence != expected:
-            reason = _("expected event %(expected)s, found %(found)s", expected=expected, found=event.sequence)
+            reason = _(
+                "expected event %(expected)s, found %(found)s", expected=expected, found=event.sequence
+            )
             return ChainReport(count, event.sequence, reason)
         if event.previous_hash != previous:
             reason = _("it does not point to the hash of the event before it")
@@ -174,7 +176,9 @@ def verify() -> ChainReport:
             return ChainReport(count, event.sequence, _("it is not the event the issuer signed as the head"))
         previous, expected = event.hash, expected + 1
     if head is not None and count < head.sequence:
-        reason = _("it is missing: the issuer signed event %(head)s as the head (deleted)", head=head.sequence)
+        reason = _(
+            "it is missing: the issuer signed event %(head)s as the head (deleted)", head=head.sequence
+        )
         return ChainReport(count, count + 1, reason)
     return ChainReport(count)
 

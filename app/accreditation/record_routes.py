@@ -41,7 +41,11 @@ def request_module_record(enrolment_id, module_code):
         outcome.flash()
     else:
         flash(
-            _("Your signed record of %(module)s is ready: code %(code)s.", module=issued.module_code, code=issued.code),
+            _(
+                "Your signed record of %(module)s is ready: code %(code)s.",
+                module=issued.module_code,
+                code=issued.code,
+            ),
             "success",
         )
     return redirect(url_for("accreditation.module_records") + f"#place-{enrolment.public_id}")

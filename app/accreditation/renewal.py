@@ -46,7 +46,9 @@ def log_cpd(credential: Credential, draft: CpdDraft, actor) -> CpdEntry:
             _("say in a few words what the activity was (up to 200 characters)"), field="title"
         )
     if draft.completed_on is None or draft.completed_on > date.today():
-        raise AccreditationError(_("give the date you completed it (not in the future)"), field="completed_on")
+        raise AccreditationError(
+            _("give the date you completed it (not in the future)"), field="completed_on"
+        )
     hours = _hours(draft.hours)
     entry = CpdEntry(
         credential_id=credential.id,
@@ -67,7 +69,9 @@ def _hours(typed: str) -> Decimal:
     except InvalidOperation:
         raise AccreditationError(_("give the hours as a number, like 1.5"), field="hours") from None
     if not Decimal(0) <= hours <= Decimal(100) or (hours * 4) % 1:
-        raise AccreditationError(_("give hours between 0 and 100, in quarter hours (like 1.5)"), field="hours")
+        raise AccreditationError(
+            _("give hours between 0 and 100, in quarter hours (like 1.5)"), field="hours"
+        )
     return hours
 
 
@@ -98,7 +102,11 @@ def renewal_check(
         Requirement(
             _("Within the renewal window"),
             opens <= today <= closes and not credential.revoked_at and not credential.replaced_at,
-            _("Renewal is open from %(opens)s to %(closes)s", opens=long_date(opens), closes=long_date(closes)),
+            _(
+                "Renewal is open from %(opens)s to %(closes)s",
+                opens=long_date(opens),
+                closes=long_date(closes),
+            ),
         )
     )
     if "cpd_hours_total" in needs:
@@ -117,7 +125,9 @@ def renewal_check(
             count = sum(e.kind is kind for e in entries)
             result.append(
                 Requirement(
-                    f"{needs[key]} × {kind.label.lower()}", count >= needs[key], _("%(count)s logged", count=count)
+                    f"{needs[key]} × {kind.label.lower()}",
+                    count >= needs[key],
+                    _("%(count)s logged", count=count),
                 )
             )
     if needs.get("supervisor_endorsement"):
@@ -125,7 +135,9 @@ def renewal_check(
             Requirement(
                 _("Supervisor's endorsement seen by the Hub"),
                 supervisor_endorsed,
-                _("Confirmed by the Hub admin") if supervisor_endorsed else _("To be confirmed by the Hub admin"),
+                _("Confirmed by the Hub admin")
+                if supervisor_endorsed
+                else _("To be confirmed by the Hub admin"),
             )
         )
     return Eligibility(result)

@@ -121,7 +121,9 @@ def cohort_approval(public_id, progress_id):
         }
     # The job's stored label stays in English; the page names the same thing in its own language.
     title = _("Approving everyone eligible in %(cohort)s", cohort=cohort.name)
-    return render_template("accreditation/cohort_approval.html", cohort=cohort, progress=progress, title=title)
+    return render_template(
+        "accreditation/cohort_approval.html", cohort=cohort, progress=progress, title=title
+    )
 
 
 @bp.route("/credentials/<code>")
@@ -210,7 +212,10 @@ def decide_name_change(public_id):
                 corrections.refuse(request, form.note.data or "", current_user)
         if not outcome:
             if form.decision.data == "approve":
-                flash(_("Re-issued under the new name: the new credential is %(code)s.", code=new.code), "success")
+                flash(
+                    _("Re-issued under the new name: the new credential is %(code)s.", code=new.code),
+                    "success",
+                )
             else:
                 flash(_("Refused: the holder has been told, with your note."), "success")
             return redirect(url_for("accreditation.name_changes"))

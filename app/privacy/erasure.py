@@ -39,7 +39,9 @@ KEPT = {
         "The signed credential is kept exactly as issued: it is the holder's own record, and "
         "verification and any revocation depend on it. Its public page no longer shows the name."
     ),
-    "ledger": N_("The credential ledger is a tamper-evident chain: it names credentials by code, not people."),
+    "ledger": N_(
+        "The credential ledger is a tamper-evident chain: it names credentials by code, not people."
+    ),
     "results": N_(
         "Marks, bands, quiz scores and award board results are kept under the candidate number, for "
         "the award, appeals and aggregate statistics."
