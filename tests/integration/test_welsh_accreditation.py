@@ -10,11 +10,13 @@ import sqlalchemy as sa
 
 from app.accreditation import corrections
 from app.accreditation.approval import approval_for
+from app.accreditation.keys import keystore
 from app.accreditation.reminders import send_expiry_reminders
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.database import db
 from app.demo import complete_training
+from app.jobs.models import JobProgress
 from app.mail.services import outbox
 from app.templating import LONDON
 from tests.conftest import post_form, sign_in
@@ -84,8 +86,6 @@ def test_the_hubs_credential_and_list_pages_are_in_welsh(client, credential):
 
 
 def test_the_approval_page_is_in_welsh_and_the_evidence_kept_is_in_english(client, tmp_path):
-    from app.accreditation.keys import keystore
-
     version = make_accreditation_version(tmp_path)
     trainer = make_user(Role.TRAINER)
     enrolment = make_enrolment(make_cohort(version, [trainer]))
@@ -97,6 +97,7 @@ def test_the_approval_page_is_in_welsh_and_the_evidence_kept_is_in_english(clien
     page = _page(client, url)
     assert "Gwiriad achrediad" in page and "Gofynion rheol yr achrediad" in page
     assert "Cymeradwyo a chyhoeddi’r tystlythyr" in page and "Wedi’i fodloni" in page
+    assert "Trafodaeth broffesiynol strwythuredig wedi’i phasio" in page  # the requirements, worded here
     assert post_form(client, url, {"confirm": "y", "note": ""}).status_code == 302
     db.session.rollback()
     labels = [r["label"] for r in approval_for(enrolment).evidence]
@@ -133,3 +134,21 @@ def test_the_expiry_reminder_is_in_welsh_for_a_welsh_holder_and_english_for_othe
     db.session.commit()
     assert send_expiry_reminders(until - timedelta(days=90)) == 1
     assert outbox(limit=1)[0].subject == "Your IMSA® accreditation expires in 90 days"
+
+
+def test_approving_a_whole_cohort_shows_its_progress_in_welsh_and_keeps_the_jobs_label_in_english(
+    client, tmp_path
+):
+    version = make_accreditation_version(tmp_path)
+    trainer = make_user(Role.TRAINER)
+    cohort = make_cohort(version, [trainer], name="Carfan 7")
+    complete_training(make_enrolment(cohort), trainer)
+    sign_in(client, _welsh(make_user(Role.HUB_ADMIN)))
+    keystore().init()
+    queue = _page(client, "/accreditation/")
+    assert "Cymeradwyo pawb sy’n gymwys yn Carfan 7" in queue
+    response = post_form(client, f"/accreditation/cohorts/{cohort.public_id}/approve-all", {"confirm": "y"})
+    page = _page(client, response.location)
+    assert '<h1 class="govuk-heading-l">Cymeradwyo pawb sy’n gymwys yn Carfan 7</h1>' in page
+    assert 'data-of="{done} o {total}"' in page and "Wedi’u cymeradwyo" in page
+    assert db.session.scalar(sa.select(JobProgress.label)) == "Approving everyone eligible in Carfan 7"
