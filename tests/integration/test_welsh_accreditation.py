@@ -152,3 +152,15 @@ def test_approving_a_whole_cohort_shows_its_progress_in_welsh_and_keeps_the_jobs
     assert '<h1 class="govuk-heading-l">Cymeradwyo pawb sy’n gymwys yn Carfan 7</h1>' in page
     assert 'data-of="{done} o {total}"' in page and "Wedi’u cymeradwyo" in page
     assert db.session.scalar(sa.select(JobProgress.label)) == "Approving everyone eligible in Carfan 7"
+
+
+def test_an_erasure_from_a_welsh_page_says_what_was_done_in_welsh_and_records_it_in_english(client):
+    person = make_user(Role.TRAINEE, email="i-ddileu@example.org")
+    sign_in(client, _welsh(make_user(Role.HUB_ADMIN)))
+    fields = {"erase-email": person.email, "erase-confirm": "y"}
+    response = post_form(client, "/privacy/erase", fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Data personol wedi’i ddileu" in page
+    assert "Cyflwyniadau: 0" in page and "Beth a gadwyd, a pham" in page
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "privacy.erased"))
+    assert event.details["removed"]["submissions"] == 0 and "credential" in event.details["kept"]
