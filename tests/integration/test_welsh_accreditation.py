@@ -108,7 +108,7 @@ def test_the_privacy_page_is_in_welsh(client):
     sign_in(client, _welsh(make_user(Role.HUB_ADMIN)))
     page = _page(client, "/privacy/")
     assert "Ceisiadau am ddata personol" in page and "Dileu data rhywun" in page
-    assert "Cyfeiriad e-bost yr unigolyn" in page  # the form's label
+    assert "Cyfeiriad e-bost y person" in page  # the form's label
     assert "Cedwir y tystlythyr wedi’i lofnodi yn union fel y’i cyhoeddwyd" in page
 
 
