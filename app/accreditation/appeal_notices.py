@@ -8,6 +8,8 @@ to review (suspend, revoke or leave); a trainee who is now eligible, or no longe
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.accreditation import approval
 from app.accreditation.eligibility import evaluate
@@ -15,6 +17,7 @@ from app.accreditation.models import Credential, CredentialKind
 from app.database import db
 from app.marking.appeals import Notice, consequences
 from app.marking.models import Appeal, AppealStatus
+from app.templating import long_date
 
 
 @consequences.connect
@@ -36,25 +39,45 @@ def accreditation_notice(appeal: Appeal) -> Notice | None:
     if credential is None and not check.requirements:
         return None  # this curriculum version awards no credential
     if credential is not None:
-        still = "still meets" if check.eligible else "no longer meets"
+        awarded = long_date(credential.awarded_on)
+        if check.eligible:
+            text = _(
+                "Credential %(code)s was issued on %(date)s. With the new mark %(name)s still meets the "
+                "accreditation rule: review the credential, and suspend or revoke it if it no longer stands.",
+                code=credential.code,
+                date=awarded,
+                name=enrolment.user.name,
+            )
+        else:
+            text = _(
+                "Credential %(code)s was issued on %(date)s. With the new mark %(name)s no longer meets the "
+                "accreditation rule: review the credential, and suspend or revoke it if it no longer stands.",
+                code=credential.code,
+                date=awarded,
+                name=enrolment.user.name,
+            )
         return Notice(
-            f"Credential {credential.code} was issued on {credential.awarded_on:%-d %B %Y}. With the new "
-            f"mark {enrolment.user.name} {still} the accreditation rule: review the credential, and "
-            "suspend or revoke it if it no longer stands.",
-            "Review the credential",
-            ("accreditation.credential", {"code": credential.code}),
+            text, _("Review the credential"), ("accreditation.credential", {"code": credential.code})
         )
     if approval.approval_for(enrolment) is None and check.eligible:
         return Notice(
-            f"With the new mark {enrolment.user.name} now meets the accreditation rule and is waiting "
-            "for the Hub's approval.",
-            "Review for approval",
+            _(
+                "With the new mark %(name)s now meets the accreditation rule and is waiting for the Hub's "
+                "approval.",
+                name=enrolment.user.name,
+            ),
+            _("Review for approval"),
             ("accreditation.eligibility", {"public_id": enrolment.public_id}),
         )
     return Notice(
-        f"{enrolment.user.name} has no credential for this cohort and does not meet the accreditation "
-        f"rule yet ({check.outstanding} requirement{'s' if check.outstanding != 1 else ''} outstanding): "
-        "nothing to do now.",
-        "See the accreditation check",
+        ngettext(
+            "%(name)s has no credential for this cohort and does not meet the accreditation rule yet "
+            "(%(num)s requirement outstanding): nothing to do now.",
+            "%(name)s has no credential for this cohort and does not meet the accreditation rule yet "
+            "(%(num)s requirements outstanding): nothing to do now.",
+            check.outstanding,
+            name=enrolment.user.name,
+        ),
+        _("See the accreditation check"),
         ("accreditation.eligibility", {"public_id": enrolment.public_id}),
     )

@@ -4,6 +4,8 @@ credential). Changes are made in the caller's transaction; the caller commits.""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 
 from app.accreditation.eligibility import Eligibility, evaluate
 from app.accreditation.errors import AccreditationError
@@ -17,6 +19,7 @@ from app.auth.models import Role
 from app.cohorts.models import Enrolment, EnrolmentStatus
 from app.curriculum.models import Assignment, CurriculumVersion, Module, VersionStatus
 from app.database import db
+from app.i18n import ENGLISH, babel_locale
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once
 from app.marking import integrity
@@ -72,25 +75,33 @@ def approve(enrolment: Enrolment, note: str, actor) -> Credential:
     and issues the credential; the other is told the trainee is already approved, as a later one would be.
     """
     require_role(actor, Role.HUB_ADMIN)
-    already = AccreditationError("This trainee has already been approved for accreditation")
+    already = AccreditationError(_("This trainee has already been approved for accreditation"))
     if db.session.scalar(sa.select(Approval.id).where(Approval.enrolment_id == enrolment.id)):
         raise already
     if integrity.award_held(enrolment.id):
         raise AccreditationError(
-            "An academic-integrity case about this trainee's work is open: the award waits for its "
-            "outcome. Nothing was recorded.",
+            _(
+                "An academic-integrity case about this trainee's work is open: the award waits for its "
+                "outcome. Nothing was recorded."
+            ),
             field="integrity",
         )
-    check = evaluate(enrolment)
+    with force_locale(babel_locale(ENGLISH)):  # the evidence is kept with the approval, in English
+        check = evaluate(enrolment)
     if not check.eligible:
         raise AccreditationError(
-            f"Not eligible yet: {check.outstanding} requirement{'s' if check.outstanding != 1 else ''} "
-            "not met. Nothing was recorded."
+            ngettext(
+                "Not eligible yet: %(num)s requirement not met. Nothing was recorded.",
+                "Not eligible yet: %(num)s requirements not met. Nothing was recorded.",
+                check.outstanding,
+            )
         )
     if ratification_outstanding(enrolment.cohort):
         raise AccreditationError(
-            "This cohort's award board has not ratified its results yet: credentials can be issued once "
-            "it has. Nothing was recorded.",
+            _(
+                "This cohort's award board has not ratified its results yet: credentials can be issued once "
+                "it has. Nothing was recorded."
+            ),
             field="ratification",
         )
     approved = insert_once(

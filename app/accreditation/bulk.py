@@ -5,6 +5,7 @@ and queues a job; the job approves each eligible trainee in its own transaction,
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.accreditation.approval import approve, eligible_in
 from app.accreditation.certificate_files import certificate_pdf
@@ -44,8 +45,11 @@ def start_cohort_approval(cohort: Cohort, note: str, actor) -> JobProgress:
     require_role(actor, Role.HUB_ADMIN)
     if ratification_outstanding(cohort):
         raise AccreditationError(
-            f"The award board of {cohort.name} has not ratified its results yet: credentials can be issued "
-            "once it has. Nothing was recorded.",
+            _(
+                "The award board of %(cohort)s has not ratified its results yet: credentials can be issued "
+                "once it has. Nothing was recorded.",
+                cohort=cohort.name,
+            ),
             field="ratification",
         )
     running = running_approval(cohort)
@@ -55,7 +59,7 @@ def start_cohort_approval(cohort: Cohort, note: str, actor) -> JobProgress:
     progress = JobProgress(
         kind=KIND,
         subject=cohort.public_id,
-        label=f"Approving everyone eligible in {cohort.name}",
+        label=f"Approving everyone eligible in {cohort.name}",  # stored: English (the page translates)
         total=eligible,
     )
     db.session.add(progress)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import gettext as _
 
 from app.accreditation import ledger
 from app.accreditation.errors import AccreditationError
@@ -28,6 +29,7 @@ from app.audit.services import record
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Role
 from app.auth.policy import holds_credential
+from app.auth.services import in_language_of
 from app.database import db, utcnow
 from app.learning.once import update_if
 from app.mail.services import send
@@ -59,21 +61,21 @@ def request_name_change(credential: Credential, new_name: str, reason: str, acto
         raise PermissionDenied("only the holder asks to change the name on their credential")
     new_name, reason = (new_name or "").strip(), (reason or "").strip()
     if credential.revoked_at or credential.replaced_at:
-        raise AccreditationError("Only your current credential can be re-issued", field="new_name")
+        raise AccreditationError(_("Only your current credential can be re-issued"), field="new_name")
     if not 2 <= len(new_name) <= 200:
         raise AccreditationError(
-            "Enter your name as it should appear (up to 200 characters)", field="new_name"
+            _("Enter your name as it should appear (up to 200 characters)"), field="new_name"
         )
     if new_name == credential.holder.name:
-        raise AccreditationError("This is the name the credential already shows", field="new_name")
+        raise AccreditationError(_("This is the name the credential already shows"), field="new_name")
     if len(reason) < 3:
-        raise AccreditationError("Say briefly why the name should change", field="reason")
+        raise AccreditationError(_("Say briefly why the name should change"), field="reason")
     existing = pending_for(credential)
     if existing is not None:
         if existing.new_name == new_name:
             return existing  # the same request twice (a double click)
         raise AccreditationError(
-            "You have already asked for a name change: the Hub will reply", field="new_name"
+            _("You have already asked for a name change: the Hub will reply"), field="new_name"
         )
     request = NameChangeRequest(credential=credential, new_name=new_name, reason=reason)
     db.session.add(request)
@@ -87,16 +89,16 @@ def approve(request: NameChangeRequest, actor) -> Credential:
     old = request.credential
     if old.revoked_at or old.suspended_at:
         raise AccreditationError(
-            "A revoked or suspended credential cannot be re-issued: resolve that first", field="decision"
+            _("A revoked or suspended credential cannot be re-issued: resolve that first"), field="decision"
         )
     if not update_if(
         request, NameChangeRequest.status == NameChangeStatus.PENDING, status=NameChangeStatus.APPROVED
     ):
         if request.new_credential is not None:
             return request.new_credential  # already approved (a double click)
-        raise AccreditationError("This request has already been decided", field="decision")
+        raise AccreditationError(_("This request has already been decided"), field="decision")
     if not update_if(old, Credential.replaced_at.is_(None), replaced_at=utcnow()):
-        raise AccreditationError("This credential has already been replaced", field="decision")
+        raise AccreditationError(_("This credential has already been replaced"), field="decision")
     old.holder.name = request.new_name
     new = issue(old.enrolment, actor, replaces=old)
     db.session.flush()
@@ -133,7 +135,7 @@ def refuse(request: NameChangeRequest, note: str, actor) -> NameChangeRequest:
     require_role(actor, Role.HUB_ADMIN)
     note = (note or "").strip()
     if len(note) < 5:
-        raise AccreditationError("Say why, so the holder knows what to do next", field="note")
+        raise AccreditationError(_("Say why, so the holder knows what to do next"), field="note")
     if not update_if(
         request,
         NameChangeRequest.status == NameChangeStatus.PENDING,
@@ -144,7 +146,7 @@ def refuse(request: NameChangeRequest, note: str, actor) -> NameChangeRequest:
     ):
         if request.status is NameChangeStatus.REFUSED:
             return request
-        raise AccreditationError("This request has already been decided", field="note")
+        raise AccreditationError(_("This request has already been decided"), field="note")
     record(actor, "name_change.refused", request, credential=request.credential.code)
     _tell_holder(request, approved=False)
     return request
@@ -152,18 +154,21 @@ def refuse(request: NameChangeRequest, note: str, actor) -> NameChangeRequest:
 
 def _tell_holder(request: NameChangeRequest, approved: bool, code: str | None = None) -> None:
     holder = request.credential.holder
-    send(
-        holder.email,
-        "The name on your IMSA® credential" + (" has been changed" if approved else ": the Hub's reply"),
-        render_template(
-            "accreditation/email/name_change_decided.txt",
-            name=holder.name,
-            approved=approved,
-            code=code,
-            note=request.decision_note,
-            url=external_url("accreditation.mine"),
-        ),
-    )
+    with in_language_of(holder):
+        send(
+            holder.email,
+            _("The name on your IMSA® credential has been changed")
+            if approved
+            else _("The name on your IMSA® credential: the Hub's reply"),
+            render_template(
+                "accreditation/email/name_change_decided.txt",
+                name=holder.name,
+                approved=approved,
+                code=code,
+                note=request.decision_note,
+                url=external_url("accreditation.mine"),
+            ),
+        )
 
 
 def latest_for(credential: Credential) -> NameChangeRequest | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.accreditation.eligibility import DECLARATIONS
 from app.accreditation.errors import AccreditationError
@@ -22,7 +23,7 @@ def confirm_declarations(enrolment: Enrolment, keys: list[str], actor) -> list[D
     )
     unknown = set(keys) - set(wanted)
     if unknown:
-        raise AccreditationError(f"Unknown declaration: {', '.join(sorted(unknown))}")
+        raise AccreditationError(_("Unknown declaration: %(keys)s", keys=", ".join(sorted(unknown))))
     existing = confirmed_declarations(enrolment)
     made = [Declaration(enrolment_id=enrolment.id, key=key) for key in keys if key not in existing]
     for declaration in made:

@@ -11,29 +11,38 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.accreditation.models import Declaration
 from app.cohorts.models import Enrolment
 from app.database import db
+from app.i18n import N_
 from app.learning.models import PortfolioEntry, Submission, SubmissionStatus
 from app.learning.outcomes import outcomes
 from app.learning.portfolio import totals
 from app.learning.services import overview
 from app.marking import integrity
+from app.templating import long_date
+from app.workdays import london_date
 
 DISCUSSION_KIND = "professional_discussion"
 
+# In English as recorded with each confirmation; ``declaration_text`` shows one in the page's language.
 DECLARATIONS = {
-    "code_of_conduct": "I have read and will follow the IMSA® code of conduct.",
-    "data_protection_training": "I have completed data protection training in the last 12 months.",
-    "safeguarding_training": (
+    "code_of_conduct": N_("I have read and will follow the IMSA® code of conduct."),
+    "data_protection_training": N_("I have completed data protection training in the last 12 months."),
+    "safeguarding_training": N_(
         "I have completed safeguarding training (adults and children) in the last 12 months."
     ),
-    "employer_dbs_check": (
+    "employer_dbs_check": N_(
         "My employer has completed an enhanced criminal record check for my role "
         "(DBS in England and Wales, PVG in Scotland, AccessNI in Northern Ireland)."
     ),
 }
+
+
+def declaration_text(key: str) -> str:
+    return _(DECLARATIONS[key]) if key in DECLARATIONS else key
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def evaluate(enrolment: Enrolment, today: date | None = None) -> Eligibility:
-    """Every requirement of the rule for ``enrolment``, with a fixed number of queries."""
+    """Every requirement of the rule for ``enrolment``, with a fixed number of queries, worded in the
+    current language (evaluate under ``force_locale`` of English for a record that is kept)."""
     rule = enrolment.cohort.curriculum_version.accreditation_rule
     requires = rule.get("requires", {})
     by_code = {o.module.code: o for o in outcomes(enrolment, overview(enrolment))}
@@ -80,10 +90,15 @@ def evaluate(enrolment: Enrolment, today: date | None = None) -> Eligibility:
     for code in requires.get("modules_passed", []):
         outcome = by_code.get(code)
         if outcome is None:
-            result.append(Requirement(f"{code} passed", False, f"{code} is not in this curriculum version"))
+            missing = _("%(code)s is not in this curriculum version", code=code)
+            result.append(Requirement(_("%(code)s passed", code=code), False, missing))
             continue
-        evidence = "Passed" if outcome.passed else "Still to do: " + "; ".join(outcome.outstanding)
-        result.append(Requirement(f"{code} {outcome.module.title} passed", outcome.passed, evidence))
+        if outcome.passed:
+            evidence = _("Passed")
+        else:
+            evidence = _("Still to do: %(what)s", what="; ".join(outcome.outstanding))
+        label = _("%(code)s %(title)s passed", code=code, title=outcome.module.title)
+        result.append(Requirement(label, outcome.passed, evidence))
 
     final = by_code.get(requires.get("portfolio") or requires.get("capstone") or "")
     if final is not None:
@@ -95,15 +110,19 @@ def evaluate(enrolment: Enrolment, today: date | None = None) -> Eligibility:
     }
     for key in requires.get("declarations", []):
         moment = confirmed.get(key)
-        evidence = f"Confirmed on {moment:%-d %B %Y}" if moment else "Not yet confirmed by the trainee"
-        result.append(Requirement(f"Declaration: {DECLARATIONS.get(key, key)}", moment is not None, evidence))
+        if moment:
+            evidence = _("Confirmed on %(date)s", date=long_date(london_date(moment)))
+        else:
+            evidence = _("Not yet confirmed by the trainee")
+        label = _("Declaration: %(declaration)s", declaration=declaration_text(key))
+        result.append(Requirement(label, moment is not None, evidence))
 
     if integrity.award_held(enrolment.id):
         result.append(
             Requirement(
-                "No academic-integrity case open",
+                _("No academic-integrity case open"),
                 False,
-                "A case about this trainee's work is open: the award waits for its outcome",
+                _("A case about this trainee's work is open: the award waits for its outcome"),
             )
         )
 
@@ -113,9 +132,9 @@ def evaluate(enrolment: Enrolment, today: date | None = None) -> Eligibility:
         today = today or date.today()
         result.append(
             Requirement(
-                f"Completed within {months} months of the cohort start",
+                _("Completed within %(months)s months of the cohort start", months=months),
                 today <= deadline,
-                f"Deadline {deadline:%-d %B %Y}",
+                _("Deadline %(date)s", date=long_date(deadline)),
             )
         )
     return Eligibility(result)
@@ -135,11 +154,15 @@ def _final_module(enrolment: Enrolment, module, requires: dict) -> list[Requirem
         for total in portfolio_totals:
             if DISCUSSION_KIND in total.requirement.kinds:
                 continue
-            unit = "hours" if total.requirement.unit == "hours" else "items"
-            evidence = f"{total.verified:g} of {total.requirement.minimum} {unit} verified"
+            counts = {"verified": f"{total.verified:g}", "minimum": total.requirement.minimum}
+            if total.requirement.unit == "hours":
+                evidence = _("%(verified)s of %(minimum)s hours verified", **counts)
+            else:
+                evidence = _("%(verified)s of %(minimum)s items verified", **counts)
             if total.waiting:
-                evidence += f" ({total.waiting:g} waiting for review)"
-            result.append(Requirement(f"Portfolio: {total.requirement.title}", total.met, evidence))
+                evidence += " " + _("(%(waiting)s waiting for review)", waiting=f"{total.waiting:g}")
+            label = _("Portfolio: %(title)s", title=total.requirement.title)
+            result.append(Requirement(label, total.met, evidence))
     if requires.get("capstone") and module.assignment:
         latest = db.session.scalar(
             sa.select(Submission)
@@ -153,17 +176,21 @@ def _final_module(enrolment: Enrolment, module, requires: dict) -> list[Requirem
             and latest.result_band not in (None, "fail")
         )
         if passed:
-            evidence = f"Released at {latest.result_band.title()} on {latest.released_at:%-d %B %Y}"
+            evidence = _(
+                "Released at %(band)s on %(date)s",
+                band=latest.result_band.title(),
+                date=long_date(london_date(latest.released_at)),
+            )
         elif latest is None or latest.status is SubmissionStatus.DRAFT:
-            evidence = "Not submitted yet"
+            evidence = _("Not submitted yet")
         else:
             evidence = f"{latest.status.label}" + (
                 f" ({latest.result_band.title()})" if latest.result_band else ""
             )
-        result.append(Requirement(f"Capstone: {module.assignment.title}", passed, evidence))
+        result.append(Requirement(_("Capstone: %(title)s", title=module.assignment.title), passed, evidence))
     if requires.get("professional_discussion"):
         discussion = [t for t in portfolio_totals if DISCUSSION_KIND in t.requirement.kinds]
         met = bool(discussion) and all(t.met for t in discussion)
-        evidence = "Verified by a trainer" if met else "Not yet verified"
-        result.append(Requirement("Structured professional discussion passed", met, evidence))
+        evidence = _("Verified by a trainer") if met else _("Not yet verified")
+        result.append(Requirement(_("Structured professional discussion passed"), met, evidence))
     return result

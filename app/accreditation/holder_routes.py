@@ -5,12 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accreditation import bp, corrections, credentials, renewal, sharing
 from app.accreditation.declarations import confirm_declarations, confirmed_declarations
-from app.accreditation.eligibility import DECLARATIONS, evaluate
+from app.accreditation.eligibility import declaration_text, evaluate
 from app.accreditation.forms import (
     CpdForm,
     DeclarationsForm,
@@ -23,6 +24,7 @@ from app.accreditation.standing import standing
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts.lookups import own_enrolment
+from app.templating import long_date
 from app.web import refusals
 
 
@@ -47,7 +49,7 @@ def linkedin_url(credential) -> str:
 
 
 def _declaration_choices(keys: list[str]) -> list[SelectChoice]:
-    return [SelectChoice(key, DECLARATIONS.get(key, key)) for key in keys]
+    return [SelectChoice(key, declaration_text(key)) for key in keys]
 
 
 def _controls(held, standings, forms: dict) -> dict:
@@ -97,7 +99,7 @@ def _mine(declarations_form=None, cpd_form=None, status=200, **forms):
         linkedin={c.id: linkedin_url(c) for c in held if standings[c.id].current},
         replaced_by={c.id: c.replaced_by for c in held if c.replaced_at},
         **_controls(held, standings, forms),
-        title="My accreditation",
+        title=_("My accreditation"),
     ), status
 
 
@@ -119,10 +121,10 @@ def declare():
     )
     form.declarations.choices = _declaration_choices(wanted)
     if not form.validate_on_submit() or not form.declarations.data:
-        form.declarations.errors = ["Tick each declaration you can make"]
+        form.declarations.errors = [_("Tick each declaration you can make")]
         return _mine(declarations_form=form, status=400)
     confirm_declarations(enrolment, form.declarations.data, current_user)
-    flash("Thank you: your declarations are recorded.", "success")
+    flash(_("Thank you: your declarations are recorded."), "success")
     return redirect(url_for("accreditation.mine"))
 
 
@@ -144,7 +146,7 @@ def log_cpd(code):
         with refusals() as outcome:
             renewal.log_cpd(found, draft, current_user)
         if not outcome:
-            flash("CPD recorded.", "success")
+            flash(_("CPD recorded."), "success")
             return redirect(url_for("accreditation.mine") + "#cpd")
         outcome.onto(form, "title")
     return _mine(cpd_form=form, status=400)
@@ -166,9 +168,9 @@ def public_page(code):
         return _mine(public_form=form, status=400)
     sharing.set_public_page(found, form.public.data == "on", current_user)
     if found.public_page:
-        flash("Your public page is on: anyone with your code can check your accreditation.", "success")
+        flash(_("Your public page is on: anyone with your code can check your accreditation."), "success")
     else:
-        flash("Your public page is off: your code now says your record is private.", "success")
+        flash(_("Your public page is off: your code now says your record is private."), "success")
     return redirect(url_for("accreditation.mine") + "#holder-controls")
 
 
@@ -181,7 +183,8 @@ def create_share_link(code):
         with refusals() as outcome:
             link = sharing.create_share_link(found, form.days.data, current_user)
         if not outcome:
-            flash(f"Share link made: it works until {link.expires_at:%-d %B %Y}.", "success")
+            until = long_date(link.expires_at.date())  # as the list of links says it
+            flash(_("Share link made: it works until %(date)s.", date=until), "success")
             return redirect(url_for("accreditation.mine") + "#share-links")
         outcome.onto(form, "days")
     return _mine(share_form=form, status=400)
@@ -194,7 +197,7 @@ def revoke_share_link(token):
     if link.credential.holder_id != current_user.id:
         abort(404)
     sharing.revoke_share_link(link, current_user)
-    flash("That share link no longer works.", "success")
+    flash(_("That share link no longer works."), "success")
     return redirect(url_for("accreditation.mine") + "#share-links")
 
 
@@ -208,7 +211,8 @@ def request_name_change(code):
             corrections.request_name_change(found, form.new_name.data, form.reason.data, current_user)
         if not outcome:
             flash(
-                "Your request is with the IMSA® Model Hub. We will email you when it is decided.", "success"
+                _("Your request is with the IMSA® Model Hub. We will email you when it is decided."),
+                "success",
             )
             return redirect(url_for("accreditation.mine") + "#name-change")
         outcome.onto(form, "new_name")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from joserfc import jws
 from joserfc.errors import JoseError
 from sqlalchemy import event as orm_event
@@ -155,25 +156,30 @@ def verify() -> ChainReport:
     reaches the head the issuer signed (so deleting the last events is caught too)."""
     head = _readable_head()
     if head is None and signed_head_token() is not None:
-        return ChainReport(0, 0, "the signed ledger head does not verify against the published keys")
+        return ChainReport(0, 0, _("the signed ledger head does not verify against the published keys"))
     previous, expected, count = GENESIS, 1, 0
     for event in db.session.scalars(
         sa.select(LedgerEvent).order_by(LedgerEvent.sequence).execution_options(yield_per=1000)
     ):
         count += 1
         if event.sequence != expected:
-            return ChainReport(count, event.sequence, f"expected event {expected}, found {event.sequence}")
+            reason = _(
+                "expected event %(expected)s, found %(found)s", expected=expected, found=event.sequence
+            )
+            return ChainReport(count, event.sequence, reason)
         if event.previous_hash != previous:
-            return ChainReport(count, event.sequence, "it does not point to the hash of the event before it")
+            reason = _("it does not point to the hash of the event before it")
+            return ChainReport(count, event.sequence, reason)
         if _digest(event) != event.hash:
-            return ChainReport(count, event.sequence, "its contents do not match its hash (it was edited)")
+            return ChainReport(count, event.sequence, _("its contents do not match its hash (it was edited)"))
         if head is not None and event.sequence == head.sequence and event.hash != head.hash:
-            return ChainReport(count, event.sequence, "it is not the event the issuer signed as the head")
+            return ChainReport(count, event.sequence, _("it is not the event the issuer signed as the head"))
         previous, expected = event.hash, expected + 1
     if head is not None and count < head.sequence:
-        return ChainReport(
-            count, count + 1, f"it is missing: the issuer signed event {head.sequence} as the head (deleted)"
+        reason = _(
+            "it is missing: the issuer signed event %(head)s as the head (deleted)", head=head.sequence
         )
+        return ChainReport(count, count + 1, reason)
     return ChainReport(count)
 
 

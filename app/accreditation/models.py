@@ -12,12 +12,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.cohorts.models import Enrolment
 from app.curriculum.models import CurriculumVersion
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+from app.i18n import N_
 
 
 class Declaration(db.Model):
@@ -111,10 +113,10 @@ class Credential(db.Model):
 
     @property
     def kind_label(self) -> str:
-        """ "Award", "Module record: M03" or "Transcript", for staff lists."""
+        """ "Award", "Module record: M03" or "Transcript", for staff lists, in the page's language."""
         if self.kind is CredentialKind.MODULE:
-            return f"Module record: {self.module_code}"
-        return self.kind.value.title()
+            return gettext("Module record: %(code)s", code=self.module_code)
+        return gettext("Transcript") if self.kind is CredentialKind.TRANSCRIPT else gettext("Award")
 
     @property
     def recorded_state(self) -> str:
@@ -245,11 +247,15 @@ class CpdKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "cpd": "CPD activity",
-            "reflective_account": "Reflective account",
-            "case_review": "Case review",
-        }[self.value]
+        """In the page's language (the stored value stays the key)."""
+        return gettext(CPD_KIND_LABELS[self.value])
+
+
+CPD_KIND_LABELS = {
+    "cpd": N_("CPD activity"),
+    "reflective_account": N_("Reflective account"),
+    "case_review": N_("Case review"),
+}
 
 
 class CpdEntry(db.Model):

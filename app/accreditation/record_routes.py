@@ -5,6 +5,7 @@ listed, so they leave with what they passed."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accreditation import bp, records
@@ -26,7 +27,7 @@ def module_records():
         "accreditation/records.html",
         places=places,
         transcripts=records.transcripts_of(current_user),
-        title="Module records and transcript",
+        title=_("Module records and transcript"),
     )
 
 
@@ -39,5 +40,12 @@ def request_module_record(enrolment_id, module_code):
     if outcome:
         outcome.flash()
     else:
-        flash(f"Your signed record of {issued.module_code} is ready: code {issued.code}.", "success")
+        flash(
+            _(
+                "Your signed record of %(module)s is ready: code %(code)s.",
+                module=issued.module_code,
+                code=issued.code,
+            ),
+            "success",
+        )
     return redirect(url_for("accreditation.module_records") + f"#place-{enrolment.public_id}")

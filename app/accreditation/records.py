@@ -20,6 +20,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.accreditation import credentials, ledger, status
 from app.accreditation.errors import AccreditationError
@@ -236,11 +237,11 @@ def request_module_record(enrolment: Enrolment, module_code: str, actor) -> Cred
     double-click, another tab) gets the record already issued."""
     require_role(actor, Role.TRAINEE)
     if not owns_enrolment(actor, enrolment):
-        raise RecordRefused("Only the trainee can ask for their module records", field="module")
+        raise RecordRefused(_("Only the trainee can ask for their module records"), field="module")
     module = next((m for m in passed_modules(enrolment) if m.code == module_code), None)
     if module is None:
         raise RecordRefused(
-            "A module record can be issued once the module is passed and its results released",
+            _("A module record can be issued once the module is passed and its results released"),
             field="module",
         )
     existing = module_records(enrolment).get(module_code)

@@ -12,9 +12,11 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from app.accreditation.models import Credential, CredentialKind, CredentialReminder
+from app.auth.services import in_language_of
 from app.database import db
 from app.learning.once import insert_once
 from app.mail.services import send
@@ -57,17 +59,18 @@ def send_expiry_reminders(today: date) -> int:
         ):
             continue
         holder = credential.holder
-        send(
-            holder.email,
-            f"Your IMSA® accreditation expires in {days} days",
-            render_template(
-                "accreditation/email/expiry_reminder.txt",
-                holder=holder,
-                credential=credential,
-                days=days,
-                until=credential.valid_until.astimezone(LONDON).date(),
-                url=external_url("accreditation.mine"),
-            ),
-        )
+        with in_language_of(holder):
+            send(
+                holder.email,
+                _("Your IMSA® accreditation expires in %(days)s days", days=days),
+                render_template(
+                    "accreditation/email/expiry_reminder.txt",
+                    holder=holder,
+                    credential=credential,
+                    days=days,
+                    until=credential.valid_until.astimezone(LONDON).date(),
+                    url=external_url("accreditation.mine"),
+                ),
+            )
         sent += 1
     return sent

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.accreditation.eligibility import Eligibility, Requirement
 from app.accreditation.errors import AccreditationError
@@ -17,6 +18,7 @@ from app.audit.services import record
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Role
 from app.database import db
+from app.templating import long_date
 
 RENEWAL_OPENS_DAYS = 180  # a holder may renew in the last six months of validity (or the grace period)
 
@@ -37,14 +39,16 @@ def log_cpd(credential: Credential, draft: CpdDraft, actor) -> CpdEntry:
     try:
         kind = CpdKind(draft.kind)
     except ValueError:
-        raise AccreditationError("choose what kind of activity this was", field="kind") from None
+        raise AccreditationError(_("choose what kind of activity this was"), field="kind") from None
     title = draft.title.strip()
     if not 3 <= len(title) <= 200:
         raise AccreditationError(
-            "say in a few words what the activity was (up to 200 characters)", field="title"
+            _("say in a few words what the activity was (up to 200 characters)"), field="title"
         )
     if draft.completed_on is None or draft.completed_on > date.today():
-        raise AccreditationError("give the date you completed it (not in the future)", field="completed_on")
+        raise AccreditationError(
+            _("give the date you completed it (not in the future)"), field="completed_on"
+        )
     hours = _hours(draft.hours)
     entry = CpdEntry(
         credential_id=credential.id,
@@ -63,9 +67,11 @@ def _hours(typed: str) -> Decimal:
     try:
         hours = Decimal(typed.strip() or "0")
     except InvalidOperation:
-        raise AccreditationError("give the hours as a number, like 1.5", field="hours") from None
+        raise AccreditationError(_("give the hours as a number, like 1.5"), field="hours") from None
     if not Decimal(0) <= hours <= Decimal(100) or (hours * 4) % 1:
-        raise AccreditationError("give hours between 0 and 100, in quarter hours (like 1.5)", field="hours")
+        raise AccreditationError(
+            _("give hours between 0 and 100, in quarter hours (like 1.5)"), field="hours"
+        )
     return hours
 
 
@@ -82,7 +88,8 @@ def cpd_entries(credential: Credential) -> list[CpdEntry]:
 def renewal_check(
     credential: Credential, supervisor_endorsed: bool = False, today: date | None = None
 ) -> Eligibility:
-    """The rule's renewal requirements for this credential, met or not, with the evidence."""
+    """The rule's renewal requirements for this credential, met or not, with the evidence (worded in the
+    current language: nothing here is kept)."""
     rule = credential.curriculum_version.accreditation_rule
     needs = rule.get("renewal", {})
     today = today or date.today()
@@ -93,17 +100,21 @@ def renewal_check(
     closes = credential.valid_until.date() + timedelta(days=int(rule.get("grace_days", 0)))
     result.append(
         Requirement(
-            "Within the renewal window",
+            _("Within the renewal window"),
             opens <= today <= closes and not credential.revoked_at and not credential.replaced_at,
-            f"Renewal is open from {opens:%-d %B %Y} to {closes:%-d %B %Y}",
+            _(
+                "Renewal is open from %(opens)s to %(closes)s",
+                opens=long_date(opens),
+                closes=long_date(closes),
+            ),
         )
     )
     if "cpd_hours_total" in needs:
         result.append(
             Requirement(
-                f"{needs['cpd_hours_total']} hours of CPD",
+                _("%(hours)s hours of CPD", hours=needs["cpd_hours_total"]),
                 hours >= needs["cpd_hours_total"],
-                f"{hours:g} hours logged",
+                _("%(hours)s hours logged", hours=f"{hours:g}"),
             )
         )
     for key, kind in (
@@ -113,14 +124,20 @@ def renewal_check(
         if key in needs:
             count = sum(e.kind is kind for e in entries)
             result.append(
-                Requirement(f"{needs[key]} × {kind.label.lower()}", count >= needs[key], f"{count} logged")
+                Requirement(
+                    f"{needs[key]} × {kind.label.lower()}",
+                    count >= needs[key],
+                    _("%(count)s logged", count=count),
+                )
             )
     if needs.get("supervisor_endorsement"):
         result.append(
             Requirement(
-                "Supervisor's endorsement seen by the Hub",
+                _("Supervisor's endorsement seen by the Hub"),
                 supervisor_endorsed,
-                "Confirmed by the Hub admin" if supervisor_endorsed else "To be confirmed by the Hub admin",
+                _("Confirmed by the Hub admin")
+                if supervisor_endorsed
+                else _("To be confirmed by the Hub admin"),
             )
         )
     return Eligibility(result)
@@ -130,11 +147,14 @@ def renew(credential: Credential, supervisor_endorsed: bool, actor) -> Credentia
     """Issue the next credential, linked to ``credential``, when the renewal requirements are met."""
     require_role(actor, Role.HUB_ADMIN)
     if renewed_by(credential) is not None:
-        raise AccreditationError("This credential has already been renewed")
+        raise AccreditationError(_("This credential has already been renewed"))
     check = renewal_check(credential, supervisor_endorsed)
     if not check.eligible:
         raise AccreditationError(
-            f"Renewal requirements not met ({check.outstanding} outstanding). Nothing was recorded."
+            _(
+                "Renewal requirements not met (%(outstanding)s outstanding). Nothing was recorded.",
+                outstanding=check.outstanding,
+            )
         )
     return issue(credential.enrolment, actor, renews=credential)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accreditation import approval, bp, bulk, corrections, ledger, lifecycle
@@ -28,10 +29,17 @@ from app.accreditation.renewal import renew, renewal_check, renewed_by
 from app.assurance.services import ratification_outstanding
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.i18n import N_
 from app.marking import consideration
 from app.web import refusals
 
 STATUS_FORMS = {"suspend": ReasonForm, "reinstate": ReinstateForm, "revoke": RevokeForm, "renew": RenewForm}
+# What the flash says after each status change but a renewal (a whole sentence each, for translation).
+CHANGE_RECORDED = {
+    "suspend": N_("Credential %(code)s: suspend recorded."),
+    "reinstate": N_("Credential %(code)s: reinstate recorded."),
+    "revoke": N_("Credential %(code)s: revoke recorded."),
+}
 
 
 @bp.route("/")
@@ -43,7 +51,7 @@ def index():
         credentials=all_credentials(),
         chain=ledger.verify(),
         name_changes=len(corrections.pending_requests()),
-        title="Accreditation",
+        title=_("Accreditation"),
     )
 
 
@@ -57,7 +65,12 @@ def eligibility(public_id):
             credential = approval.approve(enrolment, form.note.data or "", current_user)
         if not outcome:
             flash(
-                f"Approved. Credential {credential.code} has been issued to {enrolment.user.name}.", "success"
+                _(
+                    "Approved. Credential %(code)s has been issued to %(name)s.",
+                    code=credential.code,
+                    name=enrolment.user.name,
+                ),
+                "success",
             )
             return redirect(url_for("accreditation.credential", code=credential.code))
         problem = outcome.message
@@ -72,7 +85,7 @@ def eligibility(public_id):
         board_notes=consideration.board_notes(enrolment),
         form=form,
         problem=problem,
-        title=f"Accreditation check: {enrolment.user.name}",
+        title=_("Accreditation check: %(name)s", name=enrolment.user.name),
     )
 
 
@@ -83,7 +96,7 @@ def approve_cohort(public_id):
     cohort = cohort_or_404(public_id)
     form = ApproveForm()
     if not form.validate_on_submit():
-        flash("Confirm that you have checked the evidence before approving a whole cohort.", "info")
+        flash(_("Confirm that you have checked the evidence before approving a whole cohort."), "info")
         return redirect(url_for("accreditation.index"))
     with refusals() as refused:
         progress = bulk.start_cohort_approval(cohort, form.note.data or "", current_user)
@@ -106,8 +119,10 @@ def cohort_approval(public_id, progress_id):
             "failed": progress.failed,
             "finished": progress.finished,
         }
+    # The job's stored label stays in English; the page names the same thing in its own language.
+    title = _("Approving everyone eligible in %(cohort)s", cohort=cohort.name)
     return render_template(
-        "accreditation/cohort_approval.html", cohort=cohort, progress=progress, title=progress.label
+        "accreditation/cohort_approval.html", cohort=cohort, progress=progress, title=title
     )
 
 
@@ -130,7 +145,7 @@ def _credential_page(found, forms: dict, problem: str | None = None, action: str
         renewed_by=renewed_by(found),
         problem=problem,
         problem_form=action,
-        title=f"Credential {found.code}",
+        title=_("Credential %(code)s", code=found.code),
     )
 
 
@@ -148,9 +163,9 @@ def change(code, action):
             changed = _change(found, action, form)
         if not outcome:
             if action == "renew":
-                flash(f"Renewed: the new credential is {changed.code}.", "success")
+                flash(_("Renewed: the new credential is %(code)s.", code=changed.code), "success")
             else:
-                flash(f"Credential {found.code}: {action} recorded.", "success")
+                flash(_(CHANGE_RECORDED[action], code=found.code), "success")
             return redirect(url_for("accreditation.credential", code=changed.code))
         problem = outcome.message
     return _credential_page(found, forms, problem, action), 400 if problem or form.errors else 200
@@ -180,7 +195,7 @@ def _name_changes(forms: dict, problem: str | None = None, status: int = 200):
         pending=pending,
         forms={r.id: forms.get(r.id) or NameDecisionForm(prefix=r.public_id, formdata=None) for r in pending},
         problem=problem,
-        title="Name change requests",
+        title=_("Name change requests"),
     ), status
 
 
@@ -197,9 +212,12 @@ def decide_name_change(public_id):
                 corrections.refuse(request, form.note.data or "", current_user)
         if not outcome:
             if form.decision.data == "approve":
-                flash(f"Re-issued under the new name: the new credential is {new.code}.", "success")
+                flash(
+                    _("Re-issued under the new name: the new credential is %(code)s.", code=new.code),
+                    "success",
+                )
             else:
-                flash("Refused: the holder has been told, with your note.", "success")
+                flash(_("Refused: the holder has been told, with your note."), "success")
             return redirect(url_for("accreditation.name_changes"))
         outcome.onto(form, "decision")
     return _name_changes({request.id: form}, status=400)

@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.accreditation.errors import AccreditationError
 from app.accreditation.models import Credential, ShareLink
@@ -43,9 +44,9 @@ def create_share_link(
     except (TypeError, ValueError):
         days = 0
     if days not in SHARE_DAYS:
-        raise AccreditationError("Choose how long the link should work", field="days")
+        raise AccreditationError(_("Choose how long the link should work"), field="days")
     if credential.revoked_at or credential.replaced_at:
-        raise AccreditationError("Only your current credential can be shared", field="days")
+        raise AccreditationError(_("Only your current credential can be shared"), field="days")
     now = now or utcnow()
     repeat = _just_made(credential, days, now)
     if repeat is not None:

@@ -16,8 +16,11 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
+
 from app.accreditation.models import Credential
 from app.database import utcnow
+from app.i18n import N_
 from app.templating import LONDON
 
 
@@ -33,13 +36,13 @@ class State(enum.StrEnum):
 
 
 LABELS = {
-    State.VALID: "Valid",
-    State.SUSPENDED: "Suspended",
-    State.REVOKED: "Revoked",
-    State.EXPIRED: "Expired",
-    State.NOT_YET_VALID: "Not yet valid",
-    State.REPLACED: "Replaced",
-    State.PRIVATE: "Private",
+    State.VALID: N_("Valid"),
+    State.SUSPENDED: N_("Suspended"),
+    State.REVOKED: N_("Revoked"),
+    State.EXPIRED: N_("Expired"),
+    State.NOT_YET_VALID: N_("Not yet valid"),
+    State.REPLACED: N_("Replaced"),
+    State.PRIVATE: N_("Private"),
 }
 
 # The answers that show nobody's name, whatever the signed document says.
@@ -83,7 +86,8 @@ class Standing:
 
     @property
     def label(self) -> str:
-        return LABELS[self.state]
+        """In the page's language."""
+        return gettext(LABELS[self.state])
 
     @property
     def current(self) -> bool:

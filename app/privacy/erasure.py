@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.accreditation.models import Credential, LedgerEvent
 from app.audit.models import AuditEvent, AuditRedaction
@@ -23,6 +24,7 @@ from app.auth.models import Invitation, PasswordReset, User
 from app.auth.policy import is_hub_admin
 from app.cohorts.models import AdjustmentPlan, ContactNote, Enrolment
 from app.database import db, utcnow
+from app.i18n import N_
 from app.learning.models import Extension, PortfolioEntry, QuizAllowance, Submission
 from app.marking.models import Appeal, ConsiderationRequest, IntegrityCase
 from app.privacy.files import forget_attachment, forget_evidence
@@ -30,16 +32,32 @@ from app.refusal import Refused
 
 ERASED_NAME = "Erased person"
 
-# What is kept, and why: shown by the command line and the Hub page, and recorded with the erasure.
+# What is kept, and why: shown by the command line and the Hub page (translated there), and recorded with
+# the erasure (its keys).
 KEPT = {
-    "credential": "The signed credential is kept exactly as issued: it is the holder's own record, and "
-    "verification and any revocation depend on it. Its public page no longer shows the name.",
-    "ledger": "The credential ledger is a tamper-evident chain: it names credentials by code, not people.",
-    "results": "Marks, bands, quiz scores and award board results are kept under the candidate number, for "
-    "the award, appeals and aggregate statistics.",
-    "audit": "Audit events are kept (who did what, when, by id); personal text in them was redacted, "
-    "and each redaction is itself recorded.",
+    "credential": N_(
+        "The signed credential is kept exactly as issued: it is the holder's own record, and "
+        "verification and any revocation depend on it. Its public page no longer shows the name."
+    ),
+    "ledger": N_(
+        "The credential ledger is a tamper-evident chain: it names credentials by code, not people."
+    ),
+    "results": N_(
+        "Marks, bands, quiz scores and award board results are kept under the candidate number, for "
+        "the award, appeals and aggregate statistics."
+    ),
+    "audit": N_(
+        "Audit events are kept (who did what, when, by id); personal text in them was redacted, "
+        "and each redaction is itself recorded."
+    ),
 }
+# What was removed, as the counts are recorded with the erasure (in English); the page translates them.
+REMOVED_SUBMISSIONS = N_("submissions")
+REMOVED_NOTES = N_("contact notes")
+REMOVED_PORTFOLIO = N_("portfolio entries")
+REMOVED_REQUESTS = N_("requests and appeals")
+REMOVED_MENTIONS = N_("other records mentioning them")
+REMOVED_AUDIT = N_("audit events redacted")
 
 
 class ErasureRefused(Refused):
@@ -126,26 +144,26 @@ def _redact_audit(pattern: re.Pattern, replace, needles: tuple[str, ...], reason
 def _remove_own_words(user: User) -> dict[str, int]:
     """What the person wrote or what was written about their circumstances, across their enrolments."""
     enrolments = sa.select(Enrolment.id).where(Enrolment.user_id == user.id)
-    counts = {"submissions": 0, "contact notes": 0, "portfolio entries": 0, "requests and appeals": 0}
+    counts = {REMOVED_SUBMISSIONS: 0, REMOVED_NOTES: 0, REMOVED_PORTFOLIO: 0, REMOVED_REQUESTS: 0}
     for piece in db.session.scalars(sa.select(Submission).where(Submission.enrolment_id.in_(enrolments))):
         piece.text, piece.returned_note = "", None
         forget_attachment(piece)
-        counts["submissions"] += 1
+        counts[REMOVED_SUBMISSIONS] += 1
     for entry in db.session.scalars(
         sa.select(PortfolioEntry).where(PortfolioEntry.enrolment_id.in_(enrolments))
     ):
         entry.description, entry.reviewer_comment = "", None
-        counts["portfolio entries"] += 1
+        counts[REMOVED_PORTFOLIO] += 1
     for request in db.session.scalars(
         sa.select(ConsiderationRequest).where(ConsiderationRequest.enrolment_id.in_(enrolments))
     ):
         request.statement = ""
         forget_evidence(request)
-        counts["requests and appeals"] += 1
+        counts[REMOVED_REQUESTS] += 1
     pieces = sa.select(Submission.id).where(Submission.enrolment_id.in_(enrolments))
     for appeal in db.session.scalars(sa.select(Appeal).where(Appeal.submission_id.in_(pieces))):
         appeal.statement = ""
-        counts["requests and appeals"] += 1
+        counts[REMOVED_REQUESTS] += 1
     for case in db.session.scalars(
         sa.select(IntegrityCase).where(IntegrityCase.enrolment_id.in_(enrolments))
     ):
@@ -158,7 +176,7 @@ def _remove_own_words(user: User) -> dict[str, int]:
         .values(reason=None, format_notes="")
     )
     notes = db.session.execute(sa.delete(ContactNote).where(ContactNote.enrolment_id.in_(enrolments)))
-    counts["contact notes"] = notes.rowcount
+    counts[REMOVED_NOTES] = notes.rowcount
     return counts
 
 
@@ -173,9 +191,9 @@ def _forget_certificates(user: User) -> None:
 def erase(user: User, actor) -> Erasure:
     """Pseudonymise ``user`` everywhere. Erasing the same person twice changes nothing the second time."""
     if not is_hub_admin(actor):
-        raise ErasureRefused("Only a Hub admin may erase a person's data.", field="email")
+        raise ErasureRefused(_("Only a Hub admin may erase a person's data."), field="email")
     if actor is not None and actor.id == user.id:
-        raise ErasureRefused("You cannot erase your own account: ask another Hub admin.", field="email")
+        raise ErasureRefused(_("You cannot erase your own account: ask another Hub admin."), field="email")
     pseudonym = f"erased-{user.public_id.lower()}@erased.invalid"
     if user.erased_at is not None:
         return Erasure(pseudonym, already=True)
@@ -192,8 +210,8 @@ def erase(user: User, actor) -> Erasure:
     for model in (Invitation, PasswordReset):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     db.session.flush()
-    erasure.removed["other records mentioning them"] = _scrub_everywhere(pattern, replace, needles)
-    erasure.removed["audit events redacted"] = _redact_audit(
+    erasure.removed[REMOVED_MENTIONS] = _scrub_everywhere(pattern, replace, needles)
+    erasure.removed[REMOVED_AUDIT] = _redact_audit(
         pattern, replace, needles, f"erasure of user {user.public_id}"
     )
     _forget_certificates(user)

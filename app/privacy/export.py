@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.accreditation.models import Credential
 from app.audit.models import AuditEvent
@@ -110,7 +111,7 @@ Not included: marking not yet released to you, and staff's internal notes on dec
 def export_zip(user: User, actor) -> bytes:
     """The ZIP of ``user``'s data; the export is recorded in the audit trail."""
     if not is_hub_admin(actor):
-        raise ExportRefused("Only a Hub admin may export a person's data.", field="email")
+        raise ExportRefused(_("Only a Hub admin may export a person's data."), field="email")
     enrolments = list(db.session.scalars(sa.select(Enrolment).where(Enrolment.user_id == user.id)))
     ids = [e.id for e in enrolments]
     buffer = io.BytesIO()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from app.auth.models import User
 from app.auth.services import user_by_email
 from app.refusal import Refused
@@ -10,8 +12,10 @@ class NoSuchPerson(Refused):
 
 
 def person_by_email(email: str, after: str = "") -> User:
-    """The account with this email (an erased person is found by their pseudonymous address only)."""
+    """The account with this email (an erased person is found by their pseudonymous address only);
+    ``after``: a sentence to add to the refusal."""
     user = user_by_email(email or "")
     if user is None:
-        raise NoSuchPerson(f"No account has this email address.{after}", field="email")
+        message = _("No account has this email address.")
+        raise NoSuchPerson(f"{message} {after}" if after else message, field="email")
     return user

@@ -1,4 +1,5 @@
 from flask import Response, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
@@ -18,7 +19,7 @@ def _page(export_form=None, erase_form=None, erasure=None, status=200):
         erase_form=erase_form or EraseForm(prefix="erase", formdata=None),
         erasure=erasure,
         kept=KEPT,
-        title="Personal data requests",
+        title=_("Personal data requests"),
     ), status
 
 
@@ -56,7 +57,7 @@ def erase_person():
         with refusals() as refused:
             # A double-click's second request finds no one: the first has already changed the address.
             person = person_by_email(
-                form.email.data, after=" If you have just erased it, the erasure is done."
+                form.email.data, after=_("If you have just erased it, the erasure is done.")
             )
             erasure = erase(person, current_user)
         if not refused:

@@ -30,19 +30,6 @@ def _templates() -> list[str]:
 # Templates whose text is not marked for translation yet (#19): remove a template here once it is marked.
 # Grouped by package, a blank line between groups, so work on different packages does not collide.
 UNMARKED = {
-    # accreditation and privacy
-    "accreditation/templates/accreditation/_holder_controls.html",
-    "accreditation/templates/accreditation/_requirements.html",
-    "accreditation/templates/accreditation/cohort_approval.html",
-    "accreditation/templates/accreditation/credential.html",
-    "accreditation/templates/accreditation/eligibility.html",
-    "accreditation/templates/accreditation/email/expiry_reminder.txt",
-    "accreditation/templates/accreditation/email/name_change_decided.txt",
-    "accreditation/templates/accreditation/index.html",
-    "accreditation/templates/accreditation/mine.html",
-    "accreditation/templates/accreditation/name_changes.html",
-    "accreditation/templates/accreditation/records.html",
-    "privacy/templates/privacy/index.html",
     # learning
     "learning/templates/learning/_crumbs.html",
     "learning/templates/learning/assignment.html",

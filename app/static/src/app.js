@@ -167,7 +167,10 @@ if (progress) {
           window.location.reload();
           return;
         }
-        progress.querySelector("[data-progress=done]").textContent = `${state.done} of ${state.total}`;
+        // The page gives the words around the figures in its language ("{done} of {total}").
+        const done = progress.querySelector("[data-progress=done]");
+        const words = done.dataset.of || "{done} of {total}";
+        done.textContent = words.replace("{done}", state.done).replace("{total}", state.total);
         progress.querySelector("[data-progress=failed]").textContent = `${state.failed}`;
       }
     } catch {
