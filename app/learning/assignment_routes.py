@@ -1,6 +1,7 @@
 """The trainee's written assignment: the brief, a draft editor that autosaves, submission and receipt."""
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
@@ -67,7 +68,7 @@ def assignment(module_slug: str):
         return (page, 409) if isinstance(refused.refused, assignments.AlreadySubmitted) else page
     if action == "submit":
         return redirect(url_for("marking.receipt", module_slug=module.slug))
-    flash("Your draft has been saved.", "success")
+    flash(_("Your draft has been saved."), "success")
     return redirect(url_for(".assignment", module_slug=module.slug))
 
 

@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Assignment, Quiz
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
+from app.i18n import N_
 
 
 class LessonProgress(db.Model):
@@ -119,7 +120,18 @@ class SubmissionStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In English (an approval's stored evidence names it), marked for translation: a page shows
+        ``gettext(status.label)``."""
+        return {
+            "draft": N_("Draft"),
+            "submitted": N_("Submitted"),
+            "in_marking": N_("In marking"),
+            "marked": N_("Marked"),
+            "in_moderation": N_("In moderation"),
+            "ready_for_release": N_("Ready for release"),
+            "released": N_("Released"),
+            "referred": N_("Referred"),
+        }[self.value]
 
 
 class Submission(db.Model):
@@ -210,7 +222,12 @@ class EvidenceStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"submitted": "Waiting for review", "verified": "Verified", "returned": "Returned"}[self.value]
+        """In English, marked for translation: a page shows ``gettext(status.label)``."""
+        return {
+            "submitted": N_("Waiting for review"),
+            "verified": N_("Verified"),
+            "returned": N_("Returned"),
+        }[self.value]
 
 
 class PortfolioEntry(db.Model):
