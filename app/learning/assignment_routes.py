@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.learning import assignments, bp
+from app.learning.portfolio import in_words
 from app.learning.lookups import assignment_or_404, enrolment_and_module
 from app.learning.models import SubmissionStatus
 from app.web import refusals
@@ -25,6 +26,7 @@ def _page(module, submission, error=None, error_field="text", text=None):
         text=submission.text if text is None else text,
         limit=module.assignment.word_limit,
         check=assignments.pre_submission_check(submission),
+        in_words=in_words,
         title=module.assignment.title,
     )
 

@@ -29,6 +29,8 @@ def kind_label(kind: str) -> str:
 
 class EvidenceForm(FlaskForm):
     kind = SelectField(_l("Kind of evidence"), validators=[DataRequired(_l("Choose the kind of evidence"))])
-    occurred_on = DateField(_l("Date of the work"), validators=[DataRequired(_l("Enter the date of the work"))])
+    occurred_on = DateField(
+        _l("Date of the work"), validators=[DataRequired(_l("Enter the date of the work"))]
+    )
     hours = StringField(_l("Hours"), validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[DataRequired(_l("Describe the work"))])

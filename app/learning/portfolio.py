@@ -38,7 +38,10 @@ IDENTIFIER_CHECKS = [
         N_("a date (such as a date of birth)"),
     ),
     (re.compile(r"\bNRM\b[^.\n]{0,20}\d", re.I), N_("an NRM reference")),
-    (re.compile(r"\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9][A-Z0-9/-]{6,}\b"), N_("a reference number")),
+    (
+        re.compile(r"\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9][A-Z0-9/-]{6,}\b"),
+        N_("a reference number"),
+    ),
     (
         re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.I),
         N_("a National Insurance number"),

@@ -11,9 +11,9 @@ from app.auth.models import Role
 from app.cohorts import adjustments
 from app.cohorts.lookups import TRAINING, own_enrolment
 from app.cohorts.services import active_enrolments, enrolments_of
+from app.i18n import current_language
 from app.learning import bp, services
 from app.learning.lookups import enrolment_and_module
-from app.i18n import current_language
 from app.learning.outcomes import Need, outcomes
 
 

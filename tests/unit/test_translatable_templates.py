@@ -67,13 +67,6 @@ UNMARKED = {
     "marking/templates/marking/receipt.html",
     "marking/templates/marking/report.html",
     # learning
-    "learning/templates/learning/_crumbs.html",
-    "learning/templates/learning/assignment.html",
-    "learning/templates/learning/choose.html",
-    "learning/templates/learning/dashboard.html",
-    "learning/templates/learning/lesson.html",
-    "learning/templates/learning/module.html",
-    "learning/templates/learning/portfolio.html",
     "learning/templates/learning/question.html",
     "learning/templates/learning/questions/matching.html",
     "learning/templates/learning/questions/multiple_response.html",
