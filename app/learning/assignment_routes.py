@@ -7,9 +7,9 @@ from flask_login import current_user
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.learning import assignments, bp
-from app.learning.portfolio import in_words
 from app.learning.lookups import assignment_or_404, enrolment_and_module
 from app.learning.models import SubmissionStatus
+from app.learning.portfolio import in_words
 from app.web import refusals
 
 
