@@ -3,7 +3,7 @@ assignment and the portfolio. The curriculum's own text stays in English, marked
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,10 +11,12 @@ from flask_babel import force_locale, gettext
 
 from app.auth.models import Role
 from app.database import db
-from app.learning import portfolio
+from app.learning import portfolio, quizzes
 from app.learning.models import SubmissionStatus
 from app.learning.outcomes import outcomes
 from app.learning.services import overview
+from app.templating import long_date
+from app.workdays import london_date
 from tests.conftest import post_form, sign_in
 from tests.factories import make_assessed_version, make_cohort, make_enrolment, make_user
 
@@ -112,3 +114,29 @@ def test_what_is_outstanding_is_kept_in_english_while_the_page_says_it_in_welsh(
         found = outcomes(trainee, overview(trainee))[0]
         assert found.outstanding[:2] == ["2 lessons to complete", "pass the quiz"]
         assert gettext(SubmissionStatus.DRAFT.label) == "Drafft" and SubmissionStatus.DRAFT.label == "Draft"
+
+
+def test_the_quiz_page_and_a_question_are_in_welsh_around_the_questions(client, trainee):
+    body = _welsh_page(client, f"{MODULE}/quiz")
+    assert "I lwyddo" in body and "Dechrau ymgais 1" in body
+    started = post_form(client, f"{MODULE}/quiz/start", {})
+    body = _welsh_page(client, started.location)
+    assert "Cwestiwn 1" in body and "Cadw a pharhau" in body
+    assert '<div class="imsa-prose imsa-question-stem" lang="en-GB">' in body  # the question stays English
+    assert 'lang=""' not in body  # the answer options included with the question know its language
+
+
+def test_a_quiz_refusal_is_in_welsh_with_a_welsh_date(client, trainee):
+    quiz = trainee.cohort.curriculum_version.modules[0].quiz
+    for _ in range(quiz.attempts):
+        quizzes.submit(quizzes.start_attempt(trainee, quiz, trainee.user), trainee.user)
+    db.session.commit()
+    body = _welsh_page(client, f"{MODULE}/quiz")
+    assert (
+        "Rydych wedi defnyddio pob un o’r" in body
+        and "Gall eich hyfforddwr ganiatáu ymgais arall ar ôl" in body
+    )
+    last = quizzes.state(trainee, quiz).counted[-1].submitted_at
+    with force_locale("cy"):
+        after = long_date(london_date(last + timedelta(days=quiz.cooling_off_days)))
+    assert f"ar ôl {after}." in body  # the date in Welsh

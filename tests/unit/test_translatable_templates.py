@@ -66,17 +66,6 @@ UNMARKED = {
     "marking/templates/marking/queue.html",
     "marking/templates/marking/receipt.html",
     "marking/templates/marking/report.html",
-    # learning
-    "learning/templates/learning/question.html",
-    "learning/templates/learning/questions/matching.html",
-    "learning/templates/learning/questions/multiple_response.html",
-    "learning/templates/learning/questions/ordering.html",
-    "learning/templates/learning/questions/short_text.html",
-    "learning/templates/learning/questions/single_choice.html",
-    "learning/templates/learning/questions/true_false.html",
-    "learning/templates/learning/quiz.html",
-    "learning/templates/learning/quiz_check.html",
-    "learning/templates/learning/quiz_review.html",
     # reports and curriculum
     "curriculum/templates/curriculum/index.html",
     "curriculum/templates/curriculum/review_due.html",
