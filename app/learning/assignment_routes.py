@@ -1,6 +1,7 @@
 """The trainee's written assignment: the brief, a draft editor that autosaves, submission and receipt."""
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
@@ -8,6 +9,7 @@ from app.auth.models import Role
 from app.learning import assignments, bp
 from app.learning.lookups import assignment_or_404, enrolment_and_module
 from app.learning.models import SubmissionStatus
+from app.learning.portfolio import in_words
 from app.web import refusals
 
 
@@ -24,6 +26,7 @@ def _page(module, submission, error=None, error_field="text", text=None):
         text=submission.text if text is None else text,
         limit=module.assignment.word_limit,
         check=assignments.pre_submission_check(submission),
+        in_words=in_words,
         title=module.assignment.title,
     )
 
@@ -67,7 +70,7 @@ def assignment(module_slug: str):
         return (page, 409) if isinstance(refused.refused, assignments.AlreadySubmitted) else page
     if action == "submit":
         return redirect(url_for("marking.receipt", module_slug=module.slug))
-    flash("Your draft has been saved.", "success")
+    flash(_("Your draft has been saved."), "success")
     return redirect(url_for(".assignment", module_slug=module.slug))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from blinker import Namespace
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -25,7 +26,7 @@ from app.curriculum.models import Assignment
 from app.database import db, utcnow
 from app.learning.models import Extension, Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
-from app.learning.portfolio import identifying_details
+from app.learning.portfolio import identifying_details, in_words
 from app.learning.services import check_own
 from app.refusal import Refused
 from app.templating import LONDON
@@ -129,15 +130,19 @@ def current_submission(enrolment: Enrolment, assignment: Assignment, actor) -> S
 
 def _submitted() -> AlreadySubmitted:
     return AlreadySubmitted(
-        "This work has already been submitted, so it can no longer be changed. Your receipt shows exactly "
-        "what was submitted."
+        _(
+            "This work has already been submitted, so it can no longer be changed. Your receipt shows "
+            "exactly what was submitted."
+        )
     )
 
 
 def _conflict() -> DraftConflict:
     return DraftConflict(
-        "A newer version of this draft was saved from another tab or device. Copy your text somewhere "
-        "safe, reload the page to see the newer version, and combine them."
+        _(
+            "A newer version of this draft was saved from another tab or device. Copy your text somewhere "
+            "safe, reload the page to see the newer version, and combine them."
+        )
     )
 
 
@@ -158,7 +163,10 @@ def _base_revision(submission: Submission, text: str, revision: int) -> int:
 def _check_length(text: str) -> None:
     if len(text) > MAX_TEXT_CHARACTERS:
         raise SubmissionRefused(
-            f"The text is too long to save (more than {MAX_TEXT_CHARACTERS:,} characters)."
+            _(
+                "The text is too long to save (more than %(most)s characters).",
+                most=f"{MAX_TEXT_CHARACTERS:,}",
+            )
         )
 
 
@@ -211,14 +219,15 @@ def upload_folder() -> Path:
 def attach(submission: Submission, filename: str, data: bytes, actor) -> Submission:
     check_own(submission.enrolment, actor)
     if not data:
-        raise SubmissionRefused("The selected file is empty.", field="attachment")
+        raise SubmissionRefused(_("The selected file is empty."), field="attachment")
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise SubmissionRefused(
-            f"The file must be smaller than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.", field="attachment"
+            _("The file must be smaller than %(size)s MB.", size=MAX_ATTACHMENT_BYTES // (1024 * 1024)),
+            field="attachment",
         )
     kind = document_type(data)
     if kind is None:
-        raise SubmissionRefused("The file must be a PDF or a Word document (.docx).", field="attachment")
+        raise SubmissionRefused(_("The file must be a PDF or a Word document (.docx)."), field="attachment")
     digest = hashlib.sha256(data).hexdigest()
     if submission.status is not DRAFT:
         return _already_attached(submission, digest)
@@ -316,24 +325,32 @@ def submit(
     assignment = submission.assignment
     if not text.strip() and not submission.attachment_sha256:
         raise SubmissionRefused(
-            "Write your work in the box, or attach it as a file, before submitting.", field="text"
+            _("Write your work in the box, or attach it as a file, before submitting."), field="text"
         )
     limit = assignment.word_limit
     if words > limit * (1 + OVER_LIMIT_ALLOWANCE):
         raise SubmissionRefused(
-            f"Your text is {words:,} words. The limit is {limit:,} words; you may go up to "
-            f"10% over ({int(limit * (1 + OVER_LIMIT_ALLOWANCE)):,}). Shorten it, then submit."
+            _(
+                "Your text is %(words)s words. The limit is %(limit)s words; you may go up to 10%% over "
+                "(%(most)s). Shorten it, then submit.",
+                words=f"{words:,}",
+                limit=f"{limit:,}",
+                most=f"{int(limit * (1 + OVER_LIMIT_ALLOWANCE)):,}",
+            )
         )
     if assignment.anonymisation_declaration and not declaration:
         raise SubmissionRefused(
-            "Confirm that no survivor or other person can be identified from your work.", field="declaration"
+            _("Confirm that no survivor or other person can be identified from your work."),
+            field="declaration",
         )
     found = identifying_details(text)
     if found and not identifiers_checked:  # the portfolio's screen: a warning to act on, not a silent block
         raise SubmissionRefused(
-            f"Your work looks as if it may include {' and '.join(found)}. Remove or change anything that "
-            "could identify a survivor or anyone else, or, if you have checked and nothing does, say so "
-            "below.",
+            _(
+                "Your work looks as if it may include %(found)s. Remove or change anything that could "
+                "identify a survivor or anyone else, or, if you have checked and nothing does, say so below.",
+                found=in_words(found),
+            ),
             field="identifiers",
         )
     due = due_on(submission.enrolment, assignment)
@@ -362,7 +379,7 @@ def submit(
         if submission.status is not DRAFT:
             return _already_submitted(submission, digest)
         if not text.strip() and not submission.attachment_sha256:
-            raise SubmissionRefused("The attached file was removed in another tab. Attach it again.")
+            raise SubmissionRefused(_("The attached file was removed in another tab. Attach it again."))
         revision = seen  # the draft changed since it was read: decide again on what is stored now
     # Recorded from the row as stored (refreshed above), so the audit trail and the receipt agree.
     record(
@@ -393,9 +410,9 @@ def grant_extension(
     if not policy.is_cohort_staff(actor, enrolment.cohort):
         raise PermissionDenied("only this cohort's trainers and Hub admins can grant extensions")
     if not reason.strip():
-        raise SubmissionRefused("Give a reason for the extension.", field="reason")
+        raise SubmissionRefused(_("Give a reason for the extension."), field="reason")
     if new_due <= due_on(enrolment, assignment):
-        raise SubmissionRefused("The new due date must be after the current one.", field="due_on")
+        raise SubmissionRefused(_("The new due date must be after the current one."), field="due_on")
     extension = Extension(
         enrolment_id=enrolment.id,
         assignment_id=assignment.id,

@@ -120,7 +120,8 @@ class SubmissionStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """English; pages show ``_(status.label)``."""
+        """In English (an approval's stored evidence names it), marked for translation: a page shows
+        ``gettext(status.label)``."""
         return {
             "draft": N_("Draft"),
             "submitted": N_("Submitted"),
@@ -221,7 +222,12 @@ class EvidenceStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"submitted": "Waiting for review", "verified": "Verified", "returned": "Returned"}[self.value]
+        """In English, marked for translation: a page shows ``gettext(status.label)``."""
+        return {
+            "submitted": N_("Waiting for review"),
+            "verified": N_("Verified"),
+            "returned": N_("Returned"),
+        }[self.value]
 
 
 class PortfolioEntry(db.Model):

@@ -9,6 +9,10 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from babel.lists import format_list
+from flask import has_request_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -16,6 +20,7 @@ from app.auth.access import PermissionDenied
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Module, PortfolioRequirement
 from app.database import db, utcnow
+from app.i18n import N_
 from app.learning.models import EvidenceStatus, PortfolioEntry
 from app.learning.services import check_own
 from app.refusal import Refused
@@ -23,24 +28,27 @@ from app.refusal import Refused
 # What must never be in a description: anything that could identify a survivor. Deliberately broad;
 # a false alarm costs a rewording, a miss could cost someone their safety.
 IDENTIFIER_CHECKS = [
-    (re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"), "a date (such as a date of birth)"),
-    (re.compile(r"\b(born|d\.?o\.?b\.?|date of birth)\b", re.I), "a date of birth"),
+    (re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"), N_("a date (such as a date of birth)")),
+    (re.compile(r"\b(born|d\.?o\.?b\.?|date of birth)\b", re.I), N_("a date of birth")),
     (
         re.compile(
             r"\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b",
             re.I,
         ),
-        "a date (such as a date of birth)",
+        N_("a date (such as a date of birth)"),
     ),
-    (re.compile(r"\bNRM\b[^.\n]{0,20}\d", re.I), "an NRM reference"),
-    (re.compile(r"\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9][A-Z0-9/-]{6,}\b"), "a reference number"),
+    (re.compile(r"\bNRM\b[^.\n]{0,20}\d", re.I), N_("an NRM reference")),
+    (
+        re.compile(r"\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9][A-Z0-9/-]{6,}\b"),
+        N_("a reference number"),
+    ),
     (
         re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.I),
-        "a National Insurance number",
+        N_("a National Insurance number"),
     ),
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "an email address"),
-    (re.compile(r"(\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"), "a phone number"),
-    (re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I), "a postcode"),
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), N_("an email address")),
+    (re.compile(r"(\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"), N_("a phone number")),
+    (re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I), N_("a postcode")),
 ]
 MIN_DESCRIPTION, MAX_DESCRIPTION = 20, 1000
 
@@ -50,8 +58,14 @@ class EvidenceRefused(Refused):
 
 
 def identifying_details(text: str) -> list[str]:
-    """What in ``text`` looks like it could identify someone (empty when nothing does)."""
+    """What in ``text`` looks like it could identify someone (empty when nothing does), in English."""
     return sorted({label for pattern, label in IDENTIFIER_CHECKS if pattern.search(text)})
+
+
+def in_words(details: list[str]) -> str:
+    """Identifying details found, as a list in the page's language: "a date and a phone number"."""
+    locale = (get_locale() if has_request_context() else None) or "en_GB"
+    return format_list([_(detail) for detail in details], locale=locale)
 
 
 def kinds(module: Module) -> list[str]:
@@ -79,23 +93,31 @@ def log_entry(
     check_own(enrolment, actor)
     today = today or utcnow().date()
     if kind not in kinds(module):
-        raise EvidenceRefused("Choose the kind of evidence", field="kind")
+        raise EvidenceRefused(_("Choose the kind of evidence"), field="kind")
     if occurred_on > today:
-        raise EvidenceRefused("The date must be today or in the past", field="occurred_on")
+        raise EvidenceRefused(_("The date must be today or in the past"), field="occurred_on")
     if _counts_hours(module, kind):
         if hours is None or not Decimal("0.25") <= hours <= Decimal("24"):
-            raise EvidenceRefused("Enter the hours, from 0.25 to 24, for example 1.5", field="hours")
+            raise EvidenceRefused(_("Enter the hours, from 0.25 to 24, for example 1.5"), field="hours")
     else:
         hours = None
     description = description.strip()
     if not MIN_DESCRIPTION <= len(description) <= MAX_DESCRIPTION:
         raise EvidenceRefused(
-            f"Describe the work in {MIN_DESCRIPTION} to {MAX_DESCRIPTION} characters", field="description"
+            _(
+                "Describe the work in %(least)s to %(most)s characters",
+                least=MIN_DESCRIPTION,
+                most=MAX_DESCRIPTION,
+            ),
+            field="description",
         )
     found = identifying_details(description)
     if found:
         raise EvidenceRefused(
-            f"Remove anything that could identify someone: this looks like it includes {' and '.join(found)}",
+            _(
+                "Remove anything that could identify someone: this looks like it includes %(found)s",
+                found=in_words(found),
+            ),
             field="description",
         )
     entry = PortfolioEntry(
@@ -118,7 +140,7 @@ def review_entry(entry: PortfolioEntry, verified: bool, comment: str, actor) -> 
     comment = comment.strip()
     if not verified and not comment:
         raise EvidenceRefused(
-            "Say why the entry is being returned, so the trainee can put it right", field="comment"
+            _("Say why the entry is being returned, so the trainee can put it right"), field="comment"
         )
     entry.status = EvidenceStatus.VERIFIED if verified else EvidenceStatus.RETURNED
     entry.reviewer_comment = comment or None

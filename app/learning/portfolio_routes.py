@@ -3,6 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -21,14 +22,14 @@ def portfolio_page(module_slug: str):
     if not module.portfolio_requirements:
         abort(404)
     form = EvidenceForm()
-    form.kind.choices = [SelectChoice("", "Choose a kind")] + [
+    form.kind.choices = [SelectChoice("", _("Choose a kind"))] + [
         SelectChoice(k, kind_label(k)) for k in portfolio.kinds(module)
     ]
     if form.validate_on_submit():
         try:
             hours = Decimal(form.hours.data.strip()) if (form.hours.data or "").strip() else None
         except InvalidOperation:
-            form.hours.errors = ["Enter the hours as a number, for example 1.5"]
+            form.hours.errors = [_("Enter the hours as a number, for example 1.5")]
         else:
             with refusals() as refused:
                 portfolio.log_entry(
@@ -44,7 +45,8 @@ def portfolio_page(module_slug: str):
                 refused.onto(form)
             else:
                 flash(
-                    "Your evidence has been logged and is waiting for your trainer to review it.", "success"
+                    _("Your evidence has been logged and is waiting for your trainer to review it."),
+                    "success",
                 )
                 return redirect(url_for(".portfolio_page", module_slug=module.slug))
     logged = portfolio.entries(enrolment, module)
@@ -55,5 +57,5 @@ def portfolio_page(module_slug: str):
         entries=logged,
         totals=portfolio.totals(module, logged),
         kind_label=kind_label,
-        title=f"{module.code} portfolio",
+        title=_("%(code)s portfolio", code=module.code),
     )

@@ -1,6 +1,7 @@
 """The trainee's quiz pages: one question per page, answers saved as they go, then a review."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.assessments.question_types import REGISTRY, InvalidAnswer
@@ -56,7 +57,7 @@ def question(module_slug: str, attempt_id: str, number: int):
         abort(404)
     if quizzes.expire_if_due(attempt, utcnow()):
         return _finished(
-            module, attempt, "Your time ran out, so the attempt was marked with the answers saved in time."
+            module, attempt, _("Your time ran out, so the attempt was marked with the answers saved in time.")
         )
     if attempt.submitted_at is not None:
         return _finished(module, attempt)
@@ -97,7 +98,7 @@ def question(module_slug: str, attempt_id: str, number: int):
         kind=REGISTRY[question["type"]],
         saved=saved,
         error=error,
-        title=f"Question {number}",
+        title=_("Question %(number)s", number=number),
     )
 
 
@@ -139,7 +140,7 @@ def quiz_check(module_slug: str, attempt_id: str):
             for key, value in answered.items()
         },
         bank=attempt.quiz.bank,
-        title="Check your answers",
+        title=_("Check your answers"),
     )
 
 
@@ -157,5 +158,5 @@ def quiz_review(module_slug: str, attempt_id: str):
         attempt=attempt,
         state=state,
         rows=quizzes.review(attempt) if quizzes.feedback_allowed(state, attempt) else None,
-        title=f"{attempt.quiz.title}: your result",
+        title=_("%(quiz)s: your result", quiz=attempt.quiz.title),
     )

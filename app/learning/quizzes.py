@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from app.assessments.question_types import REGISTRY
@@ -24,6 +26,8 @@ from app.learning.models import QuizAllowance, QuizAnswer, QuizAttempt
 from app.learning.once import insert_once, update_if, upsert
 from app.learning.services import check_own
 from app.refusal import Refused
+from app.templating import long_date
+from app.workdays import london_date
 
 
 class QuizRefused(Refused):
@@ -116,18 +120,28 @@ class QuizState:
     def refusal(self) -> str | None:
         """Why a new attempt cannot start, or None when it can."""
         if self.passed:
-            return "You have passed this quiz."
+            return _("You have passed this quiz.")
         if self.in_progress:
-            return "You already have an attempt in progress."
+            return _("You already have an attempt in progress.")
         if self.remaining == 0:
             last = self.counted[-1].submitted_at
-            after = (last + timedelta(days=self.quiz.cooling_off_days)).date() if last else None
-            cooling = f" Your trainer can allow another attempt after {after:%-d %B %Y}." if after else ""
-            return f"You have used all {self.allowed} attempts.{cooling} Your trainer will be in touch."
+            if last is None:
+                return _(
+                    "You have used all %(allowed)s attempts. Your trainer will be in touch.",
+                    allowed=self.allowed,
+                )
+            after = london_date(last + timedelta(days=self.quiz.cooling_off_days))
+            return _(
+                "You have used all %(allowed)s attempts. Your trainer can allow another attempt after "
+                "%(date)s. Your trainer will be in touch.",
+                allowed=self.allowed,
+                date=long_date(after),
+            )
         if self.cooling_off_until is not None:
-            return (
+            return _(
                 "Your trainer has allowed another attempt. It can start after the cooling-off period, "
-                f"on {self.cooling_off_until:%-d %B %Y}."
+                "on %(date)s.",
+                date=long_date(london_date(self.cooling_off_until)),
             )
         return None
 
@@ -159,18 +173,21 @@ def allow_another_attempt(
         raise PermissionDenied("only this cohort's trainers and Hub admins allow another attempt")
     current = state(enrolment, quiz)
     if current.passed:
-        raise QuizRefused("This trainee has passed the quiz: there is nothing to allow.", field="reason")
+        raise QuizRefused(_("This trainee has passed the quiz: there is nothing to allow."), field="reason")
     if current.remaining > 0 and not (lift_cooling_off and current.cooling_off_until):
         raise QuizRefused(
-            f"This trainee still has {current.remaining} attempt{'s' if current.remaining != 1 else ''} "
-            "to use.",
+            ngettext(
+                "This trainee still has %(num)s attempt to use.",
+                "This trainee still has %(num)s attempts to use.",
+                current.remaining,
+            ),
             field="reason",
         )
     reason = reason.strip()
     if not reason:
-        raise QuizRefused("Say why (the trainee sees it on their quiz page)", field="reason")
+        raise QuizRefused(_("Say why (the trainee sees it on their quiz page)"), field="reason")
     if len(reason) > 1000:
-        raise QuizRefused("Keep the reason to 1,000 characters", field="reason")
+        raise QuizRefused(_("Keep the reason to 1,000 characters"), field="reason")
     if current.remaining > 0:  # an attempt is allowed already: lift its cooling-off, add no attempt
         allowance = current.allowances[-1]
         allowance.lifts_cooling_off = True
@@ -233,7 +250,9 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, actor, now: datetime | None 
     if not started:
         if attempt.submitted_at is None:
             return attempt  # started a moment ago by the same click, sent twice
-        raise QuizRefused(state(enrolment, quiz, now).refusal or "This attempt has already been submitted.")
+        raise QuizRefused(
+            state(enrolment, quiz, now).refusal or _("This attempt has already been submitted.")
+        )
     record(actor, "quiz.attempt_started", attempt, number=attempt.number, quiz=quiz.title)
     return attempt
 
@@ -273,13 +292,13 @@ def save_answer(
     now = now or utcnow()
     if expire_if_due(attempt, now):
         raise QuizRefused(
-            "Your time for this attempt ran out, so it has been marked with the answers saved in time."
+            _("Your time for this attempt ran out, so it has been marked with the answers saved in time.")
         )
     if attempt.submitted_at is not None:
-        raise QuizRefused("This attempt has already been submitted, so its answers cannot change.")
+        raise QuizRefused(_("This attempt has already been submitted, so its answers cannot change."))
     if not 1 <= position <= len(attempt.layout) or attempt.layout[position - 1]["key"] != question_key:
         raise QuizRefused(
-            "That answer did not match the question shown, so it was not saved. Please try again."
+            _("That answer did not match the question shown, so it was not saved. Please try again.")
         )
     item = attempt.layout[position - 1]
     question = attempt.quiz.bank[question_key]
@@ -287,7 +306,7 @@ def save_answer(
     # Holds the attempt's row until this request ends (a no-op UPDATE, so the same on both databases): a
     # submission marking it at the same moment waits for this answer, or this answer sees it submitted.
     if not update_if(attempt, QuizAttempt.submitted_at.is_(None), submitted_at=None):
-        raise QuizRefused("This attempt has already been submitted, so its answers cannot change.")
+        raise QuizRefused(_("This attempt has already been submitted, so its answers cannot change."))
     # One statement, so the same answer saved twice at once (a double-click) is one row, never an error.
     upsert(
         QuizAnswer,

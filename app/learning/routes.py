@@ -1,16 +1,20 @@
 """The trainee's pages: their modules, module pages and lessons."""
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_translations
+from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts import adjustments
 from app.cohorts.lookups import TRAINING, own_enrolment
 from app.cohorts.services import active_enrolments, enrolments_of
+from app.i18n import current_language
 from app.learning import bp, services
 from app.learning.lookups import enrolment_and_module
-from app.learning.outcomes import outcomes
+from app.learning.outcomes import Need, outcomes
 
 
 @bp.route("/")
@@ -21,7 +25,7 @@ def dashboard():
         return redirect(url_for(".choose"))
     enrolment = own_enrolment()
     if enrolment is None:
-        return render_template("site/nothing_yet.html", title="My training")
+        return render_template("site/nothing_yet.html", title=_("My training"))
     overview = services.overview(enrolment)
     return render_template(
         "learning/dashboard.html",
@@ -30,7 +34,7 @@ def dashboard():
         outcomes=outcomes(enrolment, overview),
         others=len(active) - 1,
         plan=adjustments.plan_for(enrolment),
-        title="My training",
+        title=_("My training"),
     )
 
 
@@ -42,7 +46,7 @@ def remove_adjustment_reason():
     if enrolment is None:
         abort(404)
     adjustments.remove_reason(enrolment, current_user)
-    flash("The reason has been removed. Your adjustments still apply.", "success")
+    flash(_("The reason has been removed. Your adjustments still apply."), "success")
     return redirect(url_for(".dashboard"))
 
 
@@ -57,13 +61,24 @@ def choose():
         if chosen is not None:
             session[TRAINING] = chosen.public_id
             return redirect(url_for(".dashboard"))
-        flash("Choose the training to open.", "info")
+        flash(_("Choose the training to open."), "info")
     return render_template(
         "learning/choose.html",
         enrolments=enrolments_of(current_user),
         current=own_enrolment(),
-        title="Choose your training",
+        title=_("Choose your training"),
     )
+
+
+def _in_words(need: Need, content_language: str) -> Markup:
+    """One requirement still to do, as a line of its own in the page's language; the curriculum's names
+    in it are marked with their language (English, by decision) when the page is in another."""
+    if content_language == current_language():
+        names = [escape(name) for name in need.names]
+    else:
+        names = [Markup('<span lang="%s">%s</span>') % (content_language, name) for name in need.names]
+    text = escape(need.say(get_translations())) % {"count": need.count, "names": Markup(", ").join(names)}
+    return text[:1].upper() + text[1:]
 
 
 @bp.route("/<module_slug>")
@@ -75,6 +90,7 @@ def module(module_slug: str):
         "learning/module.html",
         module=module,
         outcome=outcome,
+        to_do=[_in_words(need, module.version.language) for need in outcome.needs],
         progress=services.progress_in_module(enrolment, module),
         title=f"{module.code}: {module.title}",
     )
@@ -112,10 +128,10 @@ def complete(module_slug: str, lesson_slug: str):
     completed = request.form.get("completed", "yes") == "yes"
     services.set_completed(enrolment, lesson, completed, current_user)
     if not completed:
-        flash(f"“{lesson.title}” is marked as not complete.", "success")
+        flash(_("“%(title)s” is marked as not complete.", title=lesson.title), "success")
         return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=lesson.slug))
     following = next((ls for ls in module.lessons if ls.position == lesson.position + 1), None)
-    flash(f"“{lesson.title}” is marked as complete.", "success")
+    flash(_("“%(title)s” is marked as complete.", title=lesson.title), "success")
     if following:
         return redirect(url_for(".lesson", module_slug=module.slug, lesson_slug=following.slug))
     return redirect(url_for(".module", module_slug=module.slug))

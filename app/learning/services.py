@@ -13,6 +13,7 @@ from app.auth.access import PermissionDenied
 from app.cohorts.models import Enrolment
 from app.curriculum.models import Lesson, Module
 from app.database import db, utcnow
+from app.i18n import N_
 from app.learning.models import LessonProgress
 from app.learning.once import insert_once
 
@@ -25,7 +26,13 @@ class Status(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In English, marked for translation: a page shows ``gettext(status.label)``."""
+        return {
+            "not_started": N_("Not started"),
+            "in_progress": N_("In progress"),
+            "completed": N_("Completed"),
+            "passed": N_("Passed"),
+        }[self.value]
 
 
 @dataclass(frozen=True)

@@ -30,24 +30,6 @@ def _templates() -> list[str]:
 # Templates whose text is not marked for translation yet (#19): remove a template here once it is marked.
 # Grouped by package, a blank line between groups, so work on different packages does not collide.
 UNMARKED = {
-    # learning
-    "learning/templates/learning/_crumbs.html",
-    "learning/templates/learning/assignment.html",
-    "learning/templates/learning/choose.html",
-    "learning/templates/learning/dashboard.html",
-    "learning/templates/learning/lesson.html",
-    "learning/templates/learning/module.html",
-    "learning/templates/learning/portfolio.html",
-    "learning/templates/learning/question.html",
-    "learning/templates/learning/questions/matching.html",
-    "learning/templates/learning/questions/multiple_response.html",
-    "learning/templates/learning/questions/ordering.html",
-    "learning/templates/learning/questions/short_text.html",
-    "learning/templates/learning/questions/single_choice.html",
-    "learning/templates/learning/questions/true_false.html",
-    "learning/templates/learning/quiz.html",
-    "learning/templates/learning/quiz_check.html",
-    "learning/templates/learning/quiz_review.html",
     # reports and curriculum
     "curriculum/templates/curriculum/index.html",
     "curriculum/templates/curriculum/review_due.html",

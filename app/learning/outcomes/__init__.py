@@ -17,6 +17,7 @@ from app.learning.outcomes.rules import (
     Assessment,
     ModuleFacts,
     ModuleState,
+    Need,
     PieceFacts,
     assess,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "ModuleFacts",
     "ModuleOutcome",
     "ModuleState",
+    "Need",
     "PieceFacts",
     "TraineeProgress",
     "assess",

@@ -16,7 +16,7 @@ from app.curriculum.models import Module
 from app.database import db
 from app.learning.outcomes import facts as sources
 from app.learning.outcomes.facts import later, modules_of
-from app.learning.outcomes.rules import Assessment, ModuleFacts, ModuleState, assess
+from app.learning.outcomes.rules import Assessment, ModuleFacts, ModuleState, Need, assess
 from app.learning.services import ModuleProgress, Overview, Status
 
 
@@ -26,6 +26,7 @@ class ModuleOutcome:
     outstanding: list[str] = field(default_factory=list)
     state: ModuleState | None = None
     started: bool = False
+    needs: list[Need] = field(default_factory=list)  # the outstanding requirements, for the trainee's page
 
     @property
     def module(self) -> Module:
@@ -240,6 +241,7 @@ def outcomes(enrolment: Enrolment, overview: Overview, today: date | None = None
     progress = collect([enrolment], today or today_in_london())[enrolment.id]
     found = progress.assessments
     return [
-        ModuleOutcome(p, found[p.module.id].outstanding, found[p.module.id].state, found[p.module.id].started)
+        ModuleOutcome(p, a.outstanding, a.state, a.started, a.needs)
         for p in overview.modules
+        for a in (found[p.module.id],)
     ]

@@ -8,10 +8,14 @@ the state follows from what the rules leave outstanding.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from babel.support import NullTranslations
+
 from app.curriculum.models import Module
+from app.i18n import N_
 from app.learning.models import SubmissionStatus
 from app.learning.portfolio import EvidenceSums, totals_from_sums
 
@@ -31,7 +35,16 @@ class ModuleState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In English (the progress matrix and its CSV), marked for translation: a page in another language
+        shows ``gettext(state.label)``."""
+        return {
+            "not_started": N_("Not started"),
+            "in_progress": N_("In progress"),
+            "awaiting_marking": N_("Awaiting marking"),
+            "passed": N_("Passed"),
+            "referred": N_("Referred"),
+            "overdue": N_("Overdue"),
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -63,67 +76,93 @@ class ModuleFacts:
     passed_at: datetime | None = None  # when the last requirement was met (if the module is passed)
 
 
-@dataclass(frozen=True)
-class Assessment:
-    state: ModuleState
-    outstanding: list[str]
-    quiz_exhausted: bool  # every quiz attempt used, none passed
-    started: bool  # anything done in the module at all
-
-
 @dataclass(frozen=True, slots=True)
-class _Outstanding:
-    """One requirement not yet met, and who it waits on."""
+class Need:
+    """One requirement not yet met, and who it waits on.
 
-    text: str
+    ``say`` puts it in words from a gettext catalogue (``gettext``/``ngettext``), to be filled with
+    ``count`` and ``names`` (the curriculum's own names of what is missing): from ``ENGLISH`` it is the
+    English the progress matrix and an approval's stored evidence keep; a trainee's page says it from the
+    page's catalogue, in their language.
+    """
+
+    say: Callable[[NullTranslations], str]
+    count: int = 0
+    names: tuple[str, ...] = ()
     on_trainee: bool = True  # False: waiting on markers or reviewers, not on the trainee
     referred: bool = False
 
+    def __str__(self) -> str:
+        return self.say(ENGLISH) % {"count": self.count, "names": ", ".join(self.names)}
 
-def _lessons(facts: ModuleFacts) -> _Outstanding | None:
+
+ENGLISH = NullTranslations()  # the messages as written
+
+
+@dataclass(frozen=True)
+class Assessment:
+    state: ModuleState
+    needs: list[Need]
+    quiz_exhausted: bool  # every quiz attempt used, none passed
+    started: bool  # anything done in the module at all
+
+    @property
+    def outstanding(self) -> list[str]:
+        """What is still to do, in English."""
+        return [str(need) for need in self.needs]
+
+
+def _lessons(facts: ModuleFacts) -> Need | None:
     left = facts.lessons_total - facts.lessons_completed
     if left <= 0:
         return None
-    return _Outstanding(f"{left} lesson{'s' if left != 1 else ''} to complete")
+    return Need(
+        lambda t: t.ngettext("%(count)s lesson to complete", "%(count)s lessons to complete", left), left
+    )
 
 
-def _quiz(module: Module, facts: ModuleFacts) -> _Outstanding | None:
+def _quiz(module: Module, facts: ModuleFacts) -> Need | None:
     if not module.quiz or facts.quiz_passed:
         return None
-    return _Outstanding("pass the quiz")
+    return Need(lambda t: t.gettext("pass the quiz"))
 
 
-def _written_work(module: Module, facts: ModuleFacts) -> _Outstanding | None:
+def _written_work(module: Module, facts: ModuleFacts) -> Need | None:
     if not module.assignment:
         return None
     piece = facts.piece
     if piece is None or piece.status is S.DRAFT:
-        return _Outstanding("submit the written assignment")
+        return Need(lambda t: t.gettext("submit the written assignment"))
     if piece.status is S.REFERRED:
-        return _Outstanding("resubmit the written assignment (it was referred)", referred=True)
+        return Need(lambda t: t.gettext("resubmit the written assignment (it was referred)"), referred=True)
     if piece.status is S.RELEASED and piece.band == "fail":
-        return _Outstanding(
-            "the written assignment was not passed: talk to your trainer about next steps", referred=True
+        return Need(
+            lambda t: t.gettext(
+                "the written assignment was not passed: talk to your trainer about next steps"
+            ),
+            referred=True,
         )
     if piece.status is not S.RELEASED:
-        return _Outstanding("the written assignment is waiting for marking", on_trainee=False)
+        return Need(lambda t: t.gettext("the written assignment is waiting for marking"), on_trainee=False)
     return None
 
 
-def _portfolio(module: Module, facts: ModuleFacts) -> _Outstanding | None:
+def _portfolio(module: Module, facts: ModuleFacts) -> Need | None:
     if not module.portfolio_requirements:
         return None
-    unmet = [t for t in totals_from_sums(module, facts.evidence) if not t.met]
+    unmet = [total for total in totals_from_sums(module, facts.evidence) if not total.met]
     if not unmet:
         return None
     # Enough evidence waiting for review would meet it: then it is the reviewers' turn.
-    short = any(t.verified + t.waiting < t.requirement.minimum for t in unmet)
-    return _Outstanding(
-        f"portfolio evidence still needed: {', '.join(t.requirement.title for t in unmet)}", on_trainee=short
+    short = any(total.verified + total.waiting < total.requirement.minimum for total in unmet)
+    return Need(
+        lambda t: t.gettext("portfolio evidence still needed: %(names)s"),
+        names=tuple(total.requirement.title for total in unmet),
+        on_trainee=short,
     )
 
 
-def _state(outstanding: list[_Outstanding], facts: ModuleFacts, today: date, started: bool) -> ModuleState:
+def _state(outstanding: list[Need], facts: ModuleFacts, today: date, started: bool) -> ModuleState:
     """Precedence: passed > referred > awaiting marking > overdue > in progress > not started."""
     if not outstanding:
         return ModuleState.PASSED
@@ -153,4 +192,4 @@ def assess(module: Module, facts: ModuleFacts, today: date) -> Assessment:
     )
     started = bool(facts.lessons_opened or facts.quiz_attempts or facts.piece or facts.evidence)
     state = _state(outstanding, facts, today, started)
-    return Assessment(state, [o.text for o in outstanding], quiz_exhausted, started)
+    return Assessment(state, outstanding, quiz_exhausted, started)
