@@ -14,6 +14,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.i18n import N_
+
 # A check or sign-off counts for this long; after it, the content is due again.
 RECHECK_AFTER = timedelta(days=183)
 
@@ -26,12 +28,13 @@ class Currency(enum.StrEnum):
     IN_DATE = "in_date"  # within its review date (or no legal content dated)
 
 
+# English (marked for the pages, which show them with ``gettext``).
 LABELS = {
-    Currency.OVERDUE: "Review overdue",
-    Currency.PARTLY_CHECKED: "Partly source-checked, sign-off pending",
-    Currency.SOURCE_CHECKED: "Source-checked, sign-off pending",
-    Currency.SIGNED_OFF: "Signed off by a subject expert",
-    Currency.IN_DATE: "In date",
+    Currency.OVERDUE: N_("Review overdue"),
+    Currency.PARTLY_CHECKED: N_("Partly source-checked, sign-off pending"),
+    Currency.SOURCE_CHECKED: N_("Source-checked, sign-off pending"),
+    Currency.SIGNED_OFF: N_("Signed off by a subject expert"),
+    Currency.IN_DATE: N_("In date"),
 }
 # The order the Hub sees them: what needs action first.
 ORDER = [

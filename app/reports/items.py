@@ -210,7 +210,7 @@ def _options(question: dict, tally: dict[str, int]) -> list[Option]:
         answer = json.dumps(question["answer"])
         return [
             Option(key, label, key == answer, tally.get(key, 0))
-            for key, label in (("true", N_("True")), ("false", N_("False")))
+            for key, label in (("true", "True"), ("false", "False"))
         ]
     if question["type"] not in CHOICE_TYPES:
         return []

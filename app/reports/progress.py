@@ -22,10 +22,10 @@ from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus
 from app.csv_export import to_csv
 from app.curriculum.models import Module
 from app.database import db
-from app.i18n import N_, current_language
+from app.i18n import N_
 from app.learning.outcomes import ModuleState, TraineeProgress, collect, no_gc_pauses
 from app.organisations.models import Nation, Organisation
-from app.reports.wording import Phrase
+from app.reports.wording import InLanguage, Phrase
 from app.templating import LONDON
 
 DEFAULT_INACTIVE_DAYS = 14
@@ -39,23 +39,16 @@ STATUS_FILTERS = {
     **{s.value: s.label for s in EnrolmentStatus},
 }
 CELL = {state: (state.value, state.label) for state in ModuleState}
-# The matrix's cells as HTML, built once per language (the state names are marked in _state_key.html).
-_CELL_HTML: dict[str, dict[ModuleState, Markup]] = {}
-
-
-def cell_html() -> dict[ModuleState, Markup]:
-    language = current_language()
-    if language not in _CELL_HTML:
-        _CELL_HTML[language] = {
-            state: Markup(
-                f'<td class="govuk-table__cell imsa-cell imsa-cell--{state.value}">'
-                f"{escape(gettext(state.label))}</td>"
-            )
-            for state in ModuleState
-        }
-    return _CELL_HTML[language]
-
-
+# The matrix's cells as HTML, built once per language (the state names are marked in wording.py).
+CELL_HTML = InLanguage(
+    lambda: {
+        state: Markup(
+            f'<td class="govuk-table__cell imsa-cell imsa-cell--{state.value}">'
+            f"{escape(gettext(state.label))}</td>"
+        )
+        for state in ModuleState
+    }
+)
 SORTS = {
     "name": N_("Name"),
     "organisation": N_("Organisation"),
@@ -128,8 +121,8 @@ class Row:
     @property
     def cells_html(self) -> Markup:
         """The row's module cells as HTML, built once per row (11,000 cells through Jinja are slow)."""
-        found, cells = self.progress.assessments, cell_html()
-        return Markup("").join(cells[found[m.id].state] for m in self.progress.modules)
+        found = self.progress.assessments
+        return Markup("").join(CELL_HTML[found[m.id].state] for m in self.progress.modules)
 
     def has_state(self, state: ModuleState) -> bool:
         return any(a.state is state for a in self.progress.assessments.values())

@@ -10,11 +10,23 @@ says it in the page's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
 from flask_babel import gettext
 
+from app.i18n import N_, current_language
 from app.templating import long_date
+
+# Labels of lower packages' enums that the report pages show with ``shown`` (marked here for extraction;
+# the enums keep their English labels for CSV files and comparisons).
+ENUM_LABELS = (
+    *(N_("England"), N_("Scotland"), N_("Wales"), N_("Northern Ireland")),
+    *(N_("NGO"), N_("Local authority"), N_("Faith group"), N_("Community group"), N_("Other")),
+    *(N_("Active"), N_("Deferred"), N_("Withdrawn"), N_("Transferred")),
+    *(N_("Not started"), N_("In progress"), N_("Awaiting marking"), N_("Passed"), N_("Referred")),
+    N_("Overdue"),
+)
 
 
 def _english(value) -> object:
@@ -45,3 +57,26 @@ def shown(value) -> str:
     if isinstance(value, Phrase):
         return value.shown
     return gettext(value) if value else ""
+
+
+class InLanguage(Mapping):
+    """A lookup table built once for each language it is read in (``make`` runs under that language): the
+    matrix's cells are HTML made once, not per cell, and still say the page's language."""
+
+    def __init__(self, make: Callable[[], dict]) -> None:
+        self._make, self._built = make, {}
+
+    def _table(self) -> dict:
+        language = current_language()
+        if language not in self._built:
+            self._built[language] = self._make()
+        return self._built[language]
+
+    def __getitem__(self, key):
+        return self._table()[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())

@@ -84,18 +84,6 @@ UNMARKED = {
     "learning/templates/learning/quiz.html",
     "learning/templates/learning/quiz_check.html",
     "learning/templates/learning/quiz_review.html",
-    # reports and curriculum
-    "curriculum/templates/curriculum/index.html",
-    "curriculum/templates/curriculum/review_due.html",
-    "reports/templates/reports/_chart.html",
-    "reports/templates/reports/_state_key.html",
-    "reports/templates/reports/cohort.html",
-    "reports/templates/reports/hub.html",
-    "reports/templates/reports/item_index.html",
-    "reports/templates/reports/item_statistics.html",
-    "reports/templates/reports/organisation.html",
-    "reports/templates/reports/progress.html",
-    "reports/templates/reports/trainee.html",
     # cohorts and assurance
     "assurance/templates/assurance/_fields.html",
     "assurance/templates/assurance/board.html",
