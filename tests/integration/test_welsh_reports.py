@@ -42,7 +42,7 @@ def _csv(client, url: str) -> list[list[str]]:
 def test_the_hub_report_is_in_welsh_and_its_csv_files_stay_english(world, app):  # noqa: F811
     client = _welsh_client(app, make_user(Role.HUB_ADMIN))
     page = _page(client, "/reports/")
-    assert "<h1 class=\"govuk-heading-l\">Adroddiadau</h1>" in page
+    assert '<h1 class="govuk-heading-l">Adroddiadau</h1>' in page
     assert "3 hyfforddai yn y ffigurau hyn." in page
     assert "Cofrestriadau yn ôl gwlad" in page and "Cyfradd pasio (%)" in page
     assert "Lawrlwytho “Cyfraddau cwblhau a phasio yn ôl modiwl” fel CSV" in page
@@ -59,7 +59,7 @@ def test_the_progress_matrix_is_in_welsh_cells_and_all_and_its_csv_stays_english
     client = _welsh_client(app, make_user(Role.HUB_ADMIN))
     cohort = world["cohort"]
     page = _page(client, f"/cohorts/{cohort.public_id}/progress")
-    assert "<h1 class=\"govuk-heading-l\">Cynnydd</h1>" in page
+    assert '<h1 class="govuk-heading-l">Cynnydd</h1>' in page
     assert "Yn dangos 3 o 3 hyfforddai" in page and "Beth mae cyflyrau’r modiwlau’n ei olygu" in page
     assert 'imsa-cell--passed">Wedi llwyddo</td>' in page and 'imsa-cell--overdue">Yn hwyr</td>' in page
     assert ">Mae ganddynt fodiwl yn hwyr</option>" in page and ">Trefnu yn ôl</label>" in page
