@@ -26,6 +26,7 @@ ENUM_LABELS = (
     *(N_("Active"), N_("Deferred"), N_("Withdrawn"), N_("Transferred")),
     *(N_("Not started"), N_("In progress"), N_("Awaiting marking"), N_("Passed"), N_("Referred")),
     N_("Overdue"),
+    *(N_("In marking"), N_("In moderation"), N_("Released")),
 )
 
 

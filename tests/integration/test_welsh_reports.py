@@ -16,6 +16,7 @@ from app.marking.queue import TURNAROUND_WORKING_DAYS
 from app.reports.wording import Phrase, shown
 from tests.conftest import post_form, sign_in
 from tests.factories import make_user
+from tests.integration.test_legal_currency import _bank_with_overdue_questions
 from tests.integration.test_reports import world  # noqa: F401 (the fixture)
 
 
@@ -48,6 +49,8 @@ def test_the_hub_report_is_in_welsh_and_its_csv_files_stay_english(world, app): 
     assert "Lawrlwytho “Cyfraddau cwblhau a phasio yn ôl modiwl” fel CSV" in page
     assert ">Cymru</option>" in page and ">Awdurdod lleol</option>" in page
     assert "Mae’r un rhifau yn y tabl." in page  # the chart's description
+    assert '<th scope="row" class="govuk-table__header">Yr Alban</th>' in page  # a nation's row
+    assert "Yr Alban: 2; Cymru: 1." in page  # and its bars, described
     assert "Module 1" in page  # the curriculum's own titles stay English
     header = _csv(client, "/reports/?table=modules&format=csv")[0]
     assert header[:5] == ["Module", "Title", "Trainees", "Lessons all done", "Completion rate (%)"]
@@ -120,6 +123,18 @@ def test_the_curriculum_pages_are_in_welsh_and_the_curriculum_itself_is_not(worl
     review = _page(client, "/curriculum/review-due")
     assert "Cynnwys sy’n ddyledus am adolygiad cyfreithiol" in review
     assert "Cadw’n ôl gwestiynau cwis sy’n hwyr ers amser hir" in review
+
+
+def test_the_legal_review_page_says_each_items_state_in_welsh_with_welsh_dates(client, tmp_path):
+    _bank_with_overdue_questions(tmp_path)  # one question due for review on 28 February 2026
+    admin = make_user(Role.HUB_ADMIN)
+    admin.language = "cy"
+    db.session.commit()
+    sign_in(client, admin)
+    page = _page(client, "/curriculum/review-due")
+    assert "Adolygiad yn hwyr: 1 eitem" in page and "Cwestiwn:" in page
+    assert "yn ddyledus am adolygiad cyfreithiol ar 28 Chwefror 2026" in page
+    assert "Gyda 90 diwrnod, byddai <strong>1 cwestiwn</strong>" in page
 
 
 def test_a_risk_is_english_as_a_string_and_welsh_when_shown(app):
