@@ -14,6 +14,11 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
+from app.i18n import N_
+from app.templating import long_date
+
 # A check or sign-off counts for this long; after it, the content is due again.
 RECHECK_AFTER = timedelta(days=183)
 
@@ -26,12 +31,13 @@ class Currency(enum.StrEnum):
     IN_DATE = "in_date"  # within its review date (or no legal content dated)
 
 
+# English (marked for the pages, which show them with ``gettext``).
 LABELS = {
-    Currency.OVERDUE: "Review overdue",
-    Currency.PARTLY_CHECKED: "Partly source-checked, sign-off pending",
-    Currency.SOURCE_CHECKED: "Source-checked, sign-off pending",
-    Currency.SIGNED_OFF: "Signed off by a subject expert",
-    Currency.IN_DATE: "In date",
+    Currency.OVERDUE: N_("Review overdue"),
+    Currency.PARTLY_CHECKED: N_("Partly source-checked, sign-off pending"),
+    Currency.SOURCE_CHECKED: N_("Source-checked, sign-off pending"),
+    Currency.SIGNED_OFF: N_("Signed off by a subject expert"),
+    Currency.IN_DATE: N_("In date"),
 }
 # The order the Hub sees them: what needs action first.
 ORDER = [
@@ -120,7 +126,8 @@ def currency(review_due: date | None, record: Record, today: date) -> Currency:
 
 
 def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """The date in the page's language ("3 December 2026"; English outside a page)."""
+    return long_date(day)
 
 
 def _sources(check: SourceCheck) -> str:
@@ -128,28 +135,64 @@ def _sources(check: SourceCheck) -> str:
 
 
 def describe(state: Currency, review_due: date | None, law_as_at: date | None, record: Record) -> str:
-    """One plain sentence for the page, saying what was checked, against what and when."""
+    """One plain sentence for the page, saying what was checked, against what and when (in the page's
+    language: whole sentences, so each reads naturally when translated)."""
     check, sign = record.latest_check, record.sign_off
     if state is Currency.SIGNED_OFF:
-        checked = f"Source-checked on {_long(check.on)} against {_sources(check)}; " if check else ""
-        return f"{checked}signed off by a subject expert on {_long(sign.on)}."
+        if check:
+            return _(
+                "Source-checked on %(checked)s against %(sources)s; signed off by a subject expert on "
+                "%(signed)s.",
+                checked=_long(check.on),
+                sources=_sources(check),
+                signed=_long(sign.on),
+            )
+        return _("Signed off by a subject expert on %(signed)s.", signed=_long(sign.on))
     if state is Currency.SOURCE_CHECKED:
-        return f"Source-checked on {_long(check.on)} against {_sources(check)}; expert sign-off pending."
+        return _(
+            "Source-checked on %(checked)s against %(sources)s; expert sign-off pending.",
+            checked=_long(check.on),
+            sources=_sources(check),
+        )
     if state is Currency.PARTLY_CHECKED:
-        return (
-            f"Some statements ({check.statements}) were source-checked on {_long(check.on)} against "
-            f"{_sources(check)}; expert sign-off pending. The rest was due for a legal review on "
-            f"{_long(review_due)}: check anything you rely on against the sources given."
+        return _(
+            "Some statements (%(statements)s) were source-checked on %(checked)s against %(sources)s; expert "
+            "sign-off pending. The rest was due for a legal review on %(due)s: check anything you rely on "
+            "against the sources given.",
+            statements=check.statements,
+            checked=_long(check.on),
+            sources=_sources(check),
+            due=_long(review_due),
         )
     if state is Currency.OVERDUE:
-        last = check.on if check else law_as_at
-        since = f"last checked on {_long(last)} and " if last else ""
-        due = (
-            f"was due for a legal review on {_long(review_due)}"
-            if review_due
-            else "is due for a legal review"
-        )
-        return f"This content was {since}{due}. Check anything you rely on against the sources given."
+        return _overdue(check.on if check else law_as_at, review_due)
     if law_as_at and review_due:
-        return f"Law and guidance as at {_long(law_as_at)}; next review due by {_long(review_due)}."
+        return _(
+            "Law and guidance as at %(law)s; next review due by %(due)s.",
+            law=_long(law_as_at),
+            due=_long(review_due),
+        )
     return ""
+
+
+def _overdue(last: date | None, review_due: date | None) -> str:
+    if last and review_due:
+        return _(
+            "This content was last checked on %(checked)s and was due for a legal review on %(due)s. Check "
+            "anything you rely on against the sources given.",
+            checked=_long(last),
+            due=_long(review_due),
+        )
+    if last:
+        return _(
+            "This content was last checked on %(checked)s and is due for a legal review. Check anything you "
+            "rely on against the sources given.",
+            checked=_long(last),
+        )
+    if review_due:
+        return _(
+            "This content was due for a legal review on %(due)s. Check anything you rely on against the "
+            "sources given.",
+            due=_long(review_due),
+        )
+    return _("This content is due for a legal review. Check anything you rely on against the sources given.")

@@ -1,6 +1,7 @@
 """Hub admin pages for curriculum versions (loading is done with `imsa curriculum load`)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
@@ -15,7 +16,9 @@ DEFAULT_OVERDUE_DAYS = 90
 @bp.route("/")
 @roles_required(Role.HUB_ADMIN)
 def index():
-    return render_template("curriculum/index.html", versions=services.versions(), title="Curriculum versions")
+    return render_template(
+        "curriculum/index.html", versions=services.versions(), title=_("Curriculum versions")
+    )
 
 
 def _review_page(typed: str | None = None, error: tuple[int, str] | None = None, status: int = 200):
@@ -24,7 +27,7 @@ def _review_page(typed: str | None = None, error: tuple[int, str] | None = None,
     days = int(typed) if typed and typed.strip().isdigit() else None
     versions = services.published_versions()
     if typed is not None and days is None and error is None and versions:
-        error = (versions[0].id, "Enter the number of days as a whole number, like 90")
+        error = (versions[0].id, _("Enter the number of days as a whole number, like %(days)s", days=90))
     sections = []
     for version in versions:
         setting = services.withholding(version)
@@ -43,7 +46,7 @@ def _review_page(typed: str | None = None, error: tuple[int, str] | None = None,
         sections=sections,
         typed=typed,
         error=error,
-        title="Content due for legal review",
+        title=_("Content due for legal review"),
     )
     return page, status
 
@@ -67,18 +70,21 @@ def withholding(content_hash: str):
     with refusals() as refused:
         if turn_on and not typed.isdigit():
             raise services.WithholdingRefused(
-                "Enter the number of days as a whole number, like 90", field="overdue_days"
+                _("Enter the number of days as a whole number, like %(days)s", days=90), field="overdue_days"
             )
         services.set_withholding(version, int(typed) if turn_on else None, current_user)
     if refused:
         return _review_page(typed, (version.id, refused.message), status=400)
     if turn_on:
         flash(
-            f"Questions overdue for review by more than {typed} days are left out of new quiz attempts.",
+            _(
+                "Questions overdue for review by more than %(days)s days are left out of new quiz attempts.",
+                days=typed,
+            ),
             "success",
         )
     else:
-        flash("Withholding is off: new quiz attempts draw from every question.", "success")
+        flash(_("Withholding is off: new quiz attempts draw from every question."), "success")
     return redirect(url_for(".review_due") + f"#withholding-{version.short_hash}")
 
 
@@ -89,5 +95,7 @@ def publish(content_hash: str):
     if version is None or version.content_hash != content_hash:
         abort(404)
     services.publish(version, current_user)
-    flash(f"Curriculum {version.label} is published and can no longer change.", "success")
+    flash(
+        _("Curriculum %(version)s is published and can no longer change.", version=version.label), "success"
+    )
     return redirect(url_for(".index"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
@@ -334,14 +335,19 @@ def set_withholding(
             record(actor, "curriculum.withholding_off", version, overdue_days=current.overdue_days)
         return None
     if not 0 <= overdue_days <= MAX_OVERDUE_DAYS:
-        raise WithholdingRefused(f"Enter a number of days from 0 to {MAX_OVERDUE_DAYS}", field="overdue_days")
+        raise WithholdingRefused(
+            _("Enter a number of days from 0 to %(days)s", days=MAX_OVERDUE_DAYS), field="overdue_days"
+        )
     if current is not None and current.overdue_days == overdue_days:
         return current  # already so (a double-click): nothing changes, nothing more to record
     preview = preview_withholding(version, overdue_days)
     if preview.too_small:
         codes = ", ".join(m.code for m in preview.too_small)
         raise WithholdingRefused(
-            f"That would leave too few questions for an attempt in {codes}: choose more days",
+            _(
+                "That would leave too few questions for an attempt in %(modules)s: choose more days",
+                modules=codes,
+            ),
             field="overdue_days",
         )
     if current is None:

@@ -2,6 +2,9 @@
 
 from flask import Blueprint
 
+from app.reports.wording import shown
+
 bp = Blueprint("reports", __name__, template_folder="templates")
+bp.add_app_template_filter(shown)
 
 from app.reports import routes  # noqa: E402, F401

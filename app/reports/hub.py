@@ -21,18 +21,23 @@ from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from app.csv_export import to_csv
 from app.curriculum.models import Assignment, Module
 from app.database import db
+from app.i18n import N_
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.outcomes import ModuleState, collect, no_gc_pauses
 from app.marking.queue import TURNAROUND_WORKING_DAYS
 from app.organisations.models import Nation, Organisation, OrganisationKind
 from app.reports.due_process import figures as due_process_figures
 from app.reports.progress import enrolments_for_progress
+from app.reports.wording import Phrase
 from app.templating import LONDON
 from app.workdays import working_days_after
 
 
 @dataclass
 class Table:
+    """A report table. Its title, columns and note are English (marked with ``N_``, or a ``Phrase``): the
+    CSV file keeps them; the page shows them with the ``shown`` filter."""
+
     key: str
     title: str
     columns: list[str]
@@ -124,14 +129,17 @@ def build(
         counted = [p for p in found.values() if p.enrolment.status is not EnrolmentStatus.TRANSFERRED]
 
         tables = [
-            _enrolments_by(enrolments, "nation", "Enrolments by nation", lambda e: e.nation.label),
+            _enrolments_by(enrolments, "nation", N_("Enrolments by nation"), lambda e: e.nation.label),
             _enrolments_by(
-                enrolments, "kind", "Enrolments by organisation kind", lambda e: e.organisation.kind.label
+                enrolments, "kind", N_("Enrolments by organisation kind"), lambda e: e.organisation.kind.label
             ),
             _modules(counted),
-            _outcomes_by(counted, "outcomes_nation", "Outcomes by nation", lambda e: e.nation.label),
+            _outcomes_by(counted, "outcomes_nation", N_("Outcomes by nation"), lambda e: e.nation.label),
             _outcomes_by(
-                counted, "outcomes_kind", "Outcomes by organisation kind", lambda e: e.organisation.kind.label
+                counted,
+                "outcomes_kind",
+                N_("Outcomes by organisation kind"),
+                lambda e: e.organisation.kind.label,
             ),
             _turnaround(where),
             *_accreditations(where, today),
@@ -150,12 +158,14 @@ def _enrolments_by(enrolments: list[Enrolment], key: str, title: str, group) -> 
     for e in enrolments:
         counts[group(e)][e.status] += 1
     table = Table(
-        key, title, ["Group", *[s.label for s in STATUS_ORDER], "Total"], chart=len(STATUS_ORDER) + 1
+        key, title, [N_("Group"), *[s.label for s in STATUS_ORDER], N_("Total")], chart=len(STATUS_ORDER) + 1
     )
     for name in sorted(counts):
         row = counts[name]
         table.rows.append([name, *[row[s] for s in STATUS_ORDER], sum(row.values())])
-    table.note = "Every place, including withdrawn and transferred ones (a transfer counts in both cohorts)."
+    table.note = N_(
+        "Every place, including withdrawn and transferred ones (a transfer counts in both cohorts)."
+    )
     return table
 
 
@@ -178,20 +188,20 @@ def _modules(counted) -> Table:
                     row["days"].append(max(0.0, _days(facts.passed_at, facts.first_activity)))
     table = Table(
         "modules",
-        "Completion and pass rates by module",
+        N_("Completion and pass rates by module"),
         [
-            "Module",
-            "Title",
-            "Trainees",
-            "Lessons all done",
-            "Completion rate (%)",
-            "Passed",
-            "Pass rate (%)",
-            "Median days to pass",
+            N_("Module"),
+            N_("Title"),
+            N_("Trainees"),
+            N_("Lessons all done"),
+            N_("Completion rate (%)"),
+            N_("Passed"),
+            N_("Pass rate (%)"),
+            N_("Median days to pass"),
         ],
         chart=6,
         chart_unit="%",
-        note="Days to pass: from the first thing done in the module to its last requirement being met.",
+        note=N_("Days to pass: from the first thing done in the module to its last requirement being met."),
     )
     for code in sorted(by_code):
         r = by_code[code]
@@ -229,17 +239,19 @@ def _outcomes_by(counted, key: str, title: str, group) -> Table:
         key,
         title,
         [
-            "Group",
-            "Trainees",
-            "Modules passed",
-            "Module pass rate (%)",
-            "Completed the course",
-            "Median days to complete",
+            N_("Group"),
+            N_("Trainees"),
+            N_("Modules passed"),
+            N_("Module pass rate (%)"),
+            N_("Completed the course"),
+            N_("Median days to complete"),
         ],
         chart=3,
         chart_unit="%",
-        note="Module pass rate: modules passed out of every trainee's modules. Days to complete: from "
-        "enrolment to the last module passed, for those who have passed every module.",
+        note=N_(
+            "Module pass rate: modules passed out of every trainee's modules. Days to complete: from "
+            "enrolment to the last module passed, for those who have passed every module."
+        ),
     )
     for name in sorted(rows):
         r = rows[name]
@@ -286,14 +298,14 @@ def _turnaround(where: list) -> Table:
             row["released"].append(_days(released, submitted))
     table = Table(
         "turnaround",
-        "Marking turnaround by module",
+        N_("Marking turnaround by module"),
         [
-            "Module",
-            "Pieces submitted",
-            "Marked",
-            "Median days to first mark",
-            f"Marked within {TURNAROUND_WORKING_DAYS} working days (%)",
-            "Median days to release",
+            N_("Module"),
+            N_("Pieces submitted"),
+            N_("Marked"),
+            N_("Median days to first mark"),
+            Phrase(N_("Marked within %(days)s working days (%%)"), days=TURNAROUND_WORKING_DAYS),
+            N_("Median days to release"),
         ],
         chart=3,
         chart_unit=" days",
@@ -333,14 +345,26 @@ def _accreditations(where: list, today: date) -> list[Table]:
         )
         .all()
     )
-    columns = ["Accredited (first awards)", "Renewals", "Current", "Suspended", "Revoked", "Expired"]
+    columns = [
+        N_("Accredited (first awards)"),
+        N_("Renewals"),
+        N_("Current"),
+        N_("Suspended"),
+        N_("Revoked"),
+        N_("Expired"),
+    ]
     tables = []
     for key, title, label, group in (
-        ("accreditations_nation", "Accreditations issued by nation", "Nation", lambda r: Nation(r[0]).label),
+        (
+            "accreditations_nation",
+            N_("Accreditations issued by nation"),
+            N_("Nation"),
+            lambda r: Nation(r[0]).label,
+        ),
         (
             "accreditations_kind",
-            "Accreditations issued by organisation kind",
-            "Organisation kind",
+            N_("Accreditations issued by organisation kind"),
+            N_("Organisation kind"),
             lambda r: OrganisationKind(r[1]).label,
         ),
     ):
@@ -358,7 +382,7 @@ def _accreditations(where: list, today: date) -> list[Table]:
             else:
                 line[2] += 1
         table = Table(
-            key, title, [label, *columns], chart=1, note="Suspended and revoked as recorded by the Hub."
+            key, title, [label, *columns], chart=1, note=N_("Suspended and revoked as recorded by the Hub.")
         )
         table.rows = [[name, *counts[name]] for name in sorted(counts)]
         tables.append(table)
@@ -368,17 +392,17 @@ def _accreditations(where: list, today: date) -> list[Table]:
 def _due_process(where: list) -> list[Table]:
     """Adjustments, special consideration, appeals and integrity cases by cohort: counts and turnaround."""
     rows = due_process_figures(where)
-    median = "Median working days to decision"
+    median = N_("Median working days to decision")
     adjustments = Table(
         "adjustments",
-        "Reasonable adjustments by cohort",
-        ["Cohort", "Plans", "With extra time on quizzes", "With extended deadlines"],
+        N_("Reasonable adjustments by cohort"),
+        [N_("Cohort"), N_("Plans"), N_("With extra time on quizzes"), N_("With extended deadlines")],
         [[r.cohort, r.adjustment_plans, r.with_extra_time, r.with_extra_days] for r in rows],
     )
     consideration = Table(
         "consideration",
-        "Special consideration by cohort",
-        ["Cohort", "Requests", "Granted", "Not granted", "Waiting", median],
+        N_("Special consideration by cohort"),
+        [N_("Cohort"), N_("Requests"), N_("Granted"), N_("Not granted"), N_("Waiting"), median],
         [
             [
                 r.cohort,
@@ -393,8 +417,16 @@ def _due_process(where: list) -> list[Table]:
     )
     appeals = Table(
         "appeals",
-        "Appeals (reviews of marking) by cohort",
-        ["Cohort", "Requests", "Upheld", "Not upheld", "Referred to the board", "Open", median],
+        N_("Appeals (reviews of marking) by cohort"),
+        [
+            N_("Cohort"),
+            N_("Requests"),
+            N_("Upheld"),
+            N_("Not upheld"),
+            N_("Referred to the board"),
+            N_("Open"),
+            median,
+        ],
         [
             [
                 r.cohort,
@@ -410,8 +442,8 @@ def _due_process(where: list) -> list[Table]:
     )
     integrity = Table(
         "integrity",
-        "Academic-integrity cases by cohort",
-        ["Cohort", "Cases", "Cleared", "Upheld", "Open or with the board", median],
+        N_("Academic-integrity cases by cohort"),
+        [N_("Cohort"), N_("Cases"), N_("Cleared"), N_("Upheld"), N_("Open or with the board"), median],
         [
             [
                 r.cohort,
@@ -423,6 +455,6 @@ def _due_process(where: list) -> list[Table]:
             ]
             for r in rows
         ],
-        note="Counts only: no names, reasons or statements. Working days: England and Wales.",
+        note=N_("Counts only: no names, reasons or statements. Working days: England and Wales."),
     )
     return [adjustments, consideration, appeals, integrity]

@@ -36,6 +36,7 @@ from app.cohorts.models import Enrolment
 from app.csv_export import to_csv
 from app.curriculum.models import Quiz
 from app.database import db
+from app.i18n import N_
 from app.learning.item_tallies import CHOICE_TYPES
 from app.learning.models import QuizAttempt, QuizItemTally, QuizOptionTally
 
@@ -98,22 +99,23 @@ class ItemStatistics:
 
     @property
     def flags(self) -> list[str]:
+        """English, as the CSV file's verdict says them; the page shows them with the ``shown`` filter."""
         if not self.judged:
             return []
         found = []
         if self.discrimination is not None and self.discrimination < 0:
-            found.append("Negative discrimination")
+            found.append(N_("Negative discrimination"))
         if self.unchosen_distractors:
-            found.append("A wrong answer nobody chooses")
+            found.append(N_("A wrong answer nobody chooses"))
         return found
 
     @property
     def verdict(self) -> str:
         if not self.attempts:
-            return "Not answered yet"
+            return N_("Not answered yet")
         if not self.judged:
-            return "Too few attempts to judge"
-        return "; ".join(self.flags) or "No concerns"
+            return N_("Too few attempts to judge")
+        return "; ".join(self.flags) or N_("No concerns")
 
 
 @dataclass

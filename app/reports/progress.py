@@ -14,38 +14,47 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
-from markupsafe import Markup
+from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from app.auth.models import User
 from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus
 from app.csv_export import to_csv
 from app.curriculum.models import Module
 from app.database import db
+from app.i18n import N_
 from app.learning.outcomes import ModuleState, TraineeProgress, collect, no_gc_pauses
 from app.organisations.models import Nation, Organisation
+from app.reports.wording import InLanguage, Phrase
 from app.templating import LONDON
 
 DEFAULT_INACTIVE_DAYS = 14
 
 # The matrix's status filter: a module state somewhere in the row, at risk, or the enrolment's status.
 STATUS_FILTERS = {
-    "at_risk": "At risk",
-    "overdue": "Has an overdue module",
-    "referred": "Has a referred module",
-    "awaiting_marking": "Has work awaiting marking",
+    "at_risk": N_("At risk"),
+    "overdue": N_("Has an overdue module"),
+    "referred": N_("Has a referred module"),
+    "awaiting_marking": N_("Has work awaiting marking"),
     **{s.value: s.label for s in EnrolmentStatus},
 }
 CELL = {state: (state.value, state.label) for state in ModuleState}
-CELL_HTML = {
-    state: Markup(f'<td class="govuk-table__cell imsa-cell imsa-cell--{state.value}">{state.label}</td>')
-    for state in ModuleState
-}
+# The matrix's cells as HTML, built once per language (the state names are marked in wording.py).
+CELL_HTML = InLanguage(
+    lambda: {
+        state: Markup(
+            f'<td class="govuk-table__cell imsa-cell imsa-cell--{state.value}">'
+            f"{escape(gettext(state.label))}</td>"
+        )
+        for state in ModuleState
+    }
+)
 SORTS = {
-    "name": "Name",
-    "organisation": "Organisation",
-    "passed": "Modules passed (most first)",
-    "risk": "At risk first",
-    "activity": "Last activity (longest ago first)",
+    "name": N_("Name"),
+    "organisation": N_("Organisation"),
+    "passed": N_("Modules passed (most first)"),
+    "risk": N_("At risk first"),
+    "activity": N_("Last activity (longest ago first)"),
 }
 
 
@@ -67,21 +76,29 @@ def risks(
         last = progress.last_activity.astimezone(LONDON).date()
         idle = (today - last).days
         if idle >= inactive_after:
-            reasons.append(f"No activity for {idle} days (last on {last.day} {last:%B %Y})")
+            reasons.append(
+                Phrase(N_("No activity for %(days)s days (last on %(date)s)"), days=idle, date=last)
+            )
     else:
         since = max(enrolment.enrolled_at.astimezone(LONDON).date(), enrolment.cohort.starts_on)
         idle = (today - since).days
         if idle >= inactive_after:
-            reasons.append(f"No activity since the course started for them, {idle} days ago")
+            reasons.append(
+                Phrase(N_("No activity since the course started for them, %(days)s days ago"), days=idle)
+            )
     overdue = [codes[m] for m, a in progress.assessments.items() if a.state is ModuleState.OVERDUE]
     if overdue:
-        reasons.append(f"Behind the cohort schedule: {', '.join(overdue)} overdue")
+        reasons.append(
+            Phrase(N_("Behind the cohort schedule: %(modules)s overdue"), modules=", ".join(overdue))
+        )
     exhausted = [codes[m] for m, a in progress.assessments.items() if a.quiz_exhausted]
     if exhausted:
-        reasons.append(f"Failed the final quiz attempt: {', '.join(exhausted)}")
+        reasons.append(Phrase(N_("Failed the final quiz attempt: %(modules)s"), modules=", ".join(exhausted)))
     referred = [codes[m] for m, a in progress.assessments.items() if a.state is ModuleState.REFERRED]
     if referred:
-        reasons.append(f"Written assignment referred or not passed: {', '.join(referred)}")
+        reasons.append(
+            Phrase(N_("Written assignment referred or not passed: %(modules)s"), modules=", ".join(referred))
+        )
     return reasons
 
 

@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.cohorts.models import ContactNote, Enrolment
 from app.curriculum.models import Module
 from app.database import db
+from app.i18n import N_
 from app.learning.models import Extension, PortfolioEntry, QuizAttempt, Submission, SubmissionStatus
 from app.learning.outcomes import TraineeProgress, collect
 from app.learning.portfolio import Total, totals_from_sums
@@ -23,28 +24,44 @@ from app.reports.progress import inactive_days, risks
 TIMELINE_LIMIT = 200
 
 ACTIONS = {
-    "enrolment.created": "Enrolled",
-    "enrolment.withdrawn": "Withdrawn",
-    "enrolment.deferred": "Deferred",
-    "enrolment.resumed": "Resumed",
-    "enrolment.transferred": "Transferred to another cohort",
-    "enrolment.contact_noted": "Contact recorded",
-    "learning.lesson_completed": "Lesson completed",
-    "learning.lesson_uncompleted": "Lesson marked not complete",
-    "quiz.attempt_started": "Quiz attempt started",
-    "quiz.attempt_submitted": "Quiz attempt submitted",
-    "quiz.attempt_timed_out": "Quiz attempt timed out",
-    "submission.submitted": "Written work submitted",
-    "submission.attachment_added": "Attachment added",
-    "submission.resubmission_started": "Resubmission started",
-    "assignment.extension_granted": "Extension granted",
-    "portfolio.entry_logged": "Portfolio evidence logged",
-    "portfolio.entry_verified": "Portfolio evidence verified",
-    "portfolio.entry_returned": "Portfolio evidence returned",
-    "marking.released": "Result released",
+    "enrolment.created": N_("Enrolled"),
+    "enrolment.withdrawn": N_("Withdrawn"),
+    "enrolment.deferred": N_("Deferred"),
+    "enrolment.resumed": N_("Resumed"),
+    "enrolment.transferred": N_("Transferred to another cohort"),
+    "enrolment.contact_noted": N_("Contact recorded"),
+    "learning.lesson_completed": N_("Lesson completed"),
+    "learning.lesson_uncompleted": N_("Lesson marked not complete"),
+    "quiz.attempt_started": N_("Quiz attempt started"),
+    "quiz.attempt_submitted": N_("Quiz attempt submitted"),
+    "quiz.attempt_timed_out": N_("Quiz attempt timed out"),
+    "submission.submitted": N_("Written work submitted"),
+    "submission.attachment_added": N_("Attachment added"),
+    "submission.resubmission_started": N_("Resubmission started"),
+    "assignment.extension_granted": N_("Extension granted"),
+    "portfolio.entry_logged": N_("Portfolio evidence logged"),
+    "portfolio.entry_verified": N_("Portfolio evidence verified"),
+    "portfolio.entry_returned": N_("Portfolio evidence returned"),
+    "marking.released": N_("Result released"),
 }
 # What managers of the host organisation see of the timeline: the trainee's own steps and released results.
 FOR_MANAGERS = {a for a in ACTIONS if not a.startswith("enrolment.contact")}
+# What else the staff see: marking and quiz decisions (any other action is named from its code).
+STAFF_ACTIONS = {
+    "marking.allocated": N_("Allocated"),
+    "marking.started": N_("Started"),
+    "marking.marked": N_("Marked"),
+    "marking.returned_for_anonymisation": N_("Returned for anonymisation"),
+    "marking.similarity_flagged": N_("Similarity flagged"),
+    "marking.sampled_for_moderation": N_("Sampled for moderation"),
+    "marking.second_mark_agrees": N_("Second mark agrees"),
+    "marking.second_mark_disagrees": N_("Second mark disagrees"),
+    "marking.agreed": N_("Agreed"),
+    "marking.ready_for_release": N_("Ready for release"),
+    "quiz.attempt_allowed": N_("Attempt allowed"),
+    "quiz.cooling_off_lifted": N_("Cooling off lifted"),
+    "quiz.attempt_voided": N_("Attempt voided"),
+}
 
 
 @dataclass
@@ -64,7 +81,8 @@ class TraineeRecord:
     portfolio: dict[int, list[Total]]  # by module id, for modules with requirements
     extensions: list[tuple[Extension, Module]]
     notes: list[ContactNote]
-    timeline: list[tuple[AuditEvent, str, str | None]]  # (event, what happened, who did it)
+    # (event, what happened: English, shown with the ``shown`` filter, who did it)
+    timeline: list[tuple[AuditEvent, str, str | None]]
 
 
 def build(enrolment: Enrolment, viewer: User, today: date) -> TraineeRecord:
@@ -161,9 +179,10 @@ def _timeline(enrolment: Enrolment, pieces, attempts, staff: bool):
     for event, who in rows:
         if not staff and event.action not in FOR_MANAGERS:
             continue
-        if staff and event.action.startswith("marking.") and event.action != "marking.released":
-            label = event.action.removeprefix("marking.").replace("_", " ").capitalize()
-        else:
-            label = ACTIONS.get(event.action, event.action.split(".")[-1].replace("_", " ").capitalize())
+        label = (
+            ACTIONS.get(event.action)
+            or STAFF_ACTIONS.get(event.action)
+            or event.action.split(".")[-1].replace("_", " ").capitalize()
+        )
         shown.append((event, label, who if staff else None))
     return shown

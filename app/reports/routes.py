@@ -5,6 +5,7 @@ accreditation, which never import them."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.assurance.lookups import cohort_or_404 as examined_cohort_or_404
@@ -78,7 +79,7 @@ def progress_matrix(public_id: str):
         nations=list(Nation),
         csv_url=url_for(".progress_matrix", public_id=public_id, format="csv", sort=sort, **filters),
         page_url=lambda n: url_for(".progress_matrix", public_id=public_id, sort=sort, page=n, **filters),
-        title=f"Progress: {cohort.name}",
+        title=_("Progress: %(cohort)s", cohort=cohort.name),
     )
 
 
@@ -106,7 +107,7 @@ def _record_page(enrolment, note_form, allow_refused=None, allow_module=None, pl
         is_hub=policy.is_hub_admin(current_user),
         moves=cohorts.enrolment_moves(enrolment) if policy.is_hub_admin(current_user) else [],
         form=note_form,
-        title=f"{enrolment.user.name}: trainee record",
+        title=_("%(name)s: trainee record", name=enrolment.user.name),
     )
 
 
@@ -142,7 +143,14 @@ def allow_attempt(enrolment_id: str, module_slug: str):
     if refused:
         note_form = ContactNoteForm(formdata=None, contacted_on=today_in_london())
         return _record_page(enrolment, note_form, allow_refused=refused.refused, allow_module=module.id)
-    flash(f"{enrolment.user.name} can take another attempt at the {module.code} quiz.", "success")
+    flash(
+        _(
+            "%(name)s can take another attempt at the %(module)s quiz.",
+            name=enrolment.user.name,
+            module=module.code,
+        ),
+        "success",
+    )
     return redirect(url_for(".trainee", enrolment_id=enrolment_id) + "#quizzes")
 
 
@@ -166,7 +174,9 @@ def adjustment_plan(enrolment_id: str):
     if refused:
         note_form = ContactNoteForm(formdata=None, contacted_on=today_in_london())
         return _record_page(enrolment, note_form, plan_refused=refused.refused)
-    flash("The adjustment plan has been saved. It applies to every quiz and deadline from now on.", "success")
+    flash(
+        _("The adjustment plan has been saved. It applies to every quiz and deadline from now on."), "success"
+    )
     return redirect(url_for(".trainee", enrolment_id=enrolment_id) + "#adjustments")
 
 
@@ -181,7 +191,7 @@ def contact_note(enrolment_id: str):
         if refused:
             refused.onto(form, "agreed")
         else:
-            flash("The contact note has been saved.", "success")
+            flash(_("The contact note has been saved."), "success")
             return redirect(url_for(".trainee", enrolment_id=enrolment_id) + "#notes")
     return _record_page(enrolment, form)
 
@@ -217,7 +227,9 @@ def index():
         kinds=list(OrganisationKind),
         nations=list(Nation),
         csv_url=lambda key: url_for(".index", table=key, format="csv", **active),
-        title="Reports" if data.organisation is None else f"Reports: {data.organisation.name}",
+        title=_("Reports")
+        if data.organisation is None
+        else _("Reports: %(name)s", name=data.organisation.name),
     )
 
 
@@ -234,7 +246,7 @@ def item_index():
     else:
         query = query.where(CurriculumVersion.id.in_(used))
     versions = [v for v in db.session.scalars(query) if any(m.quiz for m in v.modules)]
-    return render_template("reports/item_index.html", versions=versions, title="Quiz question statistics")
+    return render_template("reports/item_index.html", versions=versions, title=_("Quiz question statistics"))
 
 
 @bp.route("/reports/items/<content_hash>/<module_slug>")
@@ -276,7 +288,7 @@ def item_statistics(content_hash: str, module_slug: str):
             format="csv",
             **({"cohort": cohort.public_id} if cohort else {}),
         ),
-        title=f"Question statistics: {module.code} quiz",
+        title=_("Question statistics: %(module)s quiz", module=module.code),
     )
 
 

@@ -1,10 +1,10 @@
-"""The public side's templates carry no user-facing English outside a translation call.
+"""No template carries user-facing English outside a translation call.
 
 A small extraction check: the Jinja lexer splits each template into its literal text and its tags; the
 literal text outside ``{% trans %}`` blocks is parsed as HTML, and any word in a text node, or in an
 attribute people read (``alt``, ``title``, ``aria-label``, ``placeholder``), fails the test. Names that are
-the same in every language (``IMSA®``) are allowed. Every template is checked except those listed in
-UNMARKED (the curriculum's own text stays in English by decision; the pages around it are translated).
+the same in every language (``IMSA®``) are allowed. Every template is checked, and a new one as soon as it
+exists (the curriculum's own text stays in English by decision; it is not in templates).
 """
 
 from __future__ import annotations
@@ -26,23 +26,6 @@ def _templates() -> list[str]:
         if "templates" in path.relative_to(APP).parts and path.suffix in (".html", ".txt")
     )
 
-
-# Templates whose text is not marked for translation yet (#19): remove a template here once it is marked.
-# Grouped by package, a blank line between groups, so work on different packages does not collide.
-UNMARKED = {
-    # reports and curriculum
-    "curriculum/templates/curriculum/index.html",
-    "curriculum/templates/curriculum/review_due.html",
-    "reports/templates/reports/_chart.html",
-    "reports/templates/reports/_state_key.html",
-    "reports/templates/reports/cohort.html",
-    "reports/templates/reports/hub.html",
-    "reports/templates/reports/item_index.html",
-    "reports/templates/reports/item_statistics.html",
-    "reports/templates/reports/organisation.html",
-    "reports/templates/reports/progress.html",
-    "reports/templates/reports/trainee.html",
-}
 
 READ_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder"}
 SAME_IN_EVERY_LANGUAGE = {"IMSA"}
@@ -93,7 +76,7 @@ def untranslated_words(source: str) -> list[str]:
     return [word for word in parser.found if word not in SAME_IN_EVERY_LANGUAGE]
 
 
-@pytest.mark.parametrize("template", [name for name in _templates() if name not in UNMARKED])
+@pytest.mark.parametrize("template", _templates())
 def test_templates_have_no_english_outside_a_translation_call(template):
     words = untranslated_words((APP / template).read_text(encoding="utf-8"))
     assert not words, f"{template}: wrap these in _() or {{% trans %}}: {words}"
@@ -104,13 +87,3 @@ def test_the_check_finds_english_in_text_and_in_read_attributes():
     assert untranslated_words('<img alt="A seal" src="x.svg">') == ["seal"]
     assert untranslated_words("<p>{{ _('Check') }} IMSA® {% trans %}Two words{% endtrans %}</p>") == []
     assert untranslated_words('<a href="/verify" class="govuk-link">{{ name }}</a>') == []
-
-
-def test_the_not_yet_marked_list_names_only_templates_that_exist():
-    assert UNMARKED - set(_templates()) == set()
-
-
-def test_every_public_verify_template_is_checked():
-    """A new page under /verify (the share link's, say) is public: it is checked as soon as it exists."""
-    verify = {name for name in _templates() if name.startswith("verify/")}
-    assert verify and verify & UNMARKED == set()
