@@ -52,6 +52,8 @@ from flask import current_app
 from app.accreditation import ledger
 from app.accreditation.keys import keystore
 from app.database import db
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.refusal import Refused
 
 FORMAT = 1
@@ -184,7 +186,8 @@ def pg_binary(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise BackupRefused(
-            f"{name} was not found: install the PostgreSQL client or set IMSA_PG_BIN", "database"
+            _("%(name)s was not found: install the PostgreSQL client or set IMSA_PG_BIN", name=name),
+            "database",
         )
     return found
 
@@ -205,7 +208,10 @@ def _pg_environment() -> dict[str, str]:
 def _run(command: list[str]) -> None:
     done = subprocess.run(command, env=_pg_environment(), capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BackupRefused(f"{Path(command[0]).name} failed: {done.stderr.strip()}", "database")
+        raise BackupRefused(
+            _("%(command)s failed: %(error)s", command=Path(command[0]).name, error=done.stderr.strip()),
+            "database",
+        )
 
 
 def _pg_snapshot(target: Path) -> str | None:
@@ -214,7 +220,7 @@ def _pg_snapshot(target: Path) -> str | None:
     _run([pg_binary("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"])
     with db.engine.connect() as connection:
         if _schema_revision(connection) != before:
-            raise BackupRefused("the schema was upgraded while the backup ran: run it again", "database")
+            raise BackupRefused(_("the schema was upgraded while the backup ran: run it again"), "database")
     return before
 
 
@@ -271,9 +277,12 @@ def _add(tar: tarfile.TarFile, name: str, data: io.BufferedIOBase, size: int, mt
 def create(target: Path, passphrase: str) -> dict:
     """Write a backup of this instance to ``target`` (a new file); returns its manifest."""
     if len(passphrase) < MIN_PASSPHRASE:
-        raise BackupRefused(f"the passphrase must be at least {MIN_PASSPHRASE} characters long", "passphrase")
+        raise BackupRefused(
+            _("the passphrase must be at least %(length)s characters long", length=MIN_PASSPHRASE),
+            "passphrase",
+        )
     if target.exists():
-        raise BackupRefused(f"{target} already exists: choose a new name", "file")
+        raise BackupRefused(_("%(target)s already exists: choose a new name", target=target), "file")
     salt = secrets.token_bytes(16)
     keys = _Keys.derive(passphrase, salt, SCRYPT)
     created = datetime.now(UTC).replace(microsecond=0)
@@ -281,7 +290,7 @@ def create(target: Path, passphrase: str) -> dict:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".imsa-backup-") as folder:
         members, revision = _gather(Path(folder), keys)
         if revision is None:
-            raise BackupRefused("the database has no schema revision: run `imsa init` first", "database")
+            raise BackupRefused(_("the database has no schema revision: run `imsa init` first"), "database")
         manifest = {
             "format": FORMAT,
             "app_version": _app_version(),
@@ -319,7 +328,7 @@ def _write_archive(path: Path, manifest: dict, members, keys: _Keys, mtime: int)
 # --- reading one back, every check before anything is touched
 
 
-_DAMAGED = "the backup is damaged or incomplete (truncated or changed)"
+_DAMAGED = N_("the backup is damaged or incomplete (truncated or changed)")
 
 
 @dataclass
@@ -347,7 +356,7 @@ def _read_members(tar: tarfile.TarFile) -> dict[str, tarfile.TarInfo]:
         or members[-1].size != 64
         or not all(member.isfile() for member in members)
     ):
-        raise BackupRefused(_DAMAGED, "file")
+        raise BackupRefused(_(_DAMAGED), "file")
     return found
 
 
@@ -355,12 +364,16 @@ def _read_manifest(tar: tarfile.TarFile, member: tarfile.TarInfo) -> dict:
     try:
         manifest = json.loads(tar.extractfile(member).read())
     except ValueError as error:
-        raise BackupRefused(_DAMAGED, "file") from error
+        raise BackupRefused(_(_DAMAGED), "file") from error
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
-        raise BackupRefused(_DAMAGED, "file")
+        raise BackupRefused(_(_DAMAGED), "file")
     if manifest.get("format") != FORMAT:
         raise BackupRefused(
-            f"this is not a backup this version can read (format {manifest.get('format')})", "file"
+            _(
+                "this is not a backup this version can read (format %(format)s)",
+                format=manifest.get("format"),
+            ),
+            "file",
         )
     return manifest
 
@@ -368,25 +381,27 @@ def _read_manifest(tar: tarfile.TarFile, member: tarfile.TarInfo) -> dict:
 def _check_members(tar: tarfile.TarFile, found: dict[str, tarfile.TarInfo], manifest: dict) -> None:
     listed = {entry["name"]: entry for entry in manifest["files"]}
     if set(listed) | {MANIFEST, MAC} != set(found):
-        raise BackupRefused(_DAMAGED, "file")
+        raise BackupRefused(_(_DAMAGED), "file")
     for name, entry in listed.items():
         digest = hashlib.sha256()
         with tar.extractfile(found[name]) as data:
             while chunk := data.read(_CHUNK):
                 digest.update(chunk)
         if found[name].size != entry["size"] or digest.hexdigest() != entry["sha256"]:
-            raise BackupRefused(f"{name} in the backup does not match its SHA-256 in the manifest", "file")
+            raise BackupRefused(
+                _("%(name)s in the backup does not match its SHA-256 in the manifest", name=name), "file"
+            )
 
 
 def _decrypt_secrets(data: bytes, keys: _Keys) -> dict[str, tuple[bytes, int]]:
     try:
         plain = AESGCM(keys.encrypt).decrypt(data[:12], data[12:], _SECRETS_AAD)
     except InvalidTag as error:
-        raise BackupRefused(_DAMAGED, "file") from error
+        raise BackupRefused(_(_DAMAGED), "file") from error
     found = {}
     with tarfile.open(fileobj=io.BytesIO(plain), mode="r:") as bundle:
         for member in bundle.getmembers():
-            folder, _, name = member.name.rpartition("/")
+            folder, _slash, name = member.name.rpartition("/")
             if member.isfile() and folder in ("", "keys") and name and name not in (".", ".."):
                 found[member.name] = (bundle.extractfile(member).read(), int(member.mtime))
     return found
@@ -396,14 +411,20 @@ def _check_schema(manifest: dict) -> None:
     known, _head = known_revisions()
     if manifest["schema_revision"] not in known:
         raise BackupRefused(
-            f"the backup is from a newer schema (revision {manifest['schema_revision']}) than this version "
-            "of the platform knows: restore it with the version that made it, or a newer one",
+            _(
+                "the backup is from a newer schema (revision %(revision)s) than this version of the platform "
+                "knows: restore it with the version that made it, or a newer one",
+                revision=manifest["schema_revision"],
+            ),
             "file",
         )
     if manifest["database"] != db.engine.dialect.name:
         raise BackupRefused(
-            f"the backup holds a {manifest['database']} database; "
-            f"this instance uses {db.engine.dialect.name}",
+            _(
+                "the backup holds a %(kind)s database; this instance uses %(here)s",
+                kind=manifest["database"],
+                here=db.engine.dialect.name,
+            ),
             "file",
         )
 
@@ -414,7 +435,9 @@ def opened(path: Path, passphrase: str) -> Iterator[_Opened]:
     try:
         tar = tarfile.open(path, "r:")  # noqa: SIM115  (closed by the `with` below, once it opened)
     except (OSError, tarfile.TarError, EOFError) as error:
-        raise BackupRefused(f"{path} is not a readable backup: {_DAMAGED}", "file") from error
+        raise BackupRefused(
+            _("%(path)s is not a readable backup: %(reason)s", path=path, reason=_(_DAMAGED)), "file"
+        ) from error
     with tar:
         try:
             found = _read_members(tar)
@@ -422,16 +445,19 @@ def opened(path: Path, passphrase: str) -> Iterator[_Opened]:
             keys = _Keys.derive(passphrase, base64.b64decode(manifest["kdf"]["salt"]), manifest["kdf"])
             if not hmac.compare_digest(keys.check_value(), str(manifest.get("key_check"))):
                 raise BackupRefused(
-                    "the passphrase does not open this backup (wrong passphrase, or the backup was changed)",
+                    _(
+                        "the passphrase does not open this backup "
+                        "(wrong passphrase, or the backup was changed)"
+                    ),
                     "passphrase",
                 )
             stored = tar.extractfile(found[MAC]).read().decode("ascii", "replace")
             if not hmac.compare_digest(_file_mac(path, keys.mac, found[MAC].offset_data), stored):
-                raise BackupRefused(_DAMAGED, "file")
+                raise BackupRefused(_(_DAMAGED), "file")
             _check_members(tar, found, manifest)
             secret_files = _decrypt_secrets(tar.extractfile(found[SECRETS]).read(), keys)
         except (tarfile.TarError, EOFError, OSError, ValueError, KeyError, TypeError) as error:
-            raise BackupRefused(_DAMAGED, "file") from error
+            raise BackupRefused(_(_DAMAGED), "file") from error
         _check_schema(manifest)
         yield _Opened(path, tar, manifest, secret_files)
 
@@ -464,8 +490,10 @@ def restore(path: Path, passphrase: str, force: bool = False) -> RestoreReport:
     with opened(path, passphrase) as backup:
         if holds_data() and not force:
             raise BackupRefused(
-                "this instance's database already holds data: restoring would replace it. "
-                "Use --force to replace it",
+                _(
+                    "this instance's database already holds data: restoring would replace it. "
+                    "Use --force to replace it"
+                ),
                 "database",
             )
         _instance().mkdir(parents=True, exist_ok=True)
@@ -489,7 +517,9 @@ def _check_writable() -> None:
     folder = _key_folder()
     for place in (_instance(), folder.parent, *([folder] if folder.exists() else [])):
         if not os.access(place, os.W_OK):
-            raise BackupRefused(f"{place} cannot be written to: restore where it can, then copy", "database")
+            raise BackupRefused(
+                _("%(place)s cannot be written to: restore where it can, then copy", place=place), "database"
+            )
 
 
 def _extract(backup: _Opened, name: str, target: Path) -> None:
@@ -506,7 +536,7 @@ def _restore_database(backup: _Opened, work: Path) -> None:
         source = sqlite3.connect(copy)
         try:
             if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupRefused(_DAMAGED, "file")
+                raise BackupRefused(_(_DAMAGED), "file")
             live = sqlite3.connect(_sqlite_path(), timeout=30)
             try:
                 source.backup(live)  # page by page into the live file, its WAL kept consistent

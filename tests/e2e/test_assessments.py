@@ -168,6 +168,25 @@ def test_m02_assignment_autosaves_survives_a_lost_connection_and_is_submitted(
     assert_accessible(page)
 
 
+def test_the_autosave_speaks_the_trainee_s_language(page: Page, trainee_in_real_cohort):
+    """The browser's own messages (saved, not saved) come from the page, so a Welsh trainee reads Welsh."""
+    trainee, version = trainee_in_real_cohort
+    trainee.language = "cy"
+    db.session.commit()
+    sign_in(page, trainee.email)
+    page.goto(f"/learn/{version.modules[1].slug}/assignment")
+    editor = page.locator("#text")
+    editor.fill("Mae gan Kit dri chwestiwn cyfreithiol.")
+    expect(page.locator("#text-status")).to_contain_text("Drafft wedi’i gadw am")
+    expect(page.locator("#text-status")).to_contain_text(re.compile(r"\d+ o \d+ gair\."))
+    page.expected_errors.append("ERR_INTERNET_DISCONNECTED")
+    page.context.set_offline(True)
+    editor.press("End")
+    editor.type(" Yn gyntaf.")
+    expect(page.locator("#text-status")).to_contain_text("Heb ei gadw: collwyd y cysylltiad")
+    page.context.set_offline(False)
+
+
 def test_portfolio_items_are_logged_reviewed_and_totalled(page: Page, app, tmp_path):
     version = make_assessed_version(tmp_path)
     trainer = make_user(Role.TRAINER, email="trainer.e2e@example.org")

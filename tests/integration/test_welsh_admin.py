@@ -117,3 +117,18 @@ def test_the_welsh_command_leaves_machine_output_alone(app):
     runner = app.test_cli_runner()
     english = runner.invoke(main, ["cohort", "report", "--format", "csv"]).output
     assert runner.invoke(main, ["--lang", "cy", "cohort", "report", "--format", "csv"]).output == english
+
+
+def test_a_backup_refusal_is_in_the_command_s_language_and_names_its_field(app, tmp_path):
+    """`imsa --lang cy backup …` is refused in Welsh; the field it names is the same in every language."""
+    from flask_babel import force_locale
+
+    from app import backup
+
+    with force_locale("cy"), pytest.raises(backup.BackupRefused) as refused:
+        backup.create(tmp_path / "imsa.tar", "short")
+    assert refused.value.field == "passphrase"
+    assert "cyfrinymadrodd" in str(refused.value) and "12" in str(refused.value)
+    with pytest.raises(backup.BackupRefused) as english:
+        backup.create(tmp_path / "imsa.tar", "short")
+    assert "passphrase must be at least" in str(english.value)

@@ -71,6 +71,12 @@ def test_marking_a_lesson_complete_says_so_in_welsh(client, trainee):
 def test_the_assignment_page_and_its_refusals_are_in_welsh(client, trainee):
     body = _welsh_page(client, f"{MODULE}/assignment")
     assert "Cyflwyno eich gwaith" in body and "Cadw’r drafft" in body and "Sut bydd yn cael ei farcio" in body
+    # What the browser says while it saves comes from the page, in the page's language.
+    assert (
+        'data-saved="Drafft wedi’i gadw am {time}."' in body
+        and 'data-count="{words} o {limit} gair."' in body
+    )
+    assert 'data-table-label="Tabl"' in body
     response = post_form(client, f"{MODULE}/assignment", {"action": "submit", "text": "", "revision": "0"})
     assert "Ysgrifennwch eich gwaith yn y blwch" in response.get_data(as_text=True)
 

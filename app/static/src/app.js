@@ -37,7 +37,10 @@ if (editor && signedIn) {
   let again = false;
 
   const words = () => (textarea.value.match(/\S+/g) || []).length;
-  const count = () => `${words()} of ${limit} words.`;
+  // The wording comes from the page, in its language: "{name}" marks where a value goes.
+  const say = (name, values = {}) =>
+    status.dataset[name].replace(/\{(\w+)\}/g, (whole, key) => (key in values ? values[key] : whole));
+  const count = () => say("count", { words: words(), limit });
   const show = (message, failed = false) => {
     status.textContent = message;
     status.classList.toggle("imsa-save-status--error", failed);
@@ -62,13 +65,13 @@ if (editor && signedIn) {
       if (response.ok && result.saved) {
         revision.value = result.revision;
         localStorage.removeItem(backupKey);
-        const time = new Date(result.saved_at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-        show(`Draft saved at ${time}. ${count()}`);
+        const time = new Date(result.saved_at).toLocaleTimeString(document.documentElement.lang || "en-GB", { hour: "2-digit", minute: "2-digit" });
+        show(`${say("saved", { time })} ${count()}`);
       } else {
-        show(`Not saved: ${result.message} Your text is still on this page.`, true);
+        show(say("refused", { reason: result.message }), true);
       }
     } catch {
-      show("Not saved: the connection was lost. Your text is still on this page and will be saved when the connection is back.", true);
+      show(say("offline"), true);
       schedule(5000);
     } finally {
       saving = false;
@@ -84,7 +87,7 @@ if (editor && signedIn) {
   const backup = JSON.parse(localStorage.getItem(backupKey) || "null");
   if (backup && backup.revision === revision.value && backup.text !== textarea.value) {
     textarea.value = backup.text;
-    show("Text you typed here earlier, which had not been saved, has been put back. Saving it now.");
+    show(say("restored"));
     schedule(0);
   }
 
@@ -103,9 +106,9 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     const status = document.getElementById(button.getAttribute("aria-describedby"));
     try {
       await navigator.clipboard.writeText(button.dataset.copy);
-      status.textContent = "Link copied.";
+      status.textContent = button.dataset.copied;
     } catch {
-      status.textContent = "Could not copy: select the link and copy it instead.";
+      status.textContent = button.dataset.notCopied;
     }
   });
 }
@@ -117,7 +120,7 @@ for (const table of document.querySelectorAll("table.govuk-table")) {
   const caption = table.querySelector("caption");
   region.className = "imsa-scroll";
   region.setAttribute("role", "region");
-  region.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+  region.setAttribute("aria-label", caption ? caption.textContent.trim() : document.body.dataset.tableLabel);
   region.tabIndex = 0;
   table.before(region);
   region.append(table);
