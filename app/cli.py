@@ -47,7 +47,9 @@ def _language(_ctx, _param, value: str | None) -> str | None:
     show_envvar=True,
     metavar="en-GB|cy",
     callback=_language,
-    help="The language of the commands' messages (default: English).",
+    # Read before any language is chosen, so it says it in both.
+    help="The language of the commands' messages (default: English). "
+    "Iaith negeseuon y gorchmynion (diofyn: Saesneg).",
 )
 @click.pass_context
 def main(ctx: click.Context, language: str | None) -> None:
