@@ -18,10 +18,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, run_command
 from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
 
 from app.database import db
 from app.i18n import LANGUAGES, N_, TranslatedGroup, TranslatedOption, babel_locale, language_tag
+from app.i18n import gettext as _
 
 
 def _create_app() -> Flask:

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from app.auth.access import PermissionDenied
 from app.database import db
 from app.i18n import N_, current_language
+from app.i18n import gettext as _
 
 log = logging.getLogger("imsa.errors")
 

@@ -55,7 +55,7 @@ def catalogue():
 _CATALOGUES: dict = {}
 
 
-def gettext(message: str, **values) -> str:
+def gettext(message: str, /, **values) -> str:
     """``flask_babel.gettext``, through the kept catalogue."""
     text = catalogue().ugettext(message)
     return text % values if values else text
@@ -69,7 +69,7 @@ class Deferred:
 
     __slots__ = ("message", "values")
 
-    def __init__(self, message: str, **values) -> None:
+    def __init__(self, message: str, /, **values) -> None:
         self.message = message
         self.values = values
 
@@ -123,7 +123,7 @@ class TranslatedGroup(HelpTranslatedWhenShown, click.Group):
 
 
 @pass_context
-def _template_gettext(context, message: str, **values) -> str:
+def _template_gettext(context, message: str, /, **values) -> str:
     """Jinja's ``_()``: the catalogue comes with the page's context (``_page_translations``), so forty
     strings on a page cost one lookup; an imported macro without the context looks it up itself."""
     text = (context.get("_page_translations") or catalogue()).ugettext(message)
@@ -133,7 +133,7 @@ def _template_gettext(context, message: str, **values) -> str:
 
 
 @pass_context
-def _template_ngettext(context, singular: str, plural: str, number: int, **values) -> str:
+def _template_ngettext(context, singular: str, plural: str, number: int, /, **values) -> str:
     text = (context.get("_page_translations") or catalogue()).ungettext(singular, plural, number)
     if context.eval_ctx.autoescape:
         text = Markup(text)

@@ -8,13 +8,13 @@ to review (suspend, revoke or leave); a trainee who is now eligible, or no longe
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.accreditation import approval
 from app.accreditation.eligibility import evaluate
 from app.accreditation.models import Credential, CredentialKind
 from app.database import db
+from app.i18n import gettext as _
 from app.marking.appeals import Notice, consequences
 from app.marking.models import Appeal, AppealStatus
 from app.templating import long_date

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
 
 from app.accreditation.eligibility import Eligibility, evaluate
 from app.accreditation.errors import AccreditationError
@@ -20,6 +19,7 @@ from app.cohorts.models import Enrolment, EnrolmentStatus
 from app.curriculum.models import Assignment, CurriculumVersion, Module, VersionStatus
 from app.database import db
 from app.i18n import ENGLISH, babel_locale
+from app.i18n import gettext as _
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once
 from app.marking import integrity

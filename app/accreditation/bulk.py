@@ -5,7 +5,6 @@ and queues a job; the job approves each eligible trainee in its own transaction,
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.accreditation.approval import approve, eligible_in
 from app.accreditation.certificate_files import certificate_pdf
@@ -17,6 +16,7 @@ from app.auth.access import require_role
 from app.auth.models import Role, User
 from app.cohorts.models import Cohort
 from app.database import db, utcnow
+from app.i18n import gettext as _
 from app.jobs import job
 from app.jobs.models import JobProgress
 

@@ -26,11 +26,11 @@ from datetime import date
 
 import segno
 from babel.dates import format_date
-from flask_babel import gettext as _
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from app.config import PROJECT_ROOT
+from app.i18n import gettext as _
 
 CERTIFICATES_DIR = (PROJECT_ROOT / "certificates").resolve()
 ATTACHMENT_NAME = "imsa-credential.jwt"

@@ -9,7 +9,6 @@ import sys
 
 import click
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -25,6 +24,7 @@ from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.database import db, utcnow
 from app.i18n import N_, TranslatedGroup, TranslatedOption
+from app.i18n import gettext as _
 from app.workdays import london_date
 
 keys_cli = TranslatedGroup("keys", help=N_("The issuer's signing keys (ES256): make, rotate, list."))

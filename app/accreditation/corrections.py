@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import gettext as _
 
 from app.accreditation import ledger
 from app.accreditation.errors import AccreditationError
@@ -31,6 +30,7 @@ from app.auth.models import Role
 from app.auth.policy import holds_credential
 from app.auth.services import in_language_of
 from app.database import db, utcnow
+from app.i18n import gettext as _
 from app.learning.once import update_if
 from app.mail.services import send
 from app.urls import external_url

@@ -19,8 +19,9 @@ from pathlib import Path
 import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from flask_babel import gettext as _
 from pyld import jsonld
+
+from app.i18n import gettext as _
 
 CONTEXTS = Path(__file__).parent / "contexts"
 CRYPTOSUITE = "eddsa-rdfc-2022"

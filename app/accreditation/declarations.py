@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.accreditation.eligibility import DECLARATIONS
 from app.accreditation.errors import AccreditationError
@@ -12,6 +11,7 @@ from app.audit.services import record
 from app.auth.access import PermissionDenied
 from app.cohorts.models import Enrolment
 from app.database import db
+from app.i18n import gettext as _
 
 
 def confirm_declarations(enrolment: Enrolment, keys: list[str], actor) -> list[Declaration]:

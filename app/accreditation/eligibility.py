@@ -11,12 +11,12 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.accreditation.models import Declaration
 from app.cohorts.models import Enrolment
 from app.database import db
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.learning.models import PortfolioEntry, Submission, SubmissionStatus
 from app.learning.outcomes import outcomes
 from app.learning.portfolio import totals

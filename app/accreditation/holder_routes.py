@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -24,6 +23,7 @@ from app.accreditation.standing import standing
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts.lookups import own_enrolment
+from app.i18n import gettext as _
 from app.templating import long_date
 from app.web import refusals
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from joserfc import jws
 from joserfc.errors import JoseError
 from sqlalchemy import event as orm_event
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session
 from app.accreditation.keys import SigningKeyMissing, keystore
 from app.accreditation.models import LedgerAction, LedgerEvent
 from app.database import db, utcnow
+from app.i18n import gettext as _
 
 GENESIS = "0" * 64
 HEAD_FILE = "ledger-head.jws"

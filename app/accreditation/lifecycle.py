@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from app.accreditation import ledger
 from app.accreditation.errors import AccreditationError
 from app.accreditation.models import Credential, LedgerAction
@@ -12,6 +10,7 @@ from app.audit.services import record
 from app.auth.access import require_role
 from app.auth.models import Role
 from app.database import utcnow
+from app.i18n import gettext as _
 
 
 def _reason(reason: str) -> str:

@@ -12,14 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.cohorts.models import Enrolment
 from app.curriculum.models import CurriculumVersion
 from app.database import UTCDateTime, db, new_public_id, str_enum, utcnow
-from app.i18n import N_
+from app.i18n import N_, gettext
 
 
 class Declaration(db.Model):

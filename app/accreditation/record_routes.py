@@ -5,7 +5,6 @@ listed, so they leave with what they passed."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accreditation import bp, records
@@ -13,6 +12,7 @@ from app.accreditation.lookups import own_enrolment_or_404
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts.services import enrolments_of
+from app.i18n import gettext as _
 from app.web import refusals
 
 

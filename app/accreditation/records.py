@@ -20,7 +20,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 
 from app.accreditation import credentials, ledger, status
 from app.accreditation.errors import AccreditationError
@@ -33,6 +32,7 @@ from app.auth.models import Role
 from app.auth.policy import owns_enrolment
 from app.cohorts.models import Enrolment
 from app.database import db, utcnow
+from app.i18n import gettext as _
 from app.learning.once import insert_once
 from app.learning.outcomes import ModuleState, outcomes
 from app.learning.services import overview

@@ -12,12 +12,12 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from app.accreditation.models import Credential, CredentialKind, CredentialReminder
 from app.auth.services import in_language_of
 from app.database import db
+from app.i18n import gettext as _
 from app.learning.once import insert_once
 from app.mail.services import send
 from app.templating import LONDON

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.accreditation.eligibility import Eligibility, Requirement
 from app.accreditation.errors import AccreditationError
@@ -18,6 +17,7 @@ from app.audit.services import record
 from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Role
 from app.database import db
+from app.i18n import gettext as _
 from app.templating import long_date
 
 RENEWAL_OPENS_DAYS = 180  # a holder may renew in the last six months of validity (or the grace period)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accreditation import approval, bp, bulk, corrections, ledger, lifecycle
@@ -30,6 +29,7 @@ from app.assurance.services import ratification_outstanding
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.marking import consideration
 from app.web import refusals
 

@@ -11,7 +11,6 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.accreditation.errors import AccreditationError
 from app.accreditation.models import Credential, ShareLink
@@ -19,6 +18,7 @@ from app.audit.services import record
 from app.auth.access import PermissionDenied
 from app.auth.policy import holds_credential
 from app.database import db, utcnow
+from app.i18n import gettext as _
 from app.learning.once import update_if
 
 SHARE_DAYS = (7, 30, 90)

@@ -16,11 +16,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext
-
 from app.accreditation.models import Credential
 from app.database import utcnow
-from app.i18n import N_
+from app.i18n import N_, gettext
 from app.templating import LONDON
 
 

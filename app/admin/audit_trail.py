@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.csv_export import to_csv
 from app.database import db
+from app.i18n import gettext as _
 from app.templating import LONDON
 
 PAGE_SIZE = 100

@@ -1,5 +1,4 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from app.auth import services as accounts
 from app.auth.access import roles_required
 from app.auth.forms import InviteStaffForm
 from app.auth.models import Role
+from app.i18n import gettext as _
 from app.mail.services import outbox as outbox_messages
 from app.organisations.services import all_organisations
 from app.organisations.services import by_public_id as organisation_by_public_id

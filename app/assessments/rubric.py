@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext
-
-from app.i18n import N_
+from app.i18n import N_, gettext
 
 BANDS = ("fail", "pass", "merit", "distinction")
 # The bands' names where people read them; the stored band stays its key.

@@ -1,7 +1,6 @@
 """The forms of the assurance pages. Each only carries what was typed: the services decide, and their
 refusals name the field to fix."""
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
@@ -10,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.assurance.models import Judgement
 from app.assurance.services import comment_field
+from app.i18n import gettext as _
 
 
 class AppointForm(FlaskForm):

@@ -2,7 +2,6 @@
 history, the report) and the Hub's (appointing the examiner, responding to the report, the award board)."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -15,6 +14,7 @@ from app.auth.models import Role
 from app.auth.services import all_people
 from app.cohorts.services import cohorts_for
 from app.database import db
+from app.i18n import gettext as _
 from app.learning.models import Submission
 from app.web import refusals
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.assurance.models import AwardBoard, ExaminerReport, Judgement, SampleAddition
 from app.audit.models import AuditEvent
@@ -37,6 +36,7 @@ from app.auth.models import Role, User
 from app.cohorts.models import Cohort, Enrolment
 from app.curriculum.models import Module
 from app.database import db, utcnow
+from app.i18n import gettext as _
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.marking.models import (

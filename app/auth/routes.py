@@ -1,5 +1,4 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
@@ -13,6 +12,7 @@ from app.auth.forms import (
 )
 from app.extensions import limiter
 from app.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language
+from app.i18n import gettext as _
 from app.web import safe_redirect_target
 
 

@@ -14,7 +14,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -22,6 +21,7 @@ from app.auth.access import PermissionDenied, require_role
 from app.auth.models import Invitation, PasswordReset, Role, User, UserRole
 from app.database import db, utcnow
 from app.i18n import ENGLISH, LANGUAGES, babel_locale
+from app.i18n import gettext as _
 from app.mail.services import send
 from app.urls import external_url
 

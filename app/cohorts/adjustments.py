@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from fractions import Fraction
 
-from flask_babel import gettext as _
-
 from app.audit.services import record
 from app.auth import policy
 from app.auth.access import PermissionDenied
 from app.cohorts.models import AdjustmentPlan, Enrolment
 from app.database import db, utcnow
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.refusal import Refused
 
 MAX_EXTRA_TIME_PERCENT = 200

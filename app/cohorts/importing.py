@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.audit.services import record
@@ -30,6 +29,7 @@ from app.auth.services import normalise_email
 from app.cohorts.models import Cohort, Enrolment
 from app.cohorts.services import invite_trainee
 from app.database import db
+from app.i18n import gettext as _
 from app.organisations.models import Nation, Organisation
 
 HEADER = ("name", "email", "organisation", "nation")

@@ -1,7 +1,6 @@
 """Hub admin pages for cohorts, enrolments and people; trainers see their own cohorts."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -12,6 +11,7 @@ from app.cohorts.forms import CohortForm, InviteTraineeForm, StaffForm
 from app.cohorts.lookups import cohort_or_404
 from app.curriculum.services import published_versions
 from app.i18n import LANGUAGES
+from app.i18n import gettext as _
 from app.organisations.services import all_organisations
 from app.organisations.services import by_public_id as organisation_by_public_id
 from app.web import refusals

@@ -6,7 +6,6 @@ import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -17,6 +16,7 @@ from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus, 
 from app.curriculum.models import CurriculumVersion
 from app.database import db, utcnow
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.organisations.models import Nation, Organisation
 from app.refusal import Refused
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +15,7 @@ from app.auth.models import Role
 from app.cohorts import bp, importing, services
 from app.cohorts.forms import ImportForm, StatusForm, TransferForm
 from app.cohorts.lookups import cohort_or_404, enrolment_or_404
+from app.i18n import gettext as _
 from app.web import refusals
 
 STAFF = (Role.HUB_ADMIN, Role.TRAINER)

@@ -14,9 +14,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
-
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.templating import long_date
 
 # A check or sign-off counts for this long; after it, the content is due again.

@@ -1,12 +1,12 @@
 """Hub admin pages for curriculum versions (loading is done with `imsa curriculum load`)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.curriculum import bp, services
+from app.i18n import gettext as _
 from app.web import refusals
 
 # The period the Hub page previews before withholding is turned on.

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
@@ -25,6 +24,7 @@ from app.curriculum.models import (
     VersionStatus,
 )
 from app.database import db, utcnow
+from app.i18n import gettext as _
 from app.refusal import Refused
 
 

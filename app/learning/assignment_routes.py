@@ -1,11 +1,11 @@
 """The trainee's written assignment: the brief, a draft editor that autosaves, submission and receipt."""
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.i18n import gettext as _
 from app.learning import assignments, bp
 from app.learning.lookups import assignment_or_404, enrolment_and_module
 from app.learning.models import SubmissionStatus

@@ -14,7 +14,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from blinker import Namespace
 from flask import current_app
-from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -24,6 +23,7 @@ from app.cohorts.models import Enrolment
 from app.cohorts.services import module_dates
 from app.curriculum.models import Assignment
 from app.database import db, utcnow
+from app.i18n import gettext as _
 from app.learning.models import Extension, Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.learning.portfolio import identifying_details, in_words

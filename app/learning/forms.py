@@ -1,10 +1,9 @@
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
-from app.i18n import N_
+from app.i18n import N_, gettext
 
 KIND_LABELS = {
     "direct_practice": N_("Direct advocacy practice"),

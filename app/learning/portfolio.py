@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from babel.lists import format_list
 from flask import has_request_context
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -21,6 +20,7 @@ from app.cohorts.models import Enrolment
 from app.curriculum.models import Module, PortfolioRequirement
 from app.database import db, utcnow
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.learning.models import EvidenceStatus, PortfolioEntry
 from app.learning.services import check_own
 from app.refusal import Refused

@@ -3,12 +3,12 @@
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.i18n import gettext as _
 from app.learning import bp, portfolio
 from app.learning.forms import EvidenceForm, kind_label
 from app.learning.lookups import enrolment_and_module

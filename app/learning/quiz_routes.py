@@ -1,7 +1,6 @@
 """The trainee's quiz pages: one question per page, answers saved as they go, then a review."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.assessments.question_types import REGISTRY, InvalidAnswer
@@ -9,6 +8,7 @@ from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts import adjustments
 from app.database import utcnow
+from app.i18n import gettext as _
 from app.learning import bp, quizzes
 from app.learning.lookups import attempt_or_404, enrolment_and_module, quiz_or_404
 from app.web import refusals

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
@@ -21,6 +20,7 @@ from app.cohorts.models import Enrolment
 from app.curriculum import services as curriculum
 from app.curriculum.models import Feedback, Quiz
 from app.database import db, utcnow
+from app.i18n import gettext as _
 from app.learning import item_tallies
 from app.learning.models import QuizAllowance, QuizAnswer, QuizAttempt
 from app.learning.once import insert_once, update_if, upsert

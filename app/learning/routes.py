@@ -2,7 +2,6 @@
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_translations
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -12,6 +11,7 @@ from app.cohorts import adjustments
 from app.cohorts.lookups import TRAINING, own_enrolment
 from app.cohorts.services import active_enrolments, enrolments_of
 from app.i18n import current_language
+from app.i18n import gettext as _
 from app.learning import bp, services
 from app.learning.lookups import enrolment_and_module
 from app.learning.outcomes import Need, outcomes

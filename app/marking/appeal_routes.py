@@ -2,7 +2,6 @@
 their deadlines; a Hub admin assigns a reviewer; the reviewer reads the marking history and decides."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -11,6 +10,7 @@ from app.auth import policy
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts.services import cohorts_for
+from app.i18n import gettext as _
 from app.learning import assignments
 from app.learning.lookups import assignment_or_404, enrolment_and_module
 from app.marking import appeals, bp, workflow

@@ -15,7 +15,6 @@ from datetime import date, datetime
 
 from blinker import Namespace
 from flask import render_template
-from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -25,6 +24,7 @@ from app.auth.services import in_language_of
 from app.cohorts.models import Enrolment
 from app.database import db, utcnow
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.mail.services import send

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -27,6 +26,7 @@ from app.cohorts.models import Enrolment
 from app.curriculum.models import Assignment, Quiz
 from app.database import db, utcnow
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.learning import assignments, item_tallies, quizzes
 from app.learning.models import QuizAttempt
 from app.learning.once import insert_once, update_if

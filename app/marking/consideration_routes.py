@@ -2,13 +2,13 @@
 and the Hub admins' queue and decision page (with marking)."""
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.cohorts.lookups import own_enrolment
+from app.i18n import gettext as _
 from app.marking import bp, consideration
 from app.marking.forms import ConsiderationDecisionForm, ConsiderationForm
 from app.marking.lookups import consideration_or_404

@@ -23,7 +23,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import policy
@@ -31,6 +30,7 @@ from app.auth.access import PermissionDenied
 from app.auth.services import in_language_of
 from app.database import db, utcnow
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if
 from app.mail.services import send

@@ -2,12 +2,12 @@
 resubmission of referred work. The URLs sit with the trainee's other assignment pages."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.database import utcnow
+from app.i18n import gettext as _
 from app.learning import assignments
 from app.learning.lookups import assignment_or_404, enrolment_and_module
 from app.learning.models import SubmissionStatus

@@ -12,7 +12,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -24,6 +23,7 @@ from app.auth.models import Role
 from app.cohorts import adjustments
 from app.cohorts.services import cohorts_for, enrolments_in
 from app.database import db
+from app.i18n import gettext as _
 from app.learning import assignments, portfolio
 from app.learning.forms import kind_label
 from app.learning.models import Submission, SubmissionStatus

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import render_template
-from flask_babel import gettext as _
 
 from app.assessments.rubric import BANDS, DEFAULT_MODERATION, band_for, band_label, outcome
 from app.audit.services import record
@@ -29,6 +28,7 @@ from app.curriculum.models import Assignment
 from app.curriculum.rendering import render_markdown
 from app.database import db, utcnow
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.learning.assignments import submitted_work
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.once import insert_once, update_if

@@ -1,9 +1,9 @@
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.i18n import gettext as _
 from app.organisations import bp, services
 from app.organisations.forms import OrganisationForm
 from app.organisations.models import Nation, OrganisationKind

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from app.audit.services import record
 from app.auth.access import require_role
 from app.auth.models import Role
 from app.database import db
+from app.i18n import gettext as _
 from app.organisations.models import Nation, Organisation, OrganisationKind
 from app.refusal import Refused
 

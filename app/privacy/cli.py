@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.database import db, utcnow
 from app.i18n import N_, TranslatedGroup, TranslatedOption
+from app.i18n import gettext as _
 from app.workdays import london_date
 
 

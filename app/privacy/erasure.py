@@ -15,7 +15,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 
 from app.accreditation.models import Credential, LedgerEvent
 from app.audit.models import AuditEvent, AuditRedaction
@@ -25,6 +24,7 @@ from app.auth.policy import is_hub_admin
 from app.cohorts.models import AdjustmentPlan, ContactNote, Enrolment
 from app.database import db, utcnow
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.learning.models import Extension, PortfolioEntry, QuizAllowance, Submission
 from app.marking.models import Appeal, ConsiderationRequest, IntegrityCase
 from app.privacy.files import forget_attachment, forget_evidence

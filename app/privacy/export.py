@@ -13,7 +13,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.accreditation.models import Credential
 from app.audit.models import AuditEvent
@@ -22,6 +21,7 @@ from app.auth.models import User
 from app.auth.policy import is_hub_admin
 from app.cohorts.models import AdjustmentPlan, ContactNote, Enrolment
 from app.database import db, utcnow
+from app.i18n import gettext as _
 from app.learning.models import PortfolioEntry, QuizAttempt, Submission
 from app.marking.models import Appeal, ConsiderationRequest, Mark
 from app.privacy.files import evidence, upload

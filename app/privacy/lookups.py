@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from app.auth.models import User
 from app.auth.services import user_by_email
+from app.i18n import gettext as _
 from app.refusal import Refused
 
 

@@ -1,9 +1,9 @@
 from flask import Response, render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.i18n import gettext as _
 from app.privacy import bp
 from app.privacy.erasure import KEPT, erase
 from app.privacy.export import export_zip

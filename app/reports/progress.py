@@ -14,7 +14,6 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from app.auth.models import User
@@ -22,7 +21,7 @@ from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus
 from app.csv_export import to_csv
 from app.curriculum.models import Module
 from app.database import db
-from app.i18n import N_
+from app.i18n import N_, gettext
 from app.learning.outcomes import ModuleState, TraineeProgress, collect, no_gc_pauses
 from app.organisations.models import Nation, Organisation
 from app.reports.wording import InLanguage, Phrase

@@ -5,7 +5,6 @@ accreditation, which never import them."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.assurance.lookups import cohort_or_404 as examined_cohort_or_404
@@ -18,6 +17,7 @@ from app.cohorts.forms import ContactNoteForm
 from app.cohorts.lookups import cohort_or_404, enrolment_or_404
 from app.curriculum.models import CurriculumVersion
 from app.database import db
+from app.i18n import gettext as _
 from app.learning import quizzes
 from app.learning.services import completion_by_enrolment, lesson_totals
 from app.organisations.models import Nation, OrganisationKind

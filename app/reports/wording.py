@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
-from flask_babel import gettext
-
-from app.i18n import N_, current_language
+from app.i18n import N_, current_language, gettext
 from app.templating import long_date
 
 # Labels of lower packages' enums that the report pages show with ``shown`` (marked here for extraction;

@@ -3,7 +3,6 @@
 import logging
 
 from flask import has_request_context, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import policy
@@ -11,6 +10,7 @@ from app.auth.access import public, signed_in
 from app.auth.models import Role
 from app.cohorts.lookups import own_enrolment
 from app.i18n import N_
+from app.i18n import gettext as _
 from app.site import bp, health
 
 log = logging.getLogger("imsa.health")

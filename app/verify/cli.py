@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 
 import click
-from flask_babel import gettext as _
 
 from app.accreditation.cli import credential_cli, credential_or_exit
+from app.i18n import gettext as _
 from app.verify.verification import verify_token
 
 

@@ -64,3 +64,11 @@ def test_a_page_s_message_escapes_its_values(app):
     with app.test_request_context("/verify"):
         page = render_template_string("{{ _('Hello %(name)s', name=who) }}", who="<b>x</b>")
     assert page == "Hello &lt;b&gt;x&lt;/b&gt;"
+
+
+def test_a_message_may_fill_in_a_value_called_message(app):
+    """Flask-Babel's gettext takes any value name; so must ours (the ledger's report fills in ``message``)."""
+    with app.test_request_context("/"):
+        assert gettext("%(message)s", message="kept") == "kept"
+        assert str(Deferred("%(message)s", message="kept")) == "kept"
+        assert render_template_string("{{ _('%(message)s', message='kept') }}") == "kept"
