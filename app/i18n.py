@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import click
 import sqlalchemy as sa
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
@@ -169,7 +169,14 @@ def chosen_language() -> str:
 
 def _account_language() -> str | None:
     """The signed-in person's stored choice; none when the database cannot be read (the error page for
-    that is drawn in a language all the same)."""
+    that is drawn in a language all the same). A request with neither the session nor the remember-me
+    cookie has no signed-in person: most verifiers, whose requests need not load one."""
+    config = current_app.config
+    if not (
+        config["SESSION_COOKIE_NAME"] in request.cookies
+        or config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    ):
+        return None
     try:
         return language_tag(getattr(current_user, "language", None))
     except sa.exc.SQLAlchemyError:
