@@ -3,6 +3,7 @@ assignment and the portfolio. The curriculum's own text stays in English, marked
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -130,6 +131,13 @@ def test_the_quiz_page_and_a_question_are_in_welsh_around_the_questions(client, 
     assert "Cwestiwn 1" in body and "Cadw a pharhau" in body
     assert '<div class="imsa-prose imsa-question-stem" lang="en-GB">' in body  # the question stays English
     assert 'lang=""' not in body  # the answer options included with the question know its language
+    hints = ("Dewiswch un ateb", "Dewiswch bob un sy’n berthnasol", "Gwir neu anwir", "Teipiwch ateb byr")
+    assert any(hint in body for hint in hints)  # how to answer, from the question type, in Welsh
+    key = re.search(r'name="question_key" value="([^"]+)"', body).group(1)
+    response = post_form(client, started.location, {"question_key": key})
+    refused = response.get_data(as_text=True)
+    errors = re.findall(r'id="answer-error"[^>]*>(.*?)</p>', refused, re.S)
+    assert errors and "Dewiswch" in errors[0], errors  # no answer given: how to answer, in Welsh
 
 
 def test_a_quiz_refusal_is_in_welsh_with_a_welsh_date(client, trainee):

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
+from app.i18n import gettext as _
 from app.refusal import Refused
 
 Problem = Callable[[str, str], None]  # (field, message) -> records a loader problem
@@ -85,5 +86,5 @@ def option_layout(question: dict, rng: random.Random, shuffle: bool) -> dict:
 def one_value(form: MultiDict, name: str = "answer") -> str:
     values = form.getlist(name)
     if len(values) != 1 or not isinstance(values[0], str):
-        raise InvalidAnswer("Choose one answer")
+        raise InvalidAnswer(_("Choose one answer"))
     return values[0]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from app.assessments.question_types.base import InvalidAnswer, QuestionType, question_type
+from app.i18n import N_
+from app.i18n import gettext as _
 
 
 @question_type
@@ -12,7 +14,7 @@ class Matching(QuestionType):
     """
 
     name = "matching"
-    label = "Match each item"
+    label = N_("Match each item")
     fields = frozenset({"pairs"})
 
     def check(self, question, problem):
@@ -39,7 +41,7 @@ class Matching(QuestionType):
         for n, prompt in enumerate(layout["prompts"]):
             values = form.getlist(f"match-{n}")
             if len(values) != 1 or not values[0].isdigit() or int(values[0]) >= len(layout["responses"]):
-                raise InvalidAnswer("Choose a match for every item")
+                raise InvalidAnswer(_("Choose a match for every item"))
             chosen[prompt] = layout["responses"][int(values[0])]
         return chosen
 

@@ -7,6 +7,8 @@ from app.assessments.question_types.base import (
     option_layout,
     question_type,
 )
+from app.i18n import N_
+from app.i18n import gettext as _
 
 
 @question_type
@@ -15,7 +17,7 @@ class MultipleResponse(QuestionType):
     option chosen -1/k, where k is the number of correct options; the score never goes below 0."""
 
     name = "multiple_response"
-    label = "Choose all that apply"
+    label = N_("Choose all that apply")
     fields = frozenset({"options", "answer"})
 
     def check(self, question, problem):
@@ -34,9 +36,9 @@ class MultipleResponse(QuestionType):
         chosen = form.getlist("answer")
         options = {str(k) for k in question["options"]}
         if not chosen:
-            raise InvalidAnswer("Choose at least one answer")
+            raise InvalidAnswer(_("Choose at least one answer"))
         if not all(isinstance(c, str) and c in options for c in chosen) or len(set(chosen)) != len(chosen):
-            raise InvalidAnswer("Choose from the answers shown")
+            raise InvalidAnswer(_("Choose from the answers shown"))
         return sorted(chosen)
 
     def score(self, question, response):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from app.assessments.question_types.base import InvalidAnswer, QuestionType, question_type
+from app.i18n import N_
+from app.i18n import gettext as _
 
 
 @question_type
@@ -11,7 +13,7 @@ class Ordering(QuestionType):
     """
 
     name = "ordering"
-    label = "Put these in order"
+    label = N_("Put these in order")
     fields = frozenset({"items"})
 
     def check(self, question, problem):
@@ -33,10 +35,10 @@ class Ordering(QuestionType):
         for n in range(len(shown)):
             values = form.getlist(f"position-{n}")
             if len(values) != 1 or not values[0].isdigit():
-                raise InvalidAnswer("Give every item a place")
+                raise InvalidAnswer(_("Give every item a place"))
             places.append(int(values[0]))
         if sorted(places) != list(range(1, len(shown) + 1)):
-            raise InvalidAnswer(f"Use each place from 1 to {len(shown)} once")
+            raise InvalidAnswer(_("Use each place from 1 to %(count)s once", count=len(shown)))
         return [item for _, item in sorted(zip(places, shown, strict=True))]
 
     def score(self, question, response):

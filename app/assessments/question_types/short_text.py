@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 
 from app.assessments.question_types.base import InvalidAnswer, QuestionType, one_value, question_type
+from app.i18n import N_
+from app.i18n import gettext as _
 
 MAX_LENGTH = 200
 
@@ -23,7 +25,7 @@ def normalise(text: str) -> str:
 @question_type
 class ShortText(QuestionType):
     name = "short_text"
-    label = "Type a short answer"
+    label = N_("Type a short answer")
     fields = frozenset({"accepted"})
 
     def check(self, question, problem):
@@ -36,9 +38,9 @@ class ShortText(QuestionType):
     def parse(self, question, layout, form):
         value = one_value(form)
         if not value.strip():
-            raise InvalidAnswer("Type your answer")
+            raise InvalidAnswer(_("Type your answer"))
         if len(value) > MAX_LENGTH:
-            raise InvalidAnswer(f"Your answer must be {MAX_LENGTH} characters or fewer")
+            raise InvalidAnswer(_("Your answer must be %(count)s characters or fewer", count=MAX_LENGTH))
         return value.strip()
 
     def score(self, question, response):

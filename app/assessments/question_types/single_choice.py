@@ -8,12 +8,14 @@ from app.assessments.question_types.base import (
     option_layout,
     question_type,
 )
+from app.i18n import N_
+from app.i18n import gettext as _
 
 
 @question_type
 class SingleChoice(QuestionType):
     name = "single_choice"
-    label = "Choose one answer"
+    label = N_("Choose one answer")
     fields = frozenset({"options", "answer"})
 
     def check(self, question, problem):
@@ -26,7 +28,7 @@ class SingleChoice(QuestionType):
     def parse(self, question, layout, form):
         value = one_value(form)
         if value not in {str(k) for k in question["options"]}:
-            raise InvalidAnswer("Choose one of the answers shown")
+            raise InvalidAnswer(_("Choose one of the answers shown"))
         return value
 
     def score(self, question, response):

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from app.assessments.question_types.base import InvalidAnswer, QuestionType, one_value, question_type
+from app.i18n import N_
+from app.i18n import gettext as _
 
 
 @question_type
 class TrueFalse(QuestionType):
     name = "true_false"
-    label = "True or false"
+    label = N_("True or false")
     fields = frozenset({"answer"})
 
     def check(self, question, problem):
@@ -16,7 +18,7 @@ class TrueFalse(QuestionType):
     def parse(self, question, layout, form):
         value = one_value(form)
         if value not in {"true", "false"}:
-            raise InvalidAnswer("Choose true or false")
+            raise InvalidAnswer(_("Choose true or false"))
         return value == "true"
 
     def score(self, question, response):
