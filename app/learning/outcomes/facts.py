@@ -1,14 +1,16 @@
 """The facts about trainees' work: a fixed set of GROUP BY queries over any set of enrolments.
 
-Each ``add_*`` function is one fact source (lesson progress, quiz attempts, written work, portfolio
-evidence): one query whose rows are folded into ``raw``, a dict of plain values per (enrolment, module).
-They run on the Core connection: these are plain aggregate rows, so the ORM's per-row bookkeeping is not
-needed. ``timings=False`` selects NULL in place of the dates only the reports need, keeping the row shape.
+Each of ``lesson_progress``, ``quiz_attempts``, ``written_work`` and ``portfolio`` is one fact source: one
+query whose rows are kept as they come, by (enrolment, module), and read together cell by cell (folding
+them into one dict per cell cost more than the rules). They run on the Core connection: these are plain
+aggregate rows, so the ORM's per-row bookkeeping is not needed. ``timings=False`` selects NULL in place of
+the dates only the reports need, keeping the row shape, and each source's latest activity instead.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -27,19 +29,11 @@ from app.learning.models import (
     QuizAttempt,
     Submission,
 )
-from app.learning.outcomes.rules import PieceFacts
-
-Raw = dict[tuple[int, int], dict]  # (enrolment id, module id) -> what is known, by name
 
 
 def later(*values):
     present = [v for v in values if v is not None]
     return max(present) if present else None
-
-
-def _earlier(*values):
-    present = [v for v in values if v is not None]
-    return min(present) if present else None
 
 
 def _timed(timings: bool, *columns) -> tuple:
@@ -79,14 +73,28 @@ def lesson_totals(connection, version_ids: set[int]) -> dict[int, int]:
     )
 
 
-def add_lesson_progress(connection, scope, timings: bool, raw: Raw) -> None:
-    """Lessons opened and completed, and when."""
+def _activity(timings: bool, column):
+    """The latest thing done, as ``last_activity`` reads it: selected without timings only (with them,
+    each module's own last activity is worked out from the dates)."""
+    return sa.null() if timings else sa.type_coerce(column, UTCDateTime)
+
+
+Cells = dict[tuple[int, int], tuple]  # (enrolment id, module id) -> one source's row, in its order
+
+
+def lesson_progress(connection, scope, timings: bool) -> Cells:
+    """Lessons opened and completed, and when: (opened, completed, activity, first opened, last opened,
+    last completed)."""
     query = (
         sa.select(
             LessonProgress.enrolment_id,
             Lesson.module_id,
             sa.func.count(LessonProgress.id),
             sa.func.count(LessonProgress.completed_at),
+            _activity(
+                timings,
+                sa.func.max(sa.func.coalesce(LessonProgress.completed_at, LessonProgress.first_opened_at)),
+            ),
             *_timed(
                 timings,
                 sa.func.min(LessonProgress.first_opened_at),
@@ -98,18 +106,12 @@ def add_lesson_progress(connection, scope, timings: bool, raw: Raw) -> None:
         .where(LessonProgress.enrolment_id.in_(scope))
         .group_by(LessonProgress.enrolment_id, Lesson.module_id)
     )
-    for enrolment_id, module_id, opened, done, first, last_opened, last_done in connection.execute(query):
-        raw[(enrolment_id, module_id)].update(
-            lessons_opened=opened,
-            lessons_completed=done,
-            first_activity=first,
-            last_activity=later(last_opened, last_done),
-            lessons_done_at=last_done,
-        )
+    return {(row[0], row[1]): row[2:] for row in connection.execute(query)}
 
 
-def add_quiz_attempts(connection, scope, timings: bool, raw: Raw) -> None:
-    """Quiz attempts made, passed and still open, and when."""
+def quiz_attempts(connection, scope, timings: bool) -> Cells:
+    """Quiz attempts made, passed and still open, and when: (counted, made, passed, submitted, activity,
+    last started, last submitted, first passed)."""
     passed = QuizAttempt.passed.is_(True)
     query = (
         sa.select(
@@ -120,6 +122,9 @@ def add_quiz_attempts(connection, scope, timings: bool, raw: Raw) -> None:
             sa.func.count(QuizAttempt.id),
             sa.func.sum(sa.case((passed, 1), else_=0)),
             sa.func.count(QuizAttempt.submitted_at),
+            _activity(
+                timings, sa.func.max(sa.func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at))
+            ),
             *_timed(
                 timings,
                 sa.func.max(QuizAttempt.started_at),
@@ -131,27 +136,22 @@ def add_quiz_attempts(connection, scope, timings: bool, raw: Raw) -> None:
         .where(QuizAttempt.enrolment_id.in_(scope))
         .group_by(QuizAttempt.enrolment_id, Quiz.module_id)
     )
-    for row in connection.execute(query):
-        enrolment_id, module_id, counted, tries, passes, submitted, last_start, last_submit, passed_at = row
-        f = raw[(enrolment_id, module_id)]
-        f.update(
-            quiz_attempts=counted,
-            quiz_passed=bool(passes),
-            quiz_open=submitted < tries,
-            quiz_passed_at=passed_at,
-        )
-        f["first_activity"] = _earlier(f.get("first_activity"), last_start if tries == 1 else None)
-        f["last_activity"] = later(f.get("last_activity"), last_start, last_submit)
+    return {(row[0], row[1]): row[2:] for row in connection.execute(query)}
 
 
-def add_written_work(connection, scope, timings: bool, raw: Raw) -> None:
-    """The latest piece of written work for each assignment, with its result and resubmission date."""
+def written_work(connection, scope, timings: bool) -> Cells:
+    """The latest piece of written work for each assignment, with its result and resubmission date:
+    (status, band, total, resubmission due, activity, submitted, released, draft saved)."""
     latest = (
         sa.select(
             Submission.enrolment_id,
             Submission.assignment_id,
             sa.func.max(Submission.attempt).label("attempt"),
             sa.func.max(Submission.resubmission_due_on).label("resubmission_due_on"),
+            # Over every attempt, not only the latest.
+            _activity(
+                timings, sa.func.max(sa.func.coalesce(Submission.submitted_at, Submission.draft_saved_at))
+            ).label("activity"),
         )
         .where(Submission.enrolment_id.in_(scope))
         .group_by(Submission.enrolment_id, Submission.assignment_id)
@@ -164,8 +164,9 @@ def add_written_work(connection, scope, timings: bool, raw: Raw) -> None:
             Submission.status,
             Submission.result_band,
             Submission.result_total,
-            *_timed(timings, Submission.submitted_at, Submission.released_at, Submission.draft_saved_at),
             latest.c.resubmission_due_on,
+            sa.type_coerce(latest.c.activity, UTCDateTime),
+            *_timed(timings, Submission.submitted_at, Submission.released_at, Submission.draft_saved_at),
         )
         .join(
             latest,
@@ -177,15 +178,19 @@ def add_written_work(connection, scope, timings: bool, raw: Raw) -> None:
         )
         .join(Assignment, Assignment.id == Submission.assignment_id)
     )
-    for row in connection.execute(query):
-        enrolment_id, module_id, status, band, total, submitted, released, saved, resubmission_due = row
-        f = raw[(enrolment_id, module_id)]
-        f["piece"] = PieceFacts(status, band, total, submitted, released)
-        f["resubmission_due_on"] = resubmission_due
-        f["last_activity"] = later(f.get("last_activity"), saved, submitted)
+    return {(row[0], row[1]): row[2:] for row in connection.execute(query)}
 
 
-def add_portfolio(connection, scope, timings: bool, raw: Raw) -> None:
+@dataclass(slots=True)
+class Evidence:
+    """One trainee's portfolio evidence in one module."""
+
+    sums: dict = field(default_factory=dict)  # (kind, status) -> (items, hours)
+    logged: datetime | None = None  # the latest logged
+    verified_at: datetime | None = None  # the latest verified (with timings only)
+
+
+def portfolio(connection, scope, timings: bool) -> dict[tuple[int, int], Evidence]:
     """Portfolio evidence counted and summed by kind and status, and when it was logged and verified."""
     query = (
         sa.select(
@@ -195,19 +200,22 @@ def add_portfolio(connection, scope, timings: bool, raw: Raw) -> None:
             PortfolioEntry.status,
             sa.func.count(PortfolioEntry.id),
             sa.func.sum(PortfolioEntry.hours),
-            *_timed(timings, sa.func.max(PortfolioEntry.created_at), sa.func.max(PortfolioEntry.reviewed_at)),
+            sa.func.max(PortfolioEntry.created_at),
+            *_timed(timings, sa.func.max(PortfolioEntry.reviewed_at)),
         )
         .where(PortfolioEntry.enrolment_id.in_(scope))
         .group_by(
             PortfolioEntry.enrolment_id, PortfolioEntry.module_id, PortfolioEntry.kind, PortfolioEntry.status
         )
     )
+    found: dict[tuple[int, int], Evidence] = defaultdict(Evidence)
     for enrolment_id, module_id, kind, status, items, hours, logged, reviewed in connection.execute(query):
-        f = raw[(enrolment_id, module_id)]
-        f.setdefault("evidence", {})[(kind, EvidenceStatus(status))] = (items, Decimal(str(hours or 0)))
-        f["last_activity"] = later(f.get("last_activity"), logged)
+        evidence = found[(enrolment_id, module_id)]
+        evidence.sums[(kind, EvidenceStatus(status))] = (items, Decimal(str(hours or 0)))
+        evidence.logged = later(evidence.logged, logged)
         if status == EvidenceStatus.VERIFIED:
-            f["verified_at"] = later(f.get("verified_at"), reviewed)
+            evidence.verified_at = later(evidence.verified_at, reviewed)
+    return found
 
 
 def extensions(connection, scope) -> dict[tuple[int, int], date]:
@@ -248,36 +256,3 @@ def schedules(connection, cohorts: dict[int, Cohort]) -> dict[int, dict[int, dat
         if not found[cohort_id]:  # made before schedules and not migrated: the default
             found[cohort_id] = {m: due for m, (_o, due) in default_schedule(cohort).items()}
     return found
-
-
-def last_activity(connection, scope) -> dict[int, datetime]:
-    """The latest thing each trainee did: a lesson, a quiz attempt, written work or portfolio evidence."""
-    sources = sa.union_all(
-        sa.select(
-            LessonProgress.enrolment_id.label("enrolment_id"),
-            sa.func.max(sa.func.coalesce(LessonProgress.completed_at, LessonProgress.first_opened_at)).label(
-                "at"
-            ),
-        )
-        .where(LessonProgress.enrolment_id.in_(scope))
-        .group_by(LessonProgress.enrolment_id),
-        sa.select(
-            QuizAttempt.enrolment_id,
-            sa.func.max(sa.func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at)),
-        )
-        .where(QuizAttempt.enrolment_id.in_(scope))
-        .group_by(QuizAttempt.enrolment_id),
-        sa.select(
-            Submission.enrolment_id,
-            sa.func.max(sa.func.coalesce(Submission.submitted_at, Submission.draft_saved_at)),
-        )
-        .where(Submission.enrolment_id.in_(scope))
-        .group_by(Submission.enrolment_id),
-        sa.select(PortfolioEntry.enrolment_id, sa.func.max(PortfolioEntry.created_at))
-        .where(PortfolioEntry.enrolment_id.in_(scope))
-        .group_by(PortfolioEntry.enrolment_id),
-    ).subquery()
-    at = sa.type_coerce(sa.func.max(sources.c.at), UTCDateTime)
-    return dict(
-        connection.execute(sa.select(sources.c.enrolment_id, at).group_by(sources.c.enrolment_id)).all()
-    )

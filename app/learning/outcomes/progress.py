@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,7 +15,7 @@ from app.curriculum.models import Module
 from app.database import db
 from app.learning.outcomes import facts as sources
 from app.learning.outcomes.facts import later, modules_of
-from app.learning.outcomes.rules import Assessment, ModuleFacts, ModuleState, assess
+from app.learning.outcomes.rules import Assessment, ModuleFacts, ModuleState, PieceFacts, assess
 from app.learning.services import ModuleProgress, Overview, Status
 
 
@@ -105,8 +104,9 @@ def collect(enrolments: list[Enrolment], today: date, timings: bool = True) -> d
 def _collect(enrolments: list[Enrolment], today: date, timings: bool) -> dict[int, TraineeProgress]:
     """Progress of every enrolment given, in a fixed number of queries however many there are.
 
-    Enrolments must have their cohort loaded. ``timings=False`` skips what only the reports need (when each
-    module was first touched and passed), keeping just the last activity.
+    Enrolments must have their cohort loaded. ``timings=False`` is for the progress matrix: it skips what
+    only the reports and the trainee record read (each module's facts, and when each module was first
+    touched and passed), keeping the assessments and each trainee's last activity.
     """
     if not enrolments:
         return {}
@@ -116,18 +116,11 @@ def _collect(enrolments: list[Enrolment], today: date, timings: bool) -> dict[in
     versions = {e.cohort.curriculum_version_id for e in enrolments}
     modules = modules_of(versions)
     lesson_totals = sources.lesson_totals(connection, versions)
-    raw: sources.Raw = defaultdict(dict)
-    for add in (
-        sources.add_lesson_progress,
-        sources.add_quiz_attempts,
-        sources.add_written_work,
-        sources.add_portfolio,
-    ):
-        add(connection, scope, timings, raw)
-    # Without timings, only each trainee's last activity: one date per trainee, not one per module.
-    last_activity = {} if timings else sources.last_activity(connection, scope)
     cells = _Cells(
-        raw,
+        sources.lesson_progress(connection, scope, timings),
+        sources.quiz_attempts(connection, scope, timings),
+        sources.written_work(connection, scope, timings),
+        sources.portfolio(connection, scope, timings),
         sources.extensions(connection, scope),
         sources.schedules(connection, {e.cohort_id: e.cohort for e in enrolments}),
         sources.extra_days(connection, scope),
@@ -142,18 +135,25 @@ def _collect(enrolments: list[Enrolment], today: date, timings: bool) -> dict[in
     result = {}
     for enrolment in enrolments:
         module_facts, assessments, last = cells.trainee(enrolment)
-        if not timings:
-            last = last_activity.get(enrolment.id)
         version_modules = modules.get(enrolment.cohort.curriculum_version_id, [])
         result[enrolment.id] = TraineeProgress(enrolment, version_modules, module_facts, assessments, last)
     return result
 
 
+_NO_LESSONS = (0, 0, None, None, None, None)
+_NO_QUIZ = (0, 0, 0, 0, None, None, None, None)
+_NO_PIECE = (None,) * 8
+_NO_EVIDENCE = sources.Evidence()
+
+
 @dataclass
 class _Cells:
-    """Turns the gathered facts into each trainee's facts and assessment per module."""
+    """Turns the gathered facts into each trainee's assessment (and facts, with timings) per module."""
 
-    raw: sources.Raw
+    lessons: sources.Cells
+    quizzes: sources.Cells
+    pieces: sources.Cells
+    portfolio: dict[tuple[int, int], sources.Evidence]
     extensions: dict[tuple[int, int], date]
     schedules: dict[int, dict[int, date]]
     extra_days: dict[int, int]  # from adjustment plans, by enrolment
@@ -162,74 +162,91 @@ class _Cells:
     timings: bool
     # Many trainees stand in exactly the same place: the rules are worked out once per place.
     places: dict[tuple, Assessment] = field(default_factory=dict)
+    # Without timings, each trainee's latest activity in anything, from every source's latest.
+    latest: dict[int, datetime] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.timings:
+            return
+        latest = self.latest
+        for (eid, _m), at in (
+            *[(key, row[2]) for key, row in self.lessons.items()],
+            *[(key, row[4]) for key, row in self.quizzes.items()],
+            *[(key, row[4]) for key, row in self.pieces.items()],
+            *[(key, evidence.logged) for key, evidence in self.portfolio.items()],
+        ):
+            if at is not None and (eid not in latest or at > latest[eid]):
+                latest[eid] = at
 
     def trainee(self, enrolment: Enrolment):
-        """This trainee's facts and assessments by module id, and their latest activity in any module."""
-        eid, today, places = enrolment.id, self.today, self.places
+        """This trainee's facts (with timings only) and assessments by module id, and their latest
+        activity."""
+        eid, today, places, timings = enrolment.id, self.today, self.places, self.timings
         schedule = self.schedules[enrolment.cohort_id]
+        extra = self.extra_days.get(eid, 0)
         module_facts, assessments, last = {}, {}, None
         for module_id, shape, lessons_total in self.plans.get(enrolment.cohort.curriculum_version_id, []):
-            raw = self.raw.get((eid, module_id), _NO_FACTS)
-            due_on = self.extensions.get((eid, module_id)) or _later(
-                raw.get("resubmission_due_on") or schedule.get(module_id), self.extra_days.get(eid, 0)
-            )
-            fact = _module_facts(raw, lessons_total, due_on)
-            piece = fact.piece
+            key = (eid, module_id)
+            lessons = self.lessons.get(key, _NO_LESSONS)
+            quiz = self.quizzes.get(key, _NO_QUIZ)
+            piece = self.pieces.get(key, _NO_PIECE)
+            evidence = self.portfolio.get(key, _NO_EVIDENCE)
+            due_on = self.extensions.get(key) or _later(piece[3] or schedule.get(module_id), extra)
             place = (
                 module_id,
-                fact.lessons_opened > 0,
-                fact.lessons_completed,
-                fact.quiz_attempts,
-                fact.quiz_passed,
-                fact.quiz_open,
-                piece.status if piece else None,
-                piece.band if piece else None,
-                tuple(sorted(fact.evidence.items())) if fact.evidence else (),
-                fact.due_on is not None and fact.due_on < today,
+                lessons[0] > 0,
+                lessons[1],
+                quiz[0],
+                quiz[2] > 0,
+                quiz[3] < quiz[1],
+                piece[0],
+                piece[1],
+                tuple(sorted(evidence.sums.items())) if evidence.sums else (),
+                due_on is not None and due_on < today,
             )
             assessment = places.get(place)
-            if assessment is None:
-                assessment = places[place] = assess(shape, fact, today)
-            if self.timings and assessment.state is ModuleState.PASSED:
-                fact.passed_at = _passed_at(fact, raw)
-            module_facts[module_id], assessments[module_id] = fact, assessment
-            if fact.last_activity is not None and (last is None or fact.last_activity > last):
-                last = fact.last_activity
-        return module_facts, assessments, last
-
-
-_NO_FACTS: dict = {}
+            if timings or assessment is None:
+                fact = _module_facts(lessons, quiz, piece, evidence, lessons_total, due_on)
+                if assessment is None:
+                    assessment = places[place] = assess(shape, fact, today)
+                if timings:
+                    if assessment.state is ModuleState.PASSED:
+                        # When the last requirement was met: its last lesson, quiz pass, release or review.
+                        fact.passed_at = later(lessons[5], quiz[7], piece[6], evidence.verified_at)
+                    module_facts[module_id] = fact
+                    if fact.last_activity is not None and (last is None or fact.last_activity > last):
+                        last = fact.last_activity
+            assessments[module_id] = assessment
+        return module_facts, assessments, last if timings else self.latest.get(eid)
 
 
 def _later(due: date | None, days: int) -> date | None:
     return due + timedelta(days=days) if due is not None and days else due
 
 
-def _module_facts(raw: dict, lessons_total: int, due_on: date | None) -> ModuleFacts:
-    if not raw:
-        return ModuleFacts(lessons_total, due_on=due_on)
+def _earlier(*values):
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
+
+
+def _module_facts(
+    lessons: tuple, quiz: tuple, piece: tuple, evidence: sources.Evidence, lessons_total: int, due_on
+) -> ModuleFacts:
+    opened, completed, _activity, first_opened, last_opened, lessons_done = lessons
+    counted, tries, passes, submitted, _activity, last_start, last_submit, _passed = quiz
+    status, band, total, _due, _activity, piece_submitted, released, saved = piece
     return ModuleFacts(
         lessons_total,
-        raw.get("lessons_opened", 0),
-        raw.get("lessons_completed", 0),
-        raw.get("quiz_attempts", 0),
-        raw.get("quiz_passed", False),
-        raw.get("quiz_open", False),
-        raw.get("piece"),
-        raw.get("evidence", _NO_FACTS),
+        opened,
+        completed,
+        counted,
+        passes > 0,
+        submitted < tries,
+        PieceFacts(status, band, total, piece_submitted, released) if status is not None else None,
+        evidence.sums,
         due_on,
-        raw.get("first_activity"),
-        raw.get("last_activity"),
-    )
-
-
-def _passed_at(fact: ModuleFacts, raw: dict) -> datetime | None:
-    """When a passed module's last requirement was met: its last lesson, quiz pass, release or review."""
-    return later(
-        raw.get("lessons_done_at"),
-        raw.get("quiz_passed_at"),
-        fact.piece.released_at if fact.piece else None,
-        raw.get("verified_at"),
+        _earlier(first_opened, last_start if tries == 1 else None),
+        later(last_opened, lessons_done, last_start, last_submit, saved, piece_submitted, evidence.logged),
     )
 
 
