@@ -119,7 +119,7 @@ def build(
         where.append(Enrolment.nation == Nation(nation))
     with no_gc_pauses():  # thousands of small objects, no cycles: see collect
         enrolments = enrolments_for_progress(where)
-        found = collect(enrolments, today)
+        found = collect(enrolments, today, where=where)
         # A transfer ends one place and starts another: count the person once, in their current place.
         counted = [p for p in found.values() if p.enrolment.status is not EnrolmentStatus.TRANSFERRED]
 

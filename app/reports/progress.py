@@ -73,13 +73,18 @@ def risks(
         idle = (today - since).days
         if idle >= inactive_after:
             reasons.append(f"No activity since the course started for them, {idle} days ago")
-    overdue = [codes[m] for m, a in progress.assessments.items() if a.state is ModuleState.OVERDUE]
+    overdue, exhausted, referred = [], [], []
+    for m, a in progress.assessments.items():  # one pass: read for every trainee of a cohort
+        if a.state is ModuleState.OVERDUE:
+            overdue.append(codes[m])
+        elif a.state is ModuleState.REFERRED:
+            referred.append(codes[m])
+        if a.quiz_exhausted:
+            exhausted.append(codes[m])
     if overdue:
         reasons.append(f"Behind the cohort schedule: {', '.join(overdue)} overdue")
-    exhausted = [codes[m] for m, a in progress.assessments.items() if a.quiz_exhausted]
     if exhausted:
         reasons.append(f"Failed the final quiz attempt: {', '.join(exhausted)}")
-    referred = [codes[m] for m, a in progress.assessments.items() if a.state is ModuleState.REFERRED]
     if referred:
         reasons.append(f"Written assignment referred or not passed: {', '.join(referred)}")
     return reasons
@@ -261,7 +266,7 @@ def matrix(
         where.append(Enrolment.status == EnrolmentStatus(status))
     with no_gc_pauses():  # thousands of small objects, no cycles: see collect
         enrolments = enrolments_for_progress(where)
-        found = collect(enrolments, today, timings=False)
+        found = collect(enrolments, today, timings=False, where=where)
         scope = sa.select(Enrolment.id).where(*where)
         contacts = last_contacts([e.id for e in enrolments], scope)
         after = inactive_days()

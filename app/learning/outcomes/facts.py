@@ -74,9 +74,16 @@ def lesson_totals(connection, version_ids: set[int]) -> dict[int, int]:
 
 
 def _activity(timings: bool, column):
-    """The latest thing done, as ``last_activity`` reads it: selected without timings only (with them,
-    each module's own last activity is worked out from the dates)."""
-    return sa.null() if timings else sa.type_coerce(column, UTCDateTime)
+    """The latest thing done in the module: selected without timings only (with them, each module's own
+    last activity is worked out from the dates). As the database returns it (ISO text on SQLite), not read
+    as a datetime: only each trainee's latest is (``as_datetime``), and compared as SQL's ``max`` compares."""
+    return sa.null() if timings else sa.type_coerce(column, sa.types.NullType())
+
+
+def as_datetime(connection):
+    """Reads a value selected by ``_activity`` as ``UTCDateTime`` reads it."""
+    read = UTCDateTime().result_processor(connection.dialect, None)
+    return read or (lambda value: value)
 
 
 Cells = dict[tuple[int, int], tuple]  # (enrolment id, module id) -> one source's row, in its order
@@ -106,7 +113,7 @@ def lesson_progress(connection, scope, timings: bool) -> Cells:
         .where(LessonProgress.enrolment_id.in_(scope))
         .group_by(LessonProgress.enrolment_id, Lesson.module_id)
     )
-    return {(row[0], row[1]): row[2:] for row in connection.execute(query)}
+    return {(row[0], row[1]): row[2:] for row in connection.execute(query).all()}
 
 
 def quiz_attempts(connection, scope, timings: bool) -> Cells:
@@ -136,7 +143,7 @@ def quiz_attempts(connection, scope, timings: bool) -> Cells:
         .where(QuizAttempt.enrolment_id.in_(scope))
         .group_by(QuizAttempt.enrolment_id, Quiz.module_id)
     )
-    return {(row[0], row[1]): row[2:] for row in connection.execute(query)}
+    return {(row[0], row[1]): row[2:] for row in connection.execute(query).all()}
 
 
 def written_work(connection, scope, timings: bool) -> Cells:
@@ -165,7 +172,7 @@ def written_work(connection, scope, timings: bool) -> Cells:
             Submission.result_band,
             Submission.result_total,
             latest.c.resubmission_due_on,
-            sa.type_coerce(latest.c.activity, UTCDateTime),
+            latest.c.activity,
             *_timed(timings, Submission.submitted_at, Submission.released_at, Submission.draft_saved_at),
         )
         .join(
@@ -178,7 +185,7 @@ def written_work(connection, scope, timings: bool) -> Cells:
         )
         .join(Assignment, Assignment.id == Submission.assignment_id)
     )
-    return {(row[0], row[1]): row[2:] for row in connection.execute(query)}
+    return {(row[0], row[1]): row[2:] for row in connection.execute(query).all()}
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -96,23 +97,30 @@ def no_gc_pauses():
             gc.enable()
 
 
-def collect(enrolments: list[Enrolment], today: date, timings: bool = True) -> dict[int, TraineeProgress]:
+def collect(
+    enrolments: list[Enrolment], today: date, timings: bool = True, where: list | None = None
+) -> dict[int, TraineeProgress]:
     with no_gc_pauses():
-        return _collect(enrolments, today, timings)
+        return _collect(enrolments, today, timings, where)
 
 
-def _collect(enrolments: list[Enrolment], today: date, timings: bool) -> dict[int, TraineeProgress]:
+def _collect(
+    enrolments: list[Enrolment], today: date, timings: bool, where: list | None
+) -> dict[int, TraineeProgress]:
     """Progress of every enrolment given, in a fixed number of queries however many there are.
 
     Enrolments must have their cohort loaded. ``timings=False`` is for the progress matrix: it skips what
     only the reports and the trainee record read (each module's facts, and when each module was first
-    touched and passed), keeping the assessments and each trainee's last activity.
+    touched and passed), keeping the assessments and each trainee's last activity. ``where``: the
+    conditions on ``Enrolment`` that chose exactly these enrolments, when the caller has them; the queries
+    then select by them rather than by a thousand ids each.
     """
     if not enrolments:
         return {}
     connection = db.session.connection()
-    # One subquery names the enrolments, so a thousand ids are not sent again with every query.
-    scope = sa.select(Enrolment.id).where(Enrolment.id.in_([e.id for e in enrolments])).scalar_subquery()
+    # One subquery names the enrolments in every query.
+    chosen = where if where is not None else [Enrolment.id.in_([e.id for e in enrolments])]
+    scope = sa.select(Enrolment.id).where(*chosen).scalar_subquery()
     versions = {e.cohort.curriculum_version_id for e in enrolments}
     modules = modules_of(versions)
     lesson_totals = sources.lesson_totals(connection, versions)
@@ -131,6 +139,7 @@ def _collect(enrolments: list[Enrolment], today: date, timings: bool) -> dict[in
         },
         today=today,
         timings=timings,
+        read_datetime=sources.as_datetime(connection),
     )
     result = {}
     for enrolment in enrolments:
@@ -162,21 +171,26 @@ class _Cells:
     timings: bool
     # Many trainees stand in exactly the same place: the rules are worked out once per place.
     places: dict[tuple, Assessment] = field(default_factory=dict)
-    # Without timings, each trainee's latest activity in anything, from every source's latest.
+    read_datetime: Callable = lambda value: value  # reads the sources' "activity" (``facts.as_datetime``)
+    # Without timings: each trainee's latest activity in anything, from every source's latest; and the
+    # cells with any facts at all.
     latest: dict[int, datetime] = field(default_factory=dict)
+    touched: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self):
         if self.timings:
             return
-        latest = self.latest
-        for (eid, _m), at in (
-            *[(key, row[2]) for key, row in self.lessons.items()],
-            *[(key, row[4]) for key, row in self.quizzes.items()],
-            *[(key, row[4]) for key, row in self.pieces.items()],
-            *[(key, evidence.logged) for key, evidence in self.portfolio.items()],
-        ):
-            if at is not None and (eid not in latest or at > latest[eid]):
-                latest[eid] = at
+        self.touched = self.lessons.keys() | self.quizzes.keys() | self.pieces.keys() | self.portfolio.keys()
+        latest: dict = {}
+        for rows, at in ((self.lessons, 2), (self.quizzes, 4), (self.pieces, 4)):
+            for (eid, _m), row in rows.items():
+                if row[at] is not None and (eid not in latest or row[at] > latest[eid]):
+                    latest[eid] = row[at]
+        self.latest = {eid: self.read_datetime(at) for eid, at in latest.items()}
+        for (eid, _m), evidence in self.portfolio.items():
+            at = evidence.logged
+            if at is not None and (eid not in self.latest or at > self.latest[eid]):
+                self.latest[eid] = at
 
     def trainee(self, enrolment: Enrolment):
         """This trainee's facts (with timings only) and assessments by module id, and their latest
@@ -187,6 +201,15 @@ class _Cells:
         module_facts, assessments, last = {}, {}, None
         for module_id, shape, lessons_total in self.plans.get(enrolment.cohort.curriculum_version_id, []):
             key = (eid, module_id)
+            if not timings and key not in self.touched:  # nothing done: only the date can tell it apart
+                due_on = self.extensions.get(key) or _later(schedule.get(module_id), extra)
+                place = (module_id, due_on is not None and due_on < today)
+                assessment = places.get(place)
+                if assessment is None:
+                    fact = ModuleFacts(lessons_total, due_on=due_on)
+                    assessment = places[place] = assess(shape, fact, today)
+                assessments[module_id] = assessment
+                continue
             lessons = self.lessons.get(key, _NO_LESSONS)
             quiz = self.quizzes.get(key, _NO_QUIZ)
             piece = self.pieces.get(key, _NO_PIECE)
