@@ -162,20 +162,32 @@ def _enrolments_by(enrolments: list[Enrolment], key: str, title: str, group) -> 
 def _modules(counted) -> Table:
     """Completion (every lesson done) and pass rates by module code, across curriculum versions."""
     by_code: dict[str, dict] = {}
+    # Each curriculum version's modules as (id, its row), read once rather than for every trainee.
+    rows_of: dict[int, list[tuple[int, dict]]] = {}
+    passed = ModuleState.PASSED
     for progress in counted:
-        for module in progress.modules:
-            row = by_code.setdefault(
-                module.code,
-                {"title": module.title, "trainees": 0, "completed": 0, "passed": 0, "days": []},
-            )
-            facts = progress.facts[module.id]
+        version = progress.enrolment.cohort.curriculum_version_id
+        if version not in rows_of:
+            rows_of[version] = [
+                (
+                    module.id,
+                    by_code.setdefault(
+                        module.code,
+                        {"title": module.title, "trainees": 0, "completed": 0, "passed": 0, "days": []},
+                    ),
+                )
+                for module in progress.modules
+            ]
+        facts, assessments = progress.facts, progress.assessments
+        for module_id, row in rows_of[version]:
+            fact = facts[module_id]
             row["trainees"] += 1
-            if facts.lessons_total and facts.lessons_completed == facts.lessons_total:
+            if fact.lessons_total and fact.lessons_completed == fact.lessons_total:
                 row["completed"] += 1
-            if progress.state(module.id) is ModuleState.PASSED:
+            if assessments[module_id].state is passed:
                 row["passed"] += 1
-                if facts.passed_at and facts.first_activity:
-                    row["days"].append(max(0.0, _days(facts.passed_at, facts.first_activity)))
+                if fact.passed_at and fact.first_activity:
+                    row["days"].append(max(0.0, _days(fact.passed_at, fact.first_activity)))
     table = Table(
         "modules",
         "Completion and pass rates by module",

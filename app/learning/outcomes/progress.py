@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -49,12 +50,13 @@ class TraineeProgress:
 
     enrolment: Enrolment
     modules: list[Module]
-    facts: dict[int, ModuleFacts]
+    facts: dict[int, ModuleFacts]  # by module id; empty when collected without timings (the matrix)
     assessments: dict[int, Assessment]
     last_activity: datetime | None
 
-    @property
+    @cached_property
     def passed(self) -> int:
+        """Modules passed (counted once: the reports read it for every trainee, more than once)."""
         return sum(1 for a in self.assessments.values() if a.state is ModuleState.PASSED)
 
     def state(self, module_id: int) -> ModuleState:
@@ -172,15 +174,15 @@ class _Cells:
     # Many trainees stand in exactly the same place: the rules are worked out once per place.
     places: dict[tuple, Assessment] = field(default_factory=dict)
     read_datetime: Callable = lambda value: value  # reads the sources' "activity" (``facts.as_datetime``)
-    # Without timings: each trainee's latest activity in anything, from every source's latest; and the
-    # cells with any facts at all.
-    latest: dict[int, datetime] = field(default_factory=dict)
+    # The cells with any facts at all; and without timings, each trainee's latest activity in anything,
+    # from every source's latest.
     touched: set[tuple[int, int]] = field(default_factory=set)
+    latest: dict[int, datetime] = field(default_factory=dict)
 
     def __post_init__(self):
+        self.touched = self.lessons.keys() | self.quizzes.keys() | self.pieces.keys() | self.portfolio.keys()
         if self.timings:
             return
-        self.touched = self.lessons.keys() | self.quizzes.keys() | self.pieces.keys() | self.portfolio.keys()
         latest: dict = {}
         for rows, at in ((self.lessons, 2), (self.quizzes, 4), (self.pieces, 4)):
             for (eid, _m), row in rows.items():
@@ -201,13 +203,16 @@ class _Cells:
         module_facts, assessments, last = {}, {}, None
         for module_id, shape, lessons_total in self.plans.get(enrolment.cohort.curriculum_version_id, []):
             key = (eid, module_id)
-            if not timings and key not in self.touched:  # nothing done: only the date can tell it apart
+            if key not in self.touched:  # nothing done: only the date can tell it apart
                 due_on = self.extensions.get(key) or _later(schedule.get(module_id), extra)
                 place = (module_id, due_on is not None and due_on < today)
                 assessment = places.get(place)
-                if assessment is None:
+                if timings or assessment is None:
                     fact = ModuleFacts(lessons_total, due_on=due_on)
-                    assessment = places[place] = assess(shape, fact, today)
+                    if assessment is None:
+                        assessment = places[place] = assess(shape, fact, today)
+                    if timings:
+                        module_facts[module_id] = fact
                 assessments[module_id] = assessment
                 continue
             lessons = self.lessons.get(key, _NO_LESSONS)
