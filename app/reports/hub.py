@@ -22,7 +22,7 @@ from app.csv_export import to_csv
 from app.curriculum.models import Assignment, Module
 from app.database import db
 from app.learning.models import Submission, SubmissionStatus
-from app.learning.outcomes import ModuleState, collect, no_gc_pauses
+from app.learning.outcomes import Detail, ModuleState, collect, no_gc_pauses
 from app.marking.queue import TURNAROUND_WORKING_DAYS
 from app.organisations.models import Nation, Organisation, OrganisationKind
 from app.reports.due_process import figures as due_process_figures
@@ -119,7 +119,7 @@ def build(
         where.append(Enrolment.nation == Nation(nation))
     with no_gc_pauses():  # thousands of small objects, no cycles: see collect
         enrolments = enrolments_for_progress(where)
-        found = collect(enrolments, today, where=where)
+        found = collect(enrolments, today, Detail.REPORTS, where=where)
         # A transfer ends one place and starts another: count the person once, in their current place.
         counted = [p for p in found.values() if p.enrolment.status is not EnrolmentStatus.TRANSFERRED]
 

@@ -21,7 +21,7 @@ from app.cohorts.models import Cohort, ContactNote, Enrolment, EnrolmentStatus
 from app.csv_export import to_csv
 from app.curriculum.models import Module
 from app.database import db
-from app.learning.outcomes import ModuleState, TraineeProgress, collect, no_gc_pauses
+from app.learning.outcomes import Detail, ModuleState, TraineeProgress, collect, no_gc_pauses
 from app.organisations.models import Nation, Organisation
 from app.templating import LONDON
 
@@ -266,7 +266,7 @@ def matrix(
         where.append(Enrolment.status == EnrolmentStatus(status))
     with no_gc_pauses():  # thousands of small objects, no cycles: see collect
         enrolments = enrolments_for_progress(where)
-        found = collect(enrolments, today, timings=False, where=where)
+        found = collect(enrolments, today, Detail.STATES, where=where)
         scope = sa.select(Enrolment.id).where(*where)
         contacts = last_contacts([e.id for e in enrolments], scope)
         after = inactive_days()

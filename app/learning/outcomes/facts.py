@@ -3,12 +3,14 @@
 Each of ``lesson_progress``, ``quiz_attempts``, ``written_work`` and ``portfolio`` is one fact source: one
 query whose rows are kept as they come, by (enrolment, module), and read together cell by cell (folding
 them into one dict per cell cost more than the rules). They run on the Core connection: these are plain
-aggregate rows, so the ORM's per-row bookkeeping is not needed. ``timings=False`` selects NULL in place of
-the dates only the reports need, keeping the row shape, and each source's latest activity instead.
+aggregate rows, so the ORM's per-row bookkeeping is not needed. Each selects NULL in place of the dates
+the ``Detail`` asked for does not need, keeping the row shape; for the matrix, each source's latest
+activity instead.
 """
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,8 +38,24 @@ def later(*values):
     return max(present) if present else None
 
 
-def _timed(timings: bool, *columns) -> tuple:
-    return columns if timings else tuple(sa.null() for _ in columns)
+class Detail(enum.Enum):
+    """How much ``collect`` finds out beyond each module's state: each level reads all the one before."""
+
+    STATES = 1  # the progress matrix: the states, and each trainee's latest activity in anything
+    REPORTS = 2  # the Hub's reports: each module's facts, and when each was first touched and passed
+    RECORD = 3  # the trainee record: each module's own latest activity too
+
+    @property
+    def timings(self) -> bool:
+        return self is not Detail.STATES
+
+    @property
+    def recent(self) -> bool:
+        return self is Detail.RECORD
+
+
+def _timed(wanted: bool, *columns) -> tuple:
+    return columns if wanted else tuple(sa.null() for _ in columns)
 
 
 def modules_of(version_ids: set[int]) -> dict[int, list[Module]]:
@@ -73,11 +91,11 @@ def lesson_totals(connection, version_ids: set[int]) -> dict[int, int]:
     )
 
 
-def _activity(timings: bool, column):
-    """The latest thing done in the module: selected without timings only (with them, each module's own
-    last activity is worked out from the dates). As the database returns it (ISO text on SQLite), not read
+def _activity(detail: Detail, column):
+    """The latest thing done in the module: for the matrix only (the record works each module's own last
+    activity out from the dates). As the database returns it (ISO text on SQLite), not read
     as a datetime: only each trainee's latest is (``as_datetime``), and compared as SQL's ``max`` compares."""
-    return sa.null() if timings else sa.type_coerce(column, sa.types.NullType())
+    return sa.null() if detail.timings else sa.type_coerce(column, sa.types.NullType())
 
 
 def as_datetime(connection):
@@ -89,7 +107,7 @@ def as_datetime(connection):
 Cells = dict[tuple[int, int], tuple]  # (enrolment id, module id) -> one source's row, in its order
 
 
-def lesson_progress(connection, scope, timings: bool) -> Cells:
+def lesson_progress(connection, scope, detail: Detail) -> Cells:
     """Lessons opened and completed, and when: (opened, completed, activity, first opened, last opened,
     last completed)."""
     query = (
@@ -99,15 +117,12 @@ def lesson_progress(connection, scope, timings: bool) -> Cells:
             sa.func.count(LessonProgress.id),
             sa.func.count(LessonProgress.completed_at),
             _activity(
-                timings,
+                detail,
                 sa.func.max(sa.func.coalesce(LessonProgress.completed_at, LessonProgress.first_opened_at)),
             ),
-            *_timed(
-                timings,
-                sa.func.min(LessonProgress.first_opened_at),
-                sa.func.max(LessonProgress.first_opened_at),
-                sa.func.max(LessonProgress.completed_at),
-            ),
+            *_timed(detail.timings, sa.func.min(LessonProgress.first_opened_at)),
+            *_timed(detail.recent, sa.func.max(LessonProgress.first_opened_at)),
+            *_timed(detail.timings, sa.func.max(LessonProgress.completed_at)),
         )
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(LessonProgress.enrolment_id.in_(scope))
@@ -116,7 +131,7 @@ def lesson_progress(connection, scope, timings: bool) -> Cells:
     return {(row[0], row[1]): row[2:] for row in connection.execute(query).all()}
 
 
-def quiz_attempts(connection, scope, timings: bool) -> Cells:
+def quiz_attempts(connection, scope, detail: Detail) -> Cells:
     """Quiz attempts made, passed and still open, and when: (counted, made, passed, submitted, activity,
     last started, last submitted, first passed)."""
     passed = QuizAttempt.passed.is_(True)
@@ -130,14 +145,11 @@ def quiz_attempts(connection, scope, timings: bool) -> Cells:
             sa.func.sum(sa.case((passed, 1), else_=0)),
             sa.func.count(QuizAttempt.submitted_at),
             _activity(
-                timings, sa.func.max(sa.func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at))
+                detail, sa.func.max(sa.func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at))
             ),
-            *_timed(
-                timings,
-                sa.func.max(QuizAttempt.started_at),
-                sa.func.max(QuizAttempt.submitted_at),
-                sa.func.min(sa.case((passed, QuizAttempt.submitted_at))),
-            ),
+            *_timed(detail.timings, sa.func.max(QuizAttempt.started_at)),
+            *_timed(detail.recent, sa.func.max(QuizAttempt.submitted_at)),
+            *_timed(detail.timings, sa.func.min(sa.case((passed, QuizAttempt.submitted_at)))),
         )
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(QuizAttempt.enrolment_id.in_(scope))
@@ -146,7 +158,7 @@ def quiz_attempts(connection, scope, timings: bool) -> Cells:
     return {(row[0], row[1]): row[2:] for row in connection.execute(query).all()}
 
 
-def written_work(connection, scope, timings: bool) -> Cells:
+def written_work(connection, scope, detail: Detail) -> Cells:
     """The latest piece of written work for each assignment, with its result and resubmission date:
     (status, band, total, resubmission due, activity, submitted, released, draft saved)."""
     latest = (
@@ -157,7 +169,7 @@ def written_work(connection, scope, timings: bool) -> Cells:
             sa.func.max(Submission.resubmission_due_on).label("resubmission_due_on"),
             # Over every attempt, not only the latest.
             _activity(
-                timings, sa.func.max(sa.func.coalesce(Submission.submitted_at, Submission.draft_saved_at))
+                detail, sa.func.max(sa.func.coalesce(Submission.submitted_at, Submission.draft_saved_at))
             ).label("activity"),
         )
         .where(Submission.enrolment_id.in_(scope))
@@ -173,7 +185,9 @@ def written_work(connection, scope, timings: bool) -> Cells:
             Submission.result_total,
             latest.c.resubmission_due_on,
             latest.c.activity,
-            *_timed(timings, Submission.submitted_at, Submission.released_at, Submission.draft_saved_at),
+            *_timed(detail.recent, Submission.submitted_at),
+            *_timed(detail.timings, Submission.released_at),
+            *_timed(detail.recent, Submission.draft_saved_at),
         )
         .join(
             latest,
@@ -197,7 +211,7 @@ class Evidence:
     verified_at: datetime | None = None  # the latest verified (with timings only)
 
 
-def portfolio(connection, scope, timings: bool) -> dict[tuple[int, int], Evidence]:
+def portfolio(connection, scope, detail: Detail) -> dict[tuple[int, int], Evidence]:
     """Portfolio evidence counted and summed by kind and status, and when it was logged and verified."""
     query = (
         sa.select(
@@ -208,7 +222,7 @@ def portfolio(connection, scope, timings: bool) -> dict[tuple[int, int], Evidenc
             sa.func.count(PortfolioEntry.id),
             sa.func.sum(PortfolioEntry.hours),
             sa.func.max(PortfolioEntry.created_at),
-            *_timed(timings, sa.func.max(PortfolioEntry.reviewed_at)),
+            *_timed(detail.timings, sa.func.max(PortfolioEntry.reviewed_at)),
         )
         .where(PortfolioEntry.enrolment_id.in_(scope))
         .group_by(

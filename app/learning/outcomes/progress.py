@@ -16,7 +16,7 @@ from app.cohorts.models import Enrolment
 from app.curriculum.models import Module
 from app.database import db
 from app.learning.outcomes import facts as sources
-from app.learning.outcomes.facts import later, modules_of
+from app.learning.outcomes.facts import Detail, later, modules_of
 from app.learning.outcomes.rules import Assessment, ModuleFacts, ModuleState, PieceFacts, assess
 from app.learning.services import ModuleProgress, Overview, Status
 
@@ -50,7 +50,7 @@ class TraineeProgress:
 
     enrolment: Enrolment
     modules: list[Module]
-    facts: dict[int, ModuleFacts]  # by module id; empty when collected without timings (the matrix)
+    facts: dict[int, ModuleFacts]  # by module id; empty for ``Detail.STATES`` (the matrix)
     assessments: dict[int, Assessment]
     last_activity: datetime | None
 
@@ -100,22 +100,21 @@ def no_gc_pauses():
 
 
 def collect(
-    enrolments: list[Enrolment], today: date, timings: bool = True, where: list | None = None
+    enrolments: list[Enrolment], today: date, detail: Detail = Detail.RECORD, where: list | None = None
 ) -> dict[int, TraineeProgress]:
     with no_gc_pauses():
-        return _collect(enrolments, today, timings, where)
+        return _collect(enrolments, today, detail, where)
 
 
 def _collect(
-    enrolments: list[Enrolment], today: date, timings: bool, where: list | None
+    enrolments: list[Enrolment], today: date, detail: Detail, where: list | None
 ) -> dict[int, TraineeProgress]:
     """Progress of every enrolment given, in a fixed number of queries however many there are.
 
-    Enrolments must have their cohort loaded. ``timings=False`` is for the progress matrix: it skips what
-    only the reports and the trainee record read (each module's facts, and when each module was first
-    touched and passed), keeping the assessments and each trainee's last activity. ``where``: the
-    conditions on ``Enrolment`` that chose exactly these enrolments, when the caller has them; the queries
-    then select by them rather than by a thousand ids each.
+    Enrolments must have their cohort loaded. ``detail`` says what is found beyond the assessments: only
+    what the page asks for (``Detail``); a trainee's last activity is found for the matrix and the record,
+    not the reports. ``where``: the conditions on ``Enrolment`` that chose exactly these enrolments, when
+    the caller has them; the queries then select by them rather than by a thousand ids each.
     """
     if not enrolments:
         return {}
@@ -127,10 +126,10 @@ def _collect(
     modules = modules_of(versions)
     lesson_totals = sources.lesson_totals(connection, versions)
     cells = _Cells(
-        sources.lesson_progress(connection, scope, timings),
-        sources.quiz_attempts(connection, scope, timings),
-        sources.written_work(connection, scope, timings),
-        sources.portfolio(connection, scope, timings),
+        sources.lesson_progress(connection, scope, detail),
+        sources.quiz_attempts(connection, scope, detail),
+        sources.written_work(connection, scope, detail),
+        sources.portfolio(connection, scope, detail),
         sources.extensions(connection, scope),
         sources.schedules(connection, {e.cohort_id: e.cohort for e in enrolments}),
         sources.extra_days(connection, scope),
@@ -140,7 +139,8 @@ def _collect(
             for version, version_modules in modules.items()
         },
         today=today,
-        timings=timings,
+        timings=detail.timings,
+        recent=detail.recent,
         read_datetime=sources.as_datetime(connection),
     )
     result = {}
@@ -171,6 +171,7 @@ class _Cells:
     plans: dict[int, list[tuple[int, SimpleNamespace, int]]]
     today: date
     timings: bool
+    recent: bool
     # Many trainees stand in exactly the same place: the rules are worked out once per place.
     places: dict[tuple, Assessment] = field(default_factory=dict)
     read_datetime: Callable = lambda value: value  # reads the sources' "activity" (``facts.as_datetime``)
@@ -197,7 +198,7 @@ class _Cells:
     def trainee(self, enrolment: Enrolment):
         """This trainee's facts (with timings only) and assessments by module id, and their latest
         activity."""
-        eid, today, places, timings = enrolment.id, self.today, self.places, self.timings
+        eid, today, places, timings, recent = enrolment.id, self.today, self.places, self.timings, self.recent
         schedule = self.schedules[enrolment.cohort_id]
         extra = self.extra_days.get(eid, 0)
         module_facts, assessments, last = {}, {}, None
@@ -234,7 +235,7 @@ class _Cells:
             )
             assessment = places.get(place)
             if timings or assessment is None:
-                fact = _module_facts(lessons, quiz, piece, evidence, lessons_total, due_on)
+                fact = _module_facts(lessons, quiz, piece, evidence, lessons_total, due_on, recent)
                 if assessment is None:
                     assessment = places[place] = assess(shape, fact, today)
                 if timings:
@@ -242,7 +243,11 @@ class _Cells:
                         # When the last requirement was met: its last lesson, quiz pass, release or review.
                         fact.passed_at = later(lessons[5], quiz[7], piece[6], evidence.verified_at)
                     module_facts[module_id] = fact
-                    if fact.last_activity is not None and (last is None or fact.last_activity > last):
+                    if (
+                        recent
+                        and fact.last_activity is not None
+                        and (last is None or fact.last_activity > last)
+                    ):
                         last = fact.last_activity
             assessments[module_id] = assessment
         return module_facts, assessments, last if timings else self.latest.get(eid)
@@ -258,8 +263,9 @@ def _earlier(*values):
 
 
 def _module_facts(
-    lessons: tuple, quiz: tuple, piece: tuple, evidence: sources.Evidence, lessons_total: int, due_on
+    lessons: tuple, quiz: tuple, piece: tuple, evidence: sources.Evidence, lessons_total: int, due_on, recent
 ) -> ModuleFacts:
+    """One cell's facts (``recent``: with its last activity; the reports do not read it)."""
     opened, completed, _activity, first_opened, last_opened, lessons_done = lessons
     counted, tries, passes, submitted, _activity, last_start, last_submit, _passed = quiz
     status, band, total, _due, _activity, piece_submitted, released, saved = piece
@@ -274,7 +280,9 @@ def _module_facts(
         evidence.sums,
         due_on,
         _earlier(first_opened, last_start if tries == 1 else None),
-        later(last_opened, lessons_done, last_start, last_submit, saved, piece_submitted, evidence.logged),
+        later(last_opened, lessons_done, last_start, last_submit, saved, piece_submitted, evidence.logged)
+        if recent
+        else None,
     )
 
 
