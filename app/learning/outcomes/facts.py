@@ -55,7 +55,10 @@ class Detail(enum.Enum):
 
 
 def _timed(wanted: bool, *columns) -> tuple:
-    return columns if wanted else tuple(sa.null() for _ in columns)
+    """Dates the detail asks for (else NULL, keeping the row shape), as the database returns them: ISO text
+    on SQLite, compared as SQL's ``max`` compares it. Thousands are selected and only some shown, so they
+    are read as datetimes (``as_datetime``) only when they are."""
+    return tuple(sa.type_coerce(c, sa.types.NullType()) if wanted else sa.null() for c in columns)
 
 
 def modules_of(version_ids: set[int]) -> dict[int, list[Module]]:
@@ -92,14 +95,13 @@ def lesson_totals(connection, version_ids: set[int]) -> dict[int, int]:
 
 
 def _activity(detail: Detail, column):
-    """The latest thing done in the module: for the matrix only (the record works each module's own last
-    activity out from the dates). As the database returns it (ISO text on SQLite), not read
-    as a datetime: only each trainee's latest is (``as_datetime``), and compared as SQL's ``max`` compares."""
-    return sa.null() if detail.timings else sa.type_coerce(column, sa.types.NullType())
+    """The latest thing done in the module, for the matrix only (the record works each module's own last
+    activity out from the dates; the reports do not show it)."""
+    return _timed(not detail.timings, column)[0]
 
 
 def as_datetime(connection):
-    """Reads a value selected by ``_activity`` as ``UTCDateTime`` reads it."""
+    """Reads a date selected by ``_timed`` as ``UTCDateTime`` reads it."""
     read = UTCDateTime().result_processor(connection.dialect, None)
     return read or (lambda value: value)
 
@@ -207,8 +209,9 @@ class Evidence:
     """One trainee's portfolio evidence in one module."""
 
     sums: dict = field(default_factory=dict)  # (kind, status) -> (items, hours)
-    logged: datetime | None = None  # the latest logged
-    verified_at: datetime | None = None  # the latest verified (with timings only)
+    # As the database returns them (see ``_timed``):
+    logged: datetime | str | None = None  # the latest logged
+    verified_at: datetime | str | None = None  # the latest verified (with timings only)
 
 
 def portfolio(connection, scope, detail: Detail) -> dict[tuple[int, int], Evidence]:
@@ -221,7 +224,7 @@ def portfolio(connection, scope, detail: Detail) -> dict[tuple[int, int], Eviden
             PortfolioEntry.status,
             sa.func.count(PortfolioEntry.id),
             sa.func.sum(PortfolioEntry.hours),
-            sa.func.max(PortfolioEntry.created_at),
+            *_timed(True, sa.func.max(PortfolioEntry.created_at)),
             *_timed(detail.timings, sa.func.max(PortfolioEntry.reviewed_at)),
         )
         .where(PortfolioEntry.enrolment_id.in_(scope))

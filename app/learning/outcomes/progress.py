@@ -185,20 +185,21 @@ class _Cells:
         if self.timings:
             return
         latest: dict = {}
-        for rows, at in ((self.lessons, 2), (self.quizzes, 4), (self.pieces, 4)):
-            for (eid, _m), row in rows.items():
-                if row[at] is not None and (eid not in latest or row[at] > latest[eid]):
-                    latest[eid] = row[at]
+        for (eid, _m), at in (
+            *[(key, row[2]) for key, row in self.lessons.items()],
+            *[(key, row[4]) for key, row in self.quizzes.items()],
+            *[(key, row[4]) for key, row in self.pieces.items()],
+            *[(key, evidence.logged) for key, evidence in self.portfolio.items()],
+        ):
+            if at is not None and (eid not in latest or at > latest[eid]):
+                latest[eid] = at
         self.latest = {eid: self.read_datetime(at) for eid, at in latest.items()}
-        for (eid, _m), evidence in self.portfolio.items():
-            at = evidence.logged
-            if at is not None and (eid not in self.latest or at > self.latest[eid]):
-                self.latest[eid] = at
 
     def trainee(self, enrolment: Enrolment):
         """This trainee's facts (with timings only) and assessments by module id, and their latest
         activity."""
         eid, today, places, timings, recent = enrolment.id, self.today, self.places, self.timings, self.recent
+        read = self.read_datetime
         schedule = self.schedules[enrolment.cohort_id]
         extra = self.extra_days.get(eid, 0)
         module_facts, assessments, last = {}, {}, None
@@ -235,13 +236,17 @@ class _Cells:
             )
             assessment = places.get(place)
             if timings or assessment is None:
-                fact = _module_facts(lessons, quiz, piece, evidence, lessons_total, due_on, recent)
+                fact = _module_facts(lessons, quiz, piece, evidence, lessons_total, due_on, recent, read)
                 if assessment is None:
                     assessment = places[place] = assess(shape, fact, today)
                 if timings:
                     if assessment.state is ModuleState.PASSED:
                         # When the last requirement was met: its last lesson, quiz pass, release or review.
-                        fact.passed_at = later(lessons[5], quiz[7], piece[6], evidence.verified_at)
+                        fact.passed_at = read(later(lessons[5], quiz[7], piece[6], evidence.verified_at))
+                        if not recent:  # the reports read when it was first touched of passed modules only
+                            fact.first_activity = read(
+                                _earlier(lessons[3], quiz[5] if quiz[1] == 1 else None)
+                            )
                     module_facts[module_id] = fact
                     if (
                         recent
@@ -263,27 +268,43 @@ def _earlier(*values):
 
 
 def _module_facts(
-    lessons: tuple, quiz: tuple, piece: tuple, evidence: sources.Evidence, lessons_total: int, due_on, recent
+    lessons: tuple,
+    quiz: tuple,
+    piece: tuple,
+    evidence: sources.Evidence,
+    lessons_total: int,
+    due_on: date | None,
+    recent: bool,
+    read: Callable,
 ) -> ModuleFacts:
-    """One cell's facts (``recent``: with its last activity; the reports do not read it)."""
+    """One cell's facts; ``recent`` (the record): with its dates read, which the reports read only of
+    passed modules."""
     opened, completed, _activity, first_opened, last_opened, lessons_done = lessons
     counted, tries, passes, submitted, _activity, last_start, last_submit, _passed = quiz
     status, band, total, _due, _activity, piece_submitted, released, saved = piece
-    return ModuleFacts(
+    fact = ModuleFacts(
         lessons_total,
         opened,
         completed,
         counted,
         passes > 0,
         submitted < tries,
-        PieceFacts(status, band, total, piece_submitted, released) if status is not None else None,
+        None,
         evidence.sums,
         due_on,
-        _earlier(first_opened, last_start if tries == 1 else None),
-        later(last_opened, lessons_done, last_start, last_submit, saved, piece_submitted, evidence.logged)
-        if recent
-        else None,
     )
+    if recent:
+        fact.first_activity = read(_earlier(first_opened, last_start if tries == 1 else None))
+        fact.last_activity = read(
+            later(last_opened, lessons_done, last_start, last_submit, saved, piece_submitted, evidence.logged)
+        )
+    if status is not None:
+        fact.piece = (
+            PieceFacts(status, band, total, read(piece_submitted), read(released))
+            if recent
+            else PieceFacts(status, band, total)
+        )
+    return fact
 
 
 def outcomes(enrolment: Enrolment, overview: Overview, today: date | None = None) -> list[ModuleOutcome]:
