@@ -185,14 +185,15 @@ class _Cells:
         if self.timings:
             return
         latest: dict = {}
-        for (eid, _m), at in (
-            *[(key, row[2]) for key, row in self.lessons.items()],
-            *[(key, row[4]) for key, row in self.quizzes.items()],
-            *[(key, row[4]) for key, row in self.pieces.items()],
-            *[(key, evidence.logged) for key, evidence in self.portfolio.items()],
+        for found in (
+            ((key, row[2]) for key, row in self.lessons.items()),
+            ((key, row[4]) for key, row in self.quizzes.items()),
+            ((key, row[4]) for key, row in self.pieces.items()),
+            ((key, evidence.logged) for key, evidence in self.portfolio.items()),
         ):
-            if at is not None and (eid not in latest or at > latest[eid]):
-                latest[eid] = at
+            for (eid, _m), at in found:
+                if at is not None and (eid not in latest or at > latest[eid]):
+                    latest[eid] = at
         self.latest = {eid: self.read_datetime(at) for eid, at in latest.items()}
 
     def trainee(self, enrolment: Enrolment):
