@@ -176,27 +176,32 @@ class EnrolmentRow:
 
 
 def enrolments_for_progress(where) -> list[EnrolmentRow]:
-    """The enrolments matching ``where`` with their person's name, cohort and organisation: 3 queries."""
-    rows = db.session.execute(
-        sa.select(
-            Enrolment.id,
-            Enrolment.public_id,
-            Enrolment.cohort_id,
-            Enrolment.organisation_id,
-            Enrolment.candidate_number,
-            Enrolment.status,
-            Enrolment.nation,
-            Enrolment.enrolled_at,
-            User.name,
-            User.email,
-            User.public_id.label("user_public_id"),
+    """The enrolments matching ``where`` with their person's name, cohort and organisation: 3 queries.
+    Plain rows on the Core connection, read by position: a thousand of them, for every report."""
+    rows = (
+        db.session.connection()
+        .execute(
+            sa.select(
+                Enrolment.id,
+                Enrolment.public_id,
+                Enrolment.cohort_id,
+                Enrolment.organisation_id,
+                Enrolment.candidate_number,
+                Enrolment.status,
+                Enrolment.nation,
+                Enrolment.enrolled_at,
+                User.name,
+                User.email,
+                User.public_id.label("user_public_id"),
+            )
+            .join(User, User.id == Enrolment.user_id)
+            .where(*where)
+            .order_by(User.name, Enrolment.id)
         )
-        .join(User, User.id == Enrolment.user_id)
-        .where(*where)
-        .order_by(User.name, Enrolment.id)
-    ).all()
-    cohort_ids = {r.cohort_id for r in rows}
-    organisation_ids = {r.organisation_id for r in rows}
+        .all()
+    )
+    cohort_ids = {r[2] for r in rows}
+    organisation_ids = {r[3] for r in rows}
     cohorts = {c.id: c for c in db.session.scalars(sa.select(Cohort).where(Cohort.id.in_(cohort_ids)))}
     organisations = {
         o.id: o
@@ -204,19 +209,12 @@ def enrolments_for_progress(where) -> list[EnrolmentRow]:
     }
     return [
         EnrolmentRow(
-            r.id,
-            r.public_id,
-            r.cohort_id,
-            r.organisation_id,
-            r.candidate_number,
-            r.status,
-            r.nation,
-            r.enrolled_at,
-            SimpleNamespace(name=r.name, email=r.email, public_id=r.user_public_id),
-            cohorts[r.cohort_id],
-            organisations[r.organisation_id],
+            *row,
+            SimpleNamespace(name=name, email=email, public_id=user_public_id),
+            cohorts[row[2]],
+            organisations[row[3]],
         )
-        for r in rows
+        for *row, name, email, user_public_id in rows
     ]
 
 
