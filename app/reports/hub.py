@@ -20,7 +20,7 @@ from app.auth.models import Role, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from app.csv_export import to_csv
 from app.curriculum.models import Assignment, Module
-from app.database import db
+from app.database import db, microseconds_between
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.outcomes import Detail, ModuleState, collect, no_gc_pauses
 from app.marking.queue import TURNAROUND_WORKING_DAYS
@@ -122,17 +122,22 @@ def build(
         found = collect(enrolments, today, Detail.REPORTS, where=where)
         # A transfer ends one place and starts another: count the person once, in their current place.
         counted = [p for p in found.values() if p.enrolment.status is not EnrolmentStatus.TRANSFERRED]
+        # Each label worked out once, not for every trainee in every table.
+        nations = {n: n.label for n in Nation}
+        kinds = {k: k.label for k in OrganisationKind}
+
+        def nation(e) -> str:
+            return nations[e.nation]
+
+        def kind_of(e) -> str:
+            return kinds[e.organisation.kind]
 
         tables = [
-            _enrolments_by(enrolments, "nation", "Enrolments by nation", lambda e: e.nation.label),
-            _enrolments_by(
-                enrolments, "kind", "Enrolments by organisation kind", lambda e: e.organisation.kind.label
-            ),
+            _enrolments_by(enrolments, "nation", "Enrolments by nation", nation),
+            _enrolments_by(enrolments, "kind", "Enrolments by organisation kind", kind_of),
             _modules(counted),
-            _outcomes_by(counted, "outcomes_nation", "Outcomes by nation", lambda e: e.nation.label),
-            _outcomes_by(
-                counted, "outcomes_kind", "Outcomes by organisation kind", lambda e: e.organisation.kind.label
-            ),
+            _outcomes_by(counted, "outcomes_nation", "Outcomes by nation", nation),
+            _outcomes_by(counted, "outcomes_kind", "Outcomes by organisation kind", kind_of),
             _turnaround(where),
             *_accreditations(where, today),
             # Due process is the Hub's own business: an organisation's few cases could point at a person.
@@ -273,7 +278,13 @@ def _turnaround(where: list) -> Table:
     pieces = (
         db.session.connection()
         .execute(
-            sa.select(Module.code, Submission.submitted_at, Submission.marked_at, Submission.released_at)
+            sa.select(
+                Module.code,
+                Submission.submitted_at,
+                Submission.marked_at,
+                microseconds_between(Submission.marked_at, Submission.submitted_at),
+                microseconds_between(Submission.released_at, Submission.submitted_at),
+            )
             .join(Assignment, Assignment.id == Submission.assignment_id)
             .join(Module, Module.id == Assignment.module_id)
             .join(Enrolment, Enrolment.id == Submission.enrolment_id)
@@ -283,19 +294,19 @@ def _turnaround(where: list) -> Table:
     )
     by_code: dict[str, dict] = defaultdict(lambda: {"pieces": 0, "marked": [], "released": [], "on_time": 0})
     targets: dict[date, date] = {}  # the target date per submission day, worked out once per day
-    for code, submitted, marked, released in pieces:
+    for code, submitted, marked, to_mark, to_release in pieces:
         row = by_code[code]
         row["pieces"] += 1
         if marked:
-            row["marked"].append(_days(marked, submitted))
+            row["marked"].append(to_mark / 1e6 / 86400)
             day = submitted.astimezone(LONDON).date()
             if day not in targets:
                 targets[day] = working_days_after(day, TURNAROUND_WORKING_DAYS)
             target = targets[day]
             if marked.astimezone(LONDON).date() <= target:
                 row["on_time"] += 1
-        if released:
-            row["released"].append(_days(released, submitted))
+        if to_release is not None:
+            row["released"].append(to_release / 1e6 / 86400)
     table = Table(
         "turnaround",
         "Marking turnaround by module",
