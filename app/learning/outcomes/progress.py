@@ -52,7 +52,7 @@ class TraineeProgress:
     modules: list[Module]
     facts: dict[int, ModuleFacts]  # by module id; empty for ``Detail.STATES`` (the matrix)
     assessments: dict[int, Assessment]
-    last_activity: datetime | None
+    last_activity: datetime | None  # not found for ``Detail.REPORTS`` (the reports do not show it)
 
     @cached_property
     def passed(self) -> int:
@@ -174,7 +174,7 @@ class _Cells:
     recent: bool
     # Many trainees stand in exactly the same place: the rules are worked out once per place.
     places: dict[tuple, Assessment] = field(default_factory=dict)
-    read_datetime: Callable = lambda value: value  # reads the sources' "activity" (``facts.as_datetime``)
+    read_datetime: Callable = lambda value: value  # reads the sources' dates (``facts.as_datetime``)
     # The cells with any facts at all; and without timings, each trainee's latest activity in anything,
     # from every source's latest.
     touched: set[tuple[int, int]] = field(default_factory=set)
