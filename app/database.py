@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic revisions behave the same on SQLite and PostgreSQL.
@@ -61,35 +60,6 @@ class UTCDateTime(sa.TypeDecorator):
             return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
         return process
-
-
-class microseconds_between(sa.sql.functions.FunctionElement):
-    """``later - earlier`` in whole microseconds, worked out by the database: an exact integer on both
-    (``x / 1e6 / 86400`` in Python then equals ``(later - earlier).total_seconds() / 86400``), so reports
-    over thousands of rows need not read both dates as datetimes."""
-
-    type = sa.BigInteger()
-    name = "microseconds_between"
-    inherit_cache = True
-
-
-@compiles(microseconds_between, "sqlite")
-def _microseconds_between_sqlite(element, compiler, **kw) -> str:
-    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff" (UTC): the whole seconds from strftime of the text up to
-    # them (given the fraction it rounds to milliseconds), the microseconds from the text after them.
-    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    seconds = "CAST(strftime('%s', substr({}, 1, 19)) AS INTEGER)"
-    micro = "CAST(substr({}, 21, 6) AS INTEGER)"
-    return (
-        f"(({seconds.format(later)} - {seconds.format(earlier)}) * 1000000"
-        f" + {micro.format(later)} - {micro.format(earlier)})"
-    )
-
-
-@compiles(microseconds_between)
-def _microseconds_between(element, compiler, **kw) -> str:
-    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(EXTRACT(EPOCH FROM ({later}) - ({earlier})) * 1000000 AS BIGINT)"
 
 
 def utcnow() -> datetime:

@@ -20,7 +20,7 @@ from app.auth.models import Role, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from app.csv_export import to_csv
 from app.curriculum.models import Assignment, Module
-from app.database import db, microseconds_between
+from app.database import db
 from app.learning.models import Submission, SubmissionStatus
 from app.learning.outcomes import Detail, ModuleState, collect, no_gc_pauses
 from app.marking.queue import TURNAROUND_WORKING_DAYS
@@ -278,13 +278,7 @@ def _turnaround(where: list) -> Table:
     pieces = (
         db.session.connection()
         .execute(
-            sa.select(
-                Module.code,
-                Submission.submitted_at,
-                Submission.marked_at,
-                microseconds_between(Submission.marked_at, Submission.submitted_at),
-                microseconds_between(Submission.released_at, Submission.submitted_at),
-            )
+            sa.select(Module.code, Submission.submitted_at, Submission.marked_at, Submission.released_at)
             .join(Assignment, Assignment.id == Submission.assignment_id)
             .join(Module, Module.id == Assignment.module_id)
             .join(Enrolment, Enrolment.id == Submission.enrolment_id)
@@ -294,19 +288,19 @@ def _turnaround(where: list) -> Table:
     )
     by_code: dict[str, dict] = defaultdict(lambda: {"pieces": 0, "marked": [], "released": [], "on_time": 0})
     targets: dict[date, date] = {}  # the target date per submission day, worked out once per day
-    for code, submitted, marked, to_mark, to_release in pieces:
+    for code, submitted, marked, released in pieces:
         row = by_code[code]
         row["pieces"] += 1
         if marked:
-            row["marked"].append(to_mark / 1e6 / 86400)
+            row["marked"].append(_days(marked, submitted))
             day = submitted.astimezone(LONDON).date()
             if day not in targets:
                 targets[day] = working_days_after(day, TURNAROUND_WORKING_DAYS)
             target = targets[day]
             if marked.astimezone(LONDON).date() <= target:
                 row["on_time"] += 1
-        if to_release is not None:
-            row["released"].append(to_release / 1e6 / 86400)
+        if released:
+            row["released"].append(_days(released, submitted))
     table = Table(
         "turnaround",
         "Marking turnaround by module",

@@ -187,22 +187,3 @@ def test_accreditations_issued_are_counted_by_nation_and_kind_within_scope(app, 
     db.session.commit()
     scoped = reports.build(manager, datetime.now(UTC).date())
     assert _rows(scoped, "accreditations_nation") == {"Scotland": [1, 0, 0, 0, 1, 0]}
-
-
-@pytest.mark.parametrize(
-    ("later", "earlier"),
-    [
-        (datetime(2026, 3, 9, 10, 0, 0, 1, tzinfo=UTC), datetime(2026, 3, 2, 9, 59, 59, 999999, tzinfo=UTC)),
-        (datetime(2026, 3, 30, 8, 0, tzinfo=UTC), datetime(2026, 3, 28, 23, 30, 0, 250000, tzinfo=UTC)),
-        (datetime(2026, 1, 1, 0, 0, 0, 500000, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, 1, tzinfo=UTC)),
-        (datetime(2027, 6, 1, 12, tzinfo=UTC), datetime(2026, 6, 1, 12, tzinfo=UTC)),
-    ],
-)
-def test_turnaround_days_worked_out_in_sql_equal_python_to_the_microsecond(app, later, earlier):
-    from app.database import UTCDateTime, microseconds_between
-
-    found = db.session.scalar(
-        db.select(microseconds_between(db.literal(later, UTCDateTime), db.literal(earlier, UTCDateTime)))
-    )
-    assert found == (later - earlier) // timedelta(microseconds=1)
-    assert found / 1e6 / 86400 == (later - earlier).total_seconds() / 86400
