@@ -233,10 +233,16 @@ def portfolio(connection, scope, detail: Detail) -> dict[tuple[int, int], Eviden
         )
     )
     found: dict[tuple[int, int], Evidence] = defaultdict(Evidence)
-    for enrolment_id, module_id, kind, status, items, hours, logged, reviewed in connection.execute(query):
+    statuses = {s.value: s for s in EvidenceStatus}
+    hours_as_decimal: dict = {}  # few distinct sums: each converted once
+    for row in connection.execute(query).all():
+        enrolment_id, module_id, kind, status, items, hours, logged, reviewed = row
         evidence = found[(enrolment_id, module_id)]
-        evidence.sums[(kind, EvidenceStatus(status))] = (items, Decimal(str(hours or 0)))
-        evidence.logged = later(evidence.logged, logged)
+        if hours not in hours_as_decimal:
+            hours_as_decimal[hours] = Decimal(str(hours or 0))
+        evidence.sums[(kind, statuses[status])] = (items, hours_as_decimal[hours])
+        if logged is not None and (evidence.logged is None or logged > evidence.logged):
+            evidence.logged = logged
         if status == EvidenceStatus.VERIFIED:
             evidence.verified_at = later(evidence.verified_at, reviewed)
     return found
