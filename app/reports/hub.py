@@ -23,7 +23,7 @@ from app.curriculum.models import Assignment, Module
 from app.database import db
 from app.i18n import N_
 from app.learning.models import Submission, SubmissionStatus
-from app.learning.outcomes import ModuleState, collect, no_gc_pauses
+from app.learning.outcomes import Detail, ModuleState, collect, no_gc_pauses
 from app.marking.queue import TURNAROUND_WORKING_DAYS
 from app.organisations.models import Nation, Organisation, OrganisationKind
 from app.reports.due_process import figures as due_process_figures
@@ -124,23 +124,25 @@ def build(
         where.append(Enrolment.nation == Nation(nation))
     with no_gc_pauses():  # thousands of small objects, no cycles: see collect
         enrolments = enrolments_for_progress(where)
-        found = collect(enrolments, today)
+        found = collect(enrolments, today, Detail.REPORTS, where=where)
         # A transfer ends one place and starts another: count the person once, in their current place.
         counted = [p for p in found.values() if p.enrolment.status is not EnrolmentStatus.TRANSFERRED]
+        # Each label worked out once, not for every trainee in every table.
+        nations = {n: n.label for n in Nation}
+        kinds = {k: k.label for k in OrganisationKind}
+
+        def nation(e) -> str:
+            return nations[e.nation]
+
+        def kind_of(e) -> str:
+            return kinds[e.organisation.kind]
 
         tables = [
-            _enrolments_by(enrolments, "nation", N_("Enrolments by nation"), lambda e: e.nation.label),
-            _enrolments_by(
-                enrolments, "kind", N_("Enrolments by organisation kind"), lambda e: e.organisation.kind.label
-            ),
+            _enrolments_by(enrolments, "nation", N_("Enrolments by nation"), nation),
+            _enrolments_by(enrolments, "kind", N_("Enrolments by organisation kind"), kind_of),
             _modules(counted),
-            _outcomes_by(counted, "outcomes_nation", N_("Outcomes by nation"), lambda e: e.nation.label),
-            _outcomes_by(
-                counted,
-                "outcomes_kind",
-                N_("Outcomes by organisation kind"),
-                lambda e: e.organisation.kind.label,
-            ),
+            _outcomes_by(counted, "outcomes_nation", N_("Outcomes by nation"), nation),
+            _outcomes_by(counted, "outcomes_kind", N_("Outcomes by organisation kind"), kind_of),
             _turnaround(where),
             *_accreditations(where, today),
             # Due process is the Hub's own business: an organisation's few cases could point at a person.
@@ -172,20 +174,32 @@ def _enrolments_by(enrolments: list[Enrolment], key: str, title: str, group) -> 
 def _modules(counted) -> Table:
     """Completion (every lesson done) and pass rates by module code, across curriculum versions."""
     by_code: dict[str, dict] = {}
+    # Each curriculum version's modules as (id, its row), read once rather than for every trainee.
+    rows_of: dict[int, list[tuple[int, dict]]] = {}
+    passed = ModuleState.PASSED
     for progress in counted:
-        for module in progress.modules:
-            row = by_code.setdefault(
-                module.code,
-                {"title": module.title, "trainees": 0, "completed": 0, "passed": 0, "days": []},
-            )
-            facts = progress.facts[module.id]
+        version = progress.enrolment.cohort.curriculum_version_id
+        if version not in rows_of:
+            rows_of[version] = [
+                (
+                    module.id,
+                    by_code.setdefault(
+                        module.code,
+                        {"title": module.title, "trainees": 0, "completed": 0, "passed": 0, "days": []},
+                    ),
+                )
+                for module in progress.modules
+            ]
+        facts, assessments = progress.facts, progress.assessments
+        for module_id, row in rows_of[version]:
+            fact = facts[module_id]
             row["trainees"] += 1
-            if facts.lessons_total and facts.lessons_completed == facts.lessons_total:
+            if fact.lessons_total and fact.lessons_completed == fact.lessons_total:
                 row["completed"] += 1
-            if progress.state(module.id) is ModuleState.PASSED:
+            if assessments[module_id].state is passed:
                 row["passed"] += 1
-                if facts.passed_at and facts.first_activity:
-                    row["days"].append(max(0.0, _days(facts.passed_at, facts.first_activity)))
+                if fact.passed_at and fact.first_activity:
+                    row["days"].append(max(0.0, _days(fact.passed_at, fact.first_activity)))
     table = Table(
         "modules",
         N_("Completion and pass rates by module"),

@@ -79,6 +79,8 @@ def progress_matrix(public_id: str):
         nations=list(Nation),
         csv_url=url_for(".progress_matrix", public_id=public_id, format="csv", sort=sort, **filters),
         page_url=lambda n: url_for(".progress_matrix", public_id=public_id, sort=sort, page=n, **filters),
+        # Public ids need no escaping in a path: one url_for for the page, not one per row.
+        trainee_url=url_for(".trainee", enrolment_id=""),
         title=_("Progress: %(cohort)s", cohort=cohort.name),
     )
 

@@ -10,7 +10,7 @@ set of enrolments (one trainee, a cohort, or every cohort for the Hub's reports)
 pages, the progress matrix and the reports always agree.
 """
 
-from app.learning.outcomes.facts import modules_of
+from app.learning.outcomes.facts import Detail, modules_of
 from app.learning.outcomes.progress import ModuleOutcome, TraineeProgress, collect, no_gc_pauses, outcomes
 from app.learning.outcomes.rules import (
     WITH_MARKERS,
@@ -25,6 +25,7 @@ from app.learning.outcomes.rules import (
 __all__ = [
     "WITH_MARKERS",
     "Assessment",
+    "Detail",
     "ModuleFacts",
     "ModuleOutcome",
     "ModuleState",

@@ -1,14 +1,18 @@
 """The facts about trainees' work: a fixed set of GROUP BY queries over any set of enrolments.
 
-Each ``add_*`` function is one fact source (lesson progress, quiz attempts, written work, portfolio
-evidence): one query whose rows are folded into ``raw``, a dict of plain values per (enrolment, module).
-They run on the Core connection: these are plain aggregate rows, so the ORM's per-row bookkeeping is not
-needed. ``timings=False`` selects NULL in place of the dates only the reports need, keeping the row shape.
+Each of ``lesson_progress``, ``quiz_attempts``, ``written_work`` and ``portfolio`` is one fact source: one
+query whose rows are kept as they come, by (enrolment, module), and read together cell by cell (folding
+them into one dict per cell cost more than the rules). They run on the Core connection: these are plain
+aggregate rows, so the ORM's per-row bookkeeping is not needed. Each selects NULL in place of the dates
+the ``Detail`` asked for does not need, keeping the row shape; for the matrix, each source's latest
+activity instead.
 """
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -27,9 +31,6 @@ from app.learning.models import (
     QuizAttempt,
     Submission,
 )
-from app.learning.outcomes.rules import PieceFacts
-
-Raw = dict[tuple[int, int], dict]  # (enrolment id, module id) -> what is known, by name
 
 
 def later(*values):
@@ -37,13 +38,27 @@ def later(*values):
     return max(present) if present else None
 
 
-def _earlier(*values):
-    present = [v for v in values if v is not None]
-    return min(present) if present else None
+class Detail(enum.Enum):
+    """How much ``collect`` finds out beyond each module's state: each level reads all the one before."""
+
+    STATES = 1  # the progress matrix: the states, and each trainee's latest activity in anything
+    REPORTS = 2  # the Hub's reports: each module's facts, and when each was first touched and passed
+    RECORD = 3  # the trainee record: each module's own latest activity too
+
+    @property
+    def timings(self) -> bool:
+        return self is not Detail.STATES
+
+    @property
+    def recent(self) -> bool:
+        return self is Detail.RECORD
 
 
-def _timed(timings: bool, *columns) -> tuple:
-    return columns if timings else tuple(sa.null() for _ in columns)
+def _timed(wanted: bool, *columns) -> tuple:
+    """Dates the detail asks for (else NULL, keeping the row shape), as the database returns them: ISO text
+    on SQLite, compared as SQL's ``max`` compares it. Thousands are selected and only some shown, so they
+    are read as datetimes (``as_datetime``) only when they are."""
+    return tuple(sa.type_coerce(c, sa.types.NullType()) if wanted else sa.null() for c in columns)
 
 
 def modules_of(version_ids: set[int]) -> dict[int, list[Module]]:
@@ -79,37 +94,48 @@ def lesson_totals(connection, version_ids: set[int]) -> dict[int, int]:
     )
 
 
-def add_lesson_progress(connection, scope, timings: bool, raw: Raw) -> None:
-    """Lessons opened and completed, and when."""
+def _activity(detail: Detail, column):
+    """The latest thing done in the module, for the matrix only (the record works each module's own last
+    activity out from the dates; the reports do not show it)."""
+    return _timed(not detail.timings, column)[0]
+
+
+def as_datetime(connection):
+    """Reads a date selected by ``_timed`` as ``UTCDateTime`` reads it."""
+    read = UTCDateTime().result_processor(connection.dialect, None)
+    return read or (lambda value: value)
+
+
+Cells = dict[tuple[int, int], tuple]  # (enrolment id, module id) -> one source's row, in its order
+
+
+def lesson_progress(connection, scope, detail: Detail) -> Cells:
+    """Lessons opened and completed, and when: (opened, completed, activity, first opened, last opened,
+    last completed)."""
     query = (
         sa.select(
             LessonProgress.enrolment_id,
             Lesson.module_id,
-            sa.func.count(LessonProgress.id),
+            sa.func.count(),  # rows, one per lesson opened (COUNT(*): no column to read)
             sa.func.count(LessonProgress.completed_at),
-            *_timed(
-                timings,
-                sa.func.min(LessonProgress.first_opened_at),
-                sa.func.max(LessonProgress.first_opened_at),
-                sa.func.max(LessonProgress.completed_at),
+            _activity(
+                detail,
+                sa.func.max(sa.func.coalesce(LessonProgress.completed_at, LessonProgress.first_opened_at)),
             ),
+            *_timed(detail.timings, sa.func.min(LessonProgress.first_opened_at)),
+            *_timed(detail.recent, sa.func.max(LessonProgress.first_opened_at)),
+            *_timed(detail.timings, sa.func.max(LessonProgress.completed_at)),
         )
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(LessonProgress.enrolment_id.in_(scope))
         .group_by(LessonProgress.enrolment_id, Lesson.module_id)
     )
-    for enrolment_id, module_id, opened, done, first, last_opened, last_done in connection.execute(query):
-        raw[(enrolment_id, module_id)].update(
-            lessons_opened=opened,
-            lessons_completed=done,
-            first_activity=first,
-            last_activity=later(last_opened, last_done),
-            lessons_done_at=last_done,
-        )
+    return {(row[0], row[1]): row[2:] for row in connection.execute(query).all()}
 
 
-def add_quiz_attempts(connection, scope, timings: bool, raw: Raw) -> None:
-    """Quiz attempts made, passed and still open, and when."""
+def quiz_attempts(connection, scope, detail: Detail) -> Cells:
+    """Quiz attempts made, passed and still open, and when: (counted, made, passed, submitted, activity,
+    last started, last submitted, first passed)."""
     passed = QuizAttempt.passed.is_(True)
     query = (
         sa.select(
@@ -117,41 +143,36 @@ def add_quiz_attempts(connection, scope, timings: bool, raw: Raw) -> None:
             Quiz.module_id,
             # A voided attempt (special consideration) does not count towards the limit.
             sa.func.sum(sa.case((QuizAttempt.voided_at.is_(None), 1), else_=0)),
-            sa.func.count(QuizAttempt.id),
+            sa.func.count(),
             sa.func.sum(sa.case((passed, 1), else_=0)),
             sa.func.count(QuizAttempt.submitted_at),
-            *_timed(
-                timings,
-                sa.func.max(QuizAttempt.started_at),
-                sa.func.max(QuizAttempt.submitted_at),
-                sa.func.min(sa.case((passed, QuizAttempt.submitted_at))),
+            _activity(
+                detail, sa.func.max(sa.func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at))
             ),
+            *_timed(detail.timings, sa.func.max(QuizAttempt.started_at)),
+            *_timed(detail.recent, sa.func.max(QuizAttempt.submitted_at)),
+            *_timed(detail.timings, sa.func.min(sa.case((passed, QuizAttempt.submitted_at)))),
         )
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(QuizAttempt.enrolment_id.in_(scope))
         .group_by(QuizAttempt.enrolment_id, Quiz.module_id)
     )
-    for row in connection.execute(query):
-        enrolment_id, module_id, counted, tries, passes, submitted, last_start, last_submit, passed_at = row
-        f = raw[(enrolment_id, module_id)]
-        f.update(
-            quiz_attempts=counted,
-            quiz_passed=bool(passes),
-            quiz_open=submitted < tries,
-            quiz_passed_at=passed_at,
-        )
-        f["first_activity"] = _earlier(f.get("first_activity"), last_start if tries == 1 else None)
-        f["last_activity"] = later(f.get("last_activity"), last_start, last_submit)
+    return {(row[0], row[1]): row[2:] for row in connection.execute(query).all()}
 
 
-def add_written_work(connection, scope, timings: bool, raw: Raw) -> None:
-    """The latest piece of written work for each assignment, with its result and resubmission date."""
+def written_work(connection, scope, detail: Detail) -> Cells:
+    """The latest piece of written work for each assignment, with its result and resubmission date:
+    (status, band, total, resubmission due, activity, submitted, released, draft saved)."""
     latest = (
         sa.select(
             Submission.enrolment_id,
             Submission.assignment_id,
             sa.func.max(Submission.attempt).label("attempt"),
             sa.func.max(Submission.resubmission_due_on).label("resubmission_due_on"),
+            # Over every attempt, not only the latest.
+            _activity(
+                detail, sa.func.max(sa.func.coalesce(Submission.submitted_at, Submission.draft_saved_at))
+            ).label("activity"),
         )
         .where(Submission.enrolment_id.in_(scope))
         .group_by(Submission.enrolment_id, Submission.assignment_id)
@@ -164,8 +185,11 @@ def add_written_work(connection, scope, timings: bool, raw: Raw) -> None:
             Submission.status,
             Submission.result_band,
             Submission.result_total,
-            *_timed(timings, Submission.submitted_at, Submission.released_at, Submission.draft_saved_at),
             latest.c.resubmission_due_on,
+            latest.c.activity,
+            *_timed(detail.recent, Submission.submitted_at),
+            *_timed(detail.timings, Submission.released_at),
+            *_timed(detail.recent, Submission.draft_saved_at),
         )
         .join(
             latest,
@@ -177,15 +201,20 @@ def add_written_work(connection, scope, timings: bool, raw: Raw) -> None:
         )
         .join(Assignment, Assignment.id == Submission.assignment_id)
     )
-    for row in connection.execute(query):
-        enrolment_id, module_id, status, band, total, submitted, released, saved, resubmission_due = row
-        f = raw[(enrolment_id, module_id)]
-        f["piece"] = PieceFacts(status, band, total, submitted, released)
-        f["resubmission_due_on"] = resubmission_due
-        f["last_activity"] = later(f.get("last_activity"), saved, submitted)
+    return {(row[0], row[1]): row[2:] for row in connection.execute(query).all()}
 
 
-def add_portfolio(connection, scope, timings: bool, raw: Raw) -> None:
+@dataclass(slots=True)
+class Evidence:
+    """One trainee's portfolio evidence in one module."""
+
+    sums: dict = field(default_factory=dict)  # (kind, status) -> (items, hours)
+    # As the database returns them (see ``_timed``):
+    logged: datetime | str | None = None  # the latest logged
+    verified_at: datetime | str | None = None  # the latest verified (with timings only)
+
+
+def portfolio(connection, scope, detail: Detail) -> dict[tuple[int, int], Evidence]:
     """Portfolio evidence counted and summed by kind and status, and when it was logged and verified."""
     query = (
         sa.select(
@@ -195,19 +224,28 @@ def add_portfolio(connection, scope, timings: bool, raw: Raw) -> None:
             PortfolioEntry.status,
             sa.func.count(PortfolioEntry.id),
             sa.func.sum(PortfolioEntry.hours),
-            *_timed(timings, sa.func.max(PortfolioEntry.created_at), sa.func.max(PortfolioEntry.reviewed_at)),
+            *_timed(True, sa.func.max(PortfolioEntry.created_at)),
+            *_timed(detail.timings, sa.func.max(PortfolioEntry.reviewed_at)),
         )
         .where(PortfolioEntry.enrolment_id.in_(scope))
         .group_by(
             PortfolioEntry.enrolment_id, PortfolioEntry.module_id, PortfolioEntry.kind, PortfolioEntry.status
         )
     )
-    for enrolment_id, module_id, kind, status, items, hours, logged, reviewed in connection.execute(query):
-        f = raw[(enrolment_id, module_id)]
-        f.setdefault("evidence", {})[(kind, EvidenceStatus(status))] = (items, Decimal(str(hours or 0)))
-        f["last_activity"] = later(f.get("last_activity"), logged)
+    found: dict[tuple[int, int], Evidence] = defaultdict(Evidence)
+    statuses = {s.value: s for s in EvidenceStatus}
+    hours_as_decimal: dict = {}  # few distinct sums: each converted once
+    for row in connection.execute(query).all():
+        enrolment_id, module_id, kind, status, items, hours, logged, reviewed = row
+        evidence = found[(enrolment_id, module_id)]
+        if hours not in hours_as_decimal:
+            hours_as_decimal[hours] = Decimal(str(hours or 0))
+        evidence.sums[(kind, statuses[status])] = (items, hours_as_decimal[hours])
+        if logged is not None and (evidence.logged is None or logged > evidence.logged):
+            evidence.logged = logged
         if status == EvidenceStatus.VERIFIED:
-            f["verified_at"] = later(f.get("verified_at"), reviewed)
+            evidence.verified_at = later(evidence.verified_at, reviewed)
+    return found
 
 
 def extensions(connection, scope) -> dict[tuple[int, int], date]:
@@ -248,36 +286,3 @@ def schedules(connection, cohorts: dict[int, Cohort]) -> dict[int, dict[int, dat
         if not found[cohort_id]:  # made before schedules and not migrated: the default
             found[cohort_id] = {m: due for m, (_o, due) in default_schedule(cohort).items()}
     return found
-
-
-def last_activity(connection, scope) -> dict[int, datetime]:
-    """The latest thing each trainee did: a lesson, a quiz attempt, written work or portfolio evidence."""
-    sources = sa.union_all(
-        sa.select(
-            LessonProgress.enrolment_id.label("enrolment_id"),
-            sa.func.max(sa.func.coalesce(LessonProgress.completed_at, LessonProgress.first_opened_at)).label(
-                "at"
-            ),
-        )
-        .where(LessonProgress.enrolment_id.in_(scope))
-        .group_by(LessonProgress.enrolment_id),
-        sa.select(
-            QuizAttempt.enrolment_id,
-            sa.func.max(sa.func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at)),
-        )
-        .where(QuizAttempt.enrolment_id.in_(scope))
-        .group_by(QuizAttempt.enrolment_id),
-        sa.select(
-            Submission.enrolment_id,
-            sa.func.max(sa.func.coalesce(Submission.submitted_at, Submission.draft_saved_at)),
-        )
-        .where(Submission.enrolment_id.in_(scope))
-        .group_by(Submission.enrolment_id),
-        sa.select(PortfolioEntry.enrolment_id, sa.func.max(PortfolioEntry.created_at))
-        .where(PortfolioEntry.enrolment_id.in_(scope))
-        .group_by(PortfolioEntry.enrolment_id),
-    ).subquery()
-    at = sa.type_coerce(sa.func.max(sources.c.at), UTCDateTime)
-    return dict(
-        connection.execute(sa.select(sources.c.enrolment_id, at).group_by(sources.c.enrolment_id)).all()
-    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -15,8 +16,8 @@ from app.cohorts.models import Enrolment
 from app.curriculum.models import Module
 from app.database import db
 from app.learning.outcomes import facts as sources
-from app.learning.outcomes.facts import later, modules_of
-from app.learning.outcomes.rules import Assessment, ModuleFacts, ModuleState, Need, assess
+from app.learning.outcomes.facts import Detail, later, modules_of
+from app.learning.outcomes.rules import Assessment, ModuleFacts, ModuleState, Need, PieceFacts, assess
 from app.learning.services import ModuleProgress, Overview, Status
 
 
@@ -50,12 +51,13 @@ class TraineeProgress:
 
     enrolment: Enrolment
     modules: list[Module]
-    facts: dict[int, ModuleFacts]
+    facts: dict[int, ModuleFacts]  # by module id; empty for ``Detail.STATES`` (the matrix)
     assessments: dict[int, Assessment]
-    last_activity: datetime | None
+    last_activity: datetime | None  # not found for ``Detail.REPORTS`` (the reports do not show it)
 
-    @property
+    @cached_property
     def passed(self) -> int:
+        """Modules passed (counted once: the reports read it for every trainee, more than once)."""
         return sum(1 for a in self.assessments.values() if a.state is ModuleState.PASSED)
 
     def state(self, module_id: int) -> ModuleState:
@@ -98,37 +100,37 @@ def no_gc_pauses():
             gc.enable()
 
 
-def collect(enrolments: list[Enrolment], today: date, timings: bool = True) -> dict[int, TraineeProgress]:
+def collect(
+    enrolments: list[Enrolment], today: date, detail: Detail = Detail.RECORD, where: list | None = None
+) -> dict[int, TraineeProgress]:
     with no_gc_pauses():
-        return _collect(enrolments, today, timings)
+        return _collect(enrolments, today, detail, where)
 
 
-def _collect(enrolments: list[Enrolment], today: date, timings: bool) -> dict[int, TraineeProgress]:
+def _collect(
+    enrolments: list[Enrolment], today: date, detail: Detail, where: list | None
+) -> dict[int, TraineeProgress]:
     """Progress of every enrolment given, in a fixed number of queries however many there are.
 
-    Enrolments must have their cohort loaded. ``timings=False`` skips what only the reports need (when each
-    module was first touched and passed), keeping just the last activity.
+    Enrolments must have their cohort loaded. ``detail`` says what is found beyond the assessments: only
+    what the page asks for (``Detail``); a trainee's last activity is found for the matrix and the record,
+    not the reports. ``where``: the conditions on ``Enrolment`` that chose exactly these enrolments, when
+    the caller has them; the queries then select by them rather than by a thousand ids each.
     """
     if not enrolments:
         return {}
     connection = db.session.connection()
-    # One subquery names the enrolments, so a thousand ids are not sent again with every query.
-    scope = sa.select(Enrolment.id).where(Enrolment.id.in_([e.id for e in enrolments])).scalar_subquery()
+    # One subquery names the enrolments in every query.
+    chosen = where if where is not None else [Enrolment.id.in_([e.id for e in enrolments])]
+    scope = sa.select(Enrolment.id).where(*chosen).scalar_subquery()
     versions = {e.cohort.curriculum_version_id for e in enrolments}
     modules = modules_of(versions)
     lesson_totals = sources.lesson_totals(connection, versions)
-    raw: sources.Raw = defaultdict(dict)
-    for add in (
-        sources.add_lesson_progress,
-        sources.add_quiz_attempts,
-        sources.add_written_work,
-        sources.add_portfolio,
-    ):
-        add(connection, scope, timings, raw)
-    # Without timings, only each trainee's last activity: one date per trainee, not one per module.
-    last_activity = {} if timings else sources.last_activity(connection, scope)
     cells = _Cells(
-        raw,
+        sources.lesson_progress(connection, scope, detail),
+        sources.quiz_attempts(connection, scope, detail),
+        sources.written_work(connection, scope, detail),
+        sources.portfolio(connection, scope, detail),
         sources.extensions(connection, scope),
         sources.schedules(connection, {e.cohort_id: e.cohort for e in enrolments}),
         sources.extra_days(connection, scope),
@@ -138,100 +140,173 @@ def _collect(enrolments: list[Enrolment], today: date, timings: bool) -> dict[in
             for version, version_modules in modules.items()
         },
         today=today,
-        timings=timings,
+        timings=detail.timings,
+        recent=detail.recent,
+        read_datetime=sources.as_datetime(connection),
     )
     result = {}
     for enrolment in enrolments:
         module_facts, assessments, last = cells.trainee(enrolment)
-        if not timings:
-            last = last_activity.get(enrolment.id)
         version_modules = modules.get(enrolment.cohort.curriculum_version_id, [])
         result[enrolment.id] = TraineeProgress(enrolment, version_modules, module_facts, assessments, last)
     return result
 
 
+_NO_LESSONS = (0, 0, None, None, None, None)
+_NO_QUIZ = (0, 0, 0, 0, None, None, None, None)
+_NO_PIECE = (None,) * 8
+_NO_EVIDENCE = sources.Evidence()
+
+
 @dataclass
 class _Cells:
-    """Turns the gathered facts into each trainee's facts and assessment per module."""
+    """Turns the gathered facts into each trainee's assessment (and facts, with timings) per module."""
 
-    raw: sources.Raw
+    lessons: sources.Cells
+    quizzes: sources.Cells
+    pieces: sources.Cells
+    portfolio: dict[tuple[int, int], sources.Evidence]
     extensions: dict[tuple[int, int], date]
     schedules: dict[int, dict[int, date]]
     extra_days: dict[int, int]  # from adjustment plans, by enrolment
     plans: dict[int, list[tuple[int, SimpleNamespace, int]]]
     today: date
     timings: bool
+    recent: bool
     # Many trainees stand in exactly the same place: the rules are worked out once per place.
     places: dict[tuple, Assessment] = field(default_factory=dict)
+    read_datetime: Callable = lambda value: value  # reads the sources' dates (``facts.as_datetime``)
+    # The cells with any facts at all; and without timings, each trainee's latest activity in anything,
+    # from every source's latest.
+    touched: set[tuple[int, int]] = field(default_factory=set)
+    latest: dict[int, datetime] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.touched = self.lessons.keys() | self.quizzes.keys() | self.pieces.keys() | self.portfolio.keys()
+        if self.timings:
+            return
+        latest: dict = {}
+        for found in (
+            ((key, row[2]) for key, row in self.lessons.items()),
+            ((key, row[4]) for key, row in self.quizzes.items()),
+            ((key, row[4]) for key, row in self.pieces.items()),
+            ((key, evidence.logged) for key, evidence in self.portfolio.items()),
+        ):
+            for (eid, _m), at in found:
+                if at is not None and (eid not in latest or at > latest[eid]):
+                    latest[eid] = at
+        self.latest = {eid: self.read_datetime(at) for eid, at in latest.items()}
 
     def trainee(self, enrolment: Enrolment):
-        """This trainee's facts and assessments by module id, and their latest activity in any module."""
-        eid, today, places = enrolment.id, self.today, self.places
+        """This trainee's facts (with timings only) and assessments by module id, and their latest
+        activity."""
+        eid, today, places, timings, recent = enrolment.id, self.today, self.places, self.timings, self.recent
+        read = self.read_datetime
         schedule = self.schedules[enrolment.cohort_id]
+        extra = self.extra_days.get(eid, 0)
         module_facts, assessments, last = {}, {}, None
         for module_id, shape, lessons_total in self.plans.get(enrolment.cohort.curriculum_version_id, []):
-            raw = self.raw.get((eid, module_id), _NO_FACTS)
-            due_on = self.extensions.get((eid, module_id)) or _later(
-                raw.get("resubmission_due_on") or schedule.get(module_id), self.extra_days.get(eid, 0)
-            )
-            fact = _module_facts(raw, lessons_total, due_on)
-            piece = fact.piece
+            key = (eid, module_id)
+            if key not in self.touched:  # nothing done: only the date can tell it apart
+                due_on = self.extensions.get(key) or _later(schedule.get(module_id), extra)
+                place = (module_id, due_on is not None and due_on < today)
+                assessment = places.get(place)
+                if timings or assessment is None:
+                    fact = ModuleFacts(lessons_total, due_on=due_on)
+                    if assessment is None:
+                        assessment = places[place] = assess(shape, fact, today)
+                    if timings:
+                        module_facts[module_id] = fact
+                assessments[module_id] = assessment
+                continue
+            lessons = self.lessons.get(key, _NO_LESSONS)
+            quiz = self.quizzes.get(key, _NO_QUIZ)
+            piece = self.pieces.get(key, _NO_PIECE)
+            evidence = self.portfolio.get(key, _NO_EVIDENCE)
+            due_on = self.extensions.get(key) or _later(piece[3] or schedule.get(module_id), extra)
             place = (
                 module_id,
-                fact.lessons_opened > 0,
-                fact.lessons_completed,
-                fact.quiz_attempts,
-                fact.quiz_passed,
-                fact.quiz_open,
-                piece.status if piece else None,
-                piece.band if piece else None,
-                tuple(sorted(fact.evidence.items())) if fact.evidence else (),
-                fact.due_on is not None and fact.due_on < today,
+                lessons[0] > 0,
+                lessons[1],
+                quiz[0],
+                quiz[2] > 0,
+                quiz[3] < quiz[1],
+                piece[0],
+                piece[1],
+                tuple(sorted(evidence.sums.items())) if evidence.sums else (),
+                due_on is not None and due_on < today,
             )
             assessment = places.get(place)
-            if assessment is None:
-                assessment = places[place] = assess(shape, fact, today)
-            if self.timings and assessment.state is ModuleState.PASSED:
-                fact.passed_at = _passed_at(fact, raw)
-            module_facts[module_id], assessments[module_id] = fact, assessment
-            if fact.last_activity is not None and (last is None or fact.last_activity > last):
-                last = fact.last_activity
-        return module_facts, assessments, last
-
-
-_NO_FACTS: dict = {}
+            if timings or assessment is None:
+                fact = _module_facts(lessons, quiz, piece, evidence, lessons_total, due_on, recent, read)
+                if assessment is None:
+                    assessment = places[place] = assess(shape, fact, today)
+                if timings:
+                    if assessment.state is ModuleState.PASSED:
+                        # When the last requirement was met: its last lesson, quiz pass, release or review.
+                        fact.passed_at = read(later(lessons[5], quiz[7], piece[6], evidence.verified_at))
+                        if not recent:  # the reports read when it was first touched of passed modules only
+                            fact.first_activity = read(
+                                _earlier(lessons[3], quiz[5] if quiz[1] == 1 else None)
+                            )
+                    module_facts[module_id] = fact
+                    if (
+                        recent
+                        and fact.last_activity is not None
+                        and (last is None or fact.last_activity > last)
+                    ):
+                        last = fact.last_activity
+            assessments[module_id] = assessment
+        return module_facts, assessments, last if timings else self.latest.get(eid)
 
 
 def _later(due: date | None, days: int) -> date | None:
     return due + timedelta(days=days) if due is not None and days else due
 
 
-def _module_facts(raw: dict, lessons_total: int, due_on: date | None) -> ModuleFacts:
-    if not raw:
-        return ModuleFacts(lessons_total, due_on=due_on)
-    return ModuleFacts(
+def _earlier(*values):
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
+
+
+def _module_facts(
+    lessons: tuple,
+    quiz: tuple,
+    piece: tuple,
+    evidence: sources.Evidence,
+    lessons_total: int,
+    due_on: date | None,
+    recent: bool,
+    read: Callable,
+) -> ModuleFacts:
+    """One cell's facts; ``recent`` (the record): with its dates read, which the reports read only of
+    passed modules."""
+    opened, completed, _activity, first_opened, last_opened, lessons_done = lessons
+    counted, tries, passes, submitted, _activity, last_start, last_submit, _passed = quiz
+    status, band, total, _due, _activity, piece_submitted, released, saved = piece
+    fact = ModuleFacts(
         lessons_total,
-        raw.get("lessons_opened", 0),
-        raw.get("lessons_completed", 0),
-        raw.get("quiz_attempts", 0),
-        raw.get("quiz_passed", False),
-        raw.get("quiz_open", False),
-        raw.get("piece"),
-        raw.get("evidence", _NO_FACTS),
+        opened,
+        completed,
+        counted,
+        passes > 0,
+        submitted < tries,
+        None,
+        evidence.sums,
         due_on,
-        raw.get("first_activity"),
-        raw.get("last_activity"),
     )
-
-
-def _passed_at(fact: ModuleFacts, raw: dict) -> datetime | None:
-    """When a passed module's last requirement was met: its last lesson, quiz pass, release or review."""
-    return later(
-        raw.get("lessons_done_at"),
-        raw.get("quiz_passed_at"),
-        fact.piece.released_at if fact.piece else None,
-        raw.get("verified_at"),
-    )
+    if recent:
+        fact.first_activity = read(_earlier(first_opened, last_start if tries == 1 else None))
+        fact.last_activity = read(
+            later(last_opened, lessons_done, last_start, last_submit, saved, piece_submitted, evidence.logged)
+        )
+    if status is not None:
+        fact.piece = (
+            PieceFacts(status, band, total, read(piece_submitted), read(released))
+            if recent
+            else PieceFacts(status, band, total)
+        )
+    return fact
 
 
 def outcomes(enrolment: Enrolment, overview: Overview, today: date | None = None) -> list[ModuleOutcome]:
