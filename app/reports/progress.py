@@ -125,8 +125,8 @@ class Row:
     @property
     def cells_html(self) -> Markup:
         """The row's module cells as HTML, built once per row (11,000 cells through Jinja are slow)."""
-        found = self.progress.assessments
-        return Markup("").join(CELL_HTML[found[m.id].state] for m in self.progress.modules)
+        found, cells = self.progress.assessments, CELL_HTML.here()
+        return Markup("").join(cells[found[m.id].state] for m in self.progress.modules)
 
     def has_state(self, state: ModuleState) -> bool:
         return any(a.state is state for a in self.progress.assessments.values())

@@ -65,17 +65,18 @@ class InLanguage(Mapping):
     def __init__(self, make: Callable[[], dict]) -> None:
         self._make, self._built = make, {}
 
-    def _table(self) -> dict:
+    def here(self) -> dict:
+        """The table in the language being shown: a caller reading many entries looks it up once."""
         language = current_language()
         if language not in self._built:
             self._built[language] = self._make()
         return self._built[language]
 
     def __getitem__(self, key):
-        return self._table()[key]
+        return self.here()[key]
 
     def __iter__(self) -> Iterator:
-        return iter(self._table())
+        return iter(self.here())
 
     def __len__(self) -> int:
-        return len(self._table())
+        return len(self.here())
