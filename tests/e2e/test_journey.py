@@ -24,7 +24,9 @@ PHONE = {"width": 375, "height": 812}
 def assert_accessible(page: Page) -> None:
     """axe finds no WCAG violation, and on a phone (375 px) the page does not scroll sideways: wide
     tables scroll inside their own container, never the page. The page is checked at rest: focus left on
-    the skip link by the last click would show it and make the result depend on timing."""
+    the skip link by the last click would show it and make the result depend on timing; and once the page
+    has loaded, stylesheets included (a page checked before its CSS arrives has 17 px tall links)."""
+    page.wait_for_load_state("load")
     page.evaluate("document.activeElement && document.activeElement.blur && document.activeElement.blur()")
     results = _axe.run(page, options=WCAG)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
