@@ -363,6 +363,25 @@ def sign_in(client, user, password: str = "a-long-test-password") -> None:
         session["_id"] = identifier
 
 
+def prefer_welsh(user):
+    """``user`` has chosen Cymraeg, as the invitation asks once: their pages and emails are in Welsh."""
+    user.language = "cy"
+    db.session.commit()
+    return user
+
+
+def in_welsh(response) -> str:
+    """The response's page, once it has answered 200 and says it is in Welsh (``<html lang="cy"``)."""
+    assert response.status_code == 200, (response.status_code, response.request.path)
+    page = response.get_data(as_text=True)
+    assert '<html lang="cy"' in page, response.request.path
+    return page
+
+
+def welsh_page(client, url: str) -> str:
+    return in_welsh(client.get(url))
+
+
 def sign_in_with_form(client, user, password: str = "a-long-test-password") -> None:
     """Sign in as a person does: the sign-in form, with its CSRF token."""
     response = post_form(client, "/sign-in", {"email": user.email, "password": password})

@@ -19,7 +19,7 @@ from app.demo import complete_training
 from app.jobs.models import JobProgress
 from app.mail.services import outbox
 from app.templating import LONDON
-from tests.conftest import post_form, sign_in
+from tests.conftest import post_form, prefer_welsh, sign_in, welsh_page
 from tests.factories import (
     make_accreditation_version,
     make_cohort,
@@ -29,41 +29,27 @@ from tests.factories import (
 )
 
 
-def _welsh(user):
-    user.language = "cy"
-    db.session.commit()
-    return user
-
-
-def _page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    page = response.get_data(as_text=True)
-    assert '<html lang="cy"' in page
-    return page
-
-
 @pytest.fixture
 def credential(app, tmp_path):
-    return make_credential(tmp_path, holder=_welsh(make_user(Role.TRAINEE)))
+    return make_credential(tmp_path, holder=prefer_welsh(make_user(Role.TRAINEE)))
 
 
 def test_the_holders_accreditation_page_is_in_welsh(client, credential):
     sign_in(client, credential.holder)
-    page = _page(client, "/accreditation/mine")
+    page = welsh_page(client, "/accreditation/mine")
     assert "Fy achrediad" in page and "Pwy all ei weld" in page and "Dolenni rhannu" in page
     assert "Lawrlwytho’r dystysgrif (PDF)" in page and "Beth sydd ei angen i adnewyddu" in page
     assert "Gweithgaredd DPP" in page  # the CPD form's choices
-    records = _page(client, "/accreditation/records")
+    records = welsh_page(client, "/accreditation/records")
     assert "Cofnodion modiwlau a thrawsgrifiad" in records
 
 
 def test_a_trainees_progress_is_in_welsh_and_a_declaration_is_kept_in_english(client, tmp_path):
     version = make_accreditation_version(tmp_path)
-    enrolment = make_enrolment(make_cohort(version), user=_welsh(make_user(Role.TRAINEE)))
+    enrolment = make_enrolment(make_cohort(version), user=prefer_welsh(make_user(Role.TRAINEE)))
     db.session.commit()
     sign_in(client, enrolment.user)
-    page = _page(client, "/accreditation/mine")
+    page = welsh_page(client, "/accreditation/mine")
     assert "Eich cynnydd tuag at achrediad" in page and "Heb ei fodloni" in page
     assert "Rwyf wedi darllen cod ymddygiad IMSA® a byddaf yn ei ddilyn." in page
     response = post_form(
@@ -75,14 +61,14 @@ def test_a_trainees_progress_is_in_welsh_and_a_declaration_is_kept_in_english(cl
 
 
 def test_the_hubs_credential_and_list_pages_are_in_welsh(client, credential):
-    sign_in(client, _welsh(make_user(Role.HUB_ADMIN)))
-    page = _page(client, f"/accreditation/credentials/{credential.code}")
+    sign_in(client, prefer_welsh(make_user(Role.HUB_ADMIN)))
+    page = welsh_page(client, f"/accreditation/credentials/{credential.code}")
     assert "Newid ei statws" in page and "Cyfriflyfr" in page and "Cyhoeddi" in page
     assert "Y rheswm dros ddirymu" in page
-    index = _page(client, "/accreditation/")
+    index = welsh_page(client, "/accreditation/")
     assert "Tystlythyrau a gyhoeddwyd" in index and "Trawsgrifiad" in index  # the transcript's kind
     assert "cyfriflyfr y tystlythyrau’n dal" in index.lower()
-    assert "Ceisiadau i newid enw" in _page(client, "/accreditation/name-changes")
+    assert "Ceisiadau i newid enw" in welsh_page(client, "/accreditation/name-changes")
 
 
 def test_the_approval_page_is_in_welsh_and_the_evidence_kept_is_in_english(client, tmp_path):
@@ -90,11 +76,11 @@ def test_the_approval_page_is_in_welsh_and_the_evidence_kept_is_in_english(clien
     trainer = make_user(Role.TRAINER)
     enrolment = make_enrolment(make_cohort(version, [trainer]))
     complete_training(enrolment, trainer)
-    hub = _welsh(make_user(Role.HUB_ADMIN))
+    hub = prefer_welsh(make_user(Role.HUB_ADMIN))
     keystore().init()
     sign_in(client, hub)
     url = f"/accreditation/enrolments/{enrolment.public_id}"
-    page = _page(client, url)
+    page = welsh_page(client, url)
     assert "Gwiriad achrediad" in page and "Gofynion rheol yr achrediad" in page
     assert "Cymeradwyo a chyhoeddi’r tystlythyr" in page and "Wedi’i fodloni" in page
     assert "Trafodaeth broffesiynol strwythuredig wedi’i phasio" in page  # the requirements, worded here
@@ -105,8 +91,8 @@ def test_the_approval_page_is_in_welsh_and_the_evidence_kept_is_in_english(clien
 
 
 def test_the_privacy_page_is_in_welsh(client):
-    sign_in(client, _welsh(make_user(Role.HUB_ADMIN)))
-    page = _page(client, "/privacy/")
+    sign_in(client, prefer_welsh(make_user(Role.HUB_ADMIN)))
+    page = welsh_page(client, "/privacy/")
     assert "Ceisiadau am ddata personol" in page and "Dileu data rhywun" in page
     assert "Cyfeiriad e-bost y person" in page  # the form's label
     assert "Cedwir y tystlythyr wedi’i lofnodi yn union fel y’i cyhoeddwyd" in page
@@ -143,12 +129,12 @@ def test_approving_a_whole_cohort_shows_its_progress_in_welsh_and_keeps_the_jobs
     trainer = make_user(Role.TRAINER)
     cohort = make_cohort(version, [trainer], name="Carfan 7")
     complete_training(make_enrolment(cohort), trainer)
-    sign_in(client, _welsh(make_user(Role.HUB_ADMIN)))
+    sign_in(client, prefer_welsh(make_user(Role.HUB_ADMIN)))
     keystore().init()
-    queue = _page(client, "/accreditation/")
+    queue = welsh_page(client, "/accreditation/")
     assert "Cymeradwyo pawb sy’n gymwys yn Carfan 7" in queue
     response = post_form(client, f"/accreditation/cohorts/{cohort.public_id}/approve-all", {"confirm": "y"})
-    page = _page(client, response.location)
+    page = welsh_page(client, response.location)
     assert '<h1 class="govuk-heading-l">Cymeradwyo pawb sy’n gymwys yn Carfan 7</h1>' in page
     assert 'data-of="{done} o {total}"' in page and "Wedi’u cymeradwyo" in page
     assert db.session.scalar(sa.select(JobProgress.label)) == "Approving everyone eligible in Carfan 7"
@@ -156,7 +142,7 @@ def test_approving_a_whole_cohort_shows_its_progress_in_welsh_and_keeps_the_jobs
 
 def test_an_erasure_from_a_welsh_page_says_what_was_done_in_welsh_and_records_it_in_english(client):
     person = make_user(Role.TRAINEE, email="i-ddileu@example.org")
-    sign_in(client, _welsh(make_user(Role.HUB_ADMIN)))
+    sign_in(client, prefer_welsh(make_user(Role.HUB_ADMIN)))
     fields = {"erase-email": person.email, "erase-confirm": "y"}
     response = post_form(client, "/privacy/erase", fields)
     page = response.get_data(as_text=True)

@@ -10,35 +10,25 @@ from app.auth.models import Role
 from app.cli import main
 from app.database import db
 from app.mail.models import OutboxMessage
-from tests.conftest import post_form, sign_in
+from tests.conftest import post_form, prefer_welsh, sign_in, welsh_page
 from tests.factories import make_organisation, make_user
 
 
 @pytest.fixture
 def welsh_admin(app):
     admin = make_user(Role.HUB_ADMIN, name="Gwen Fictional-Hub")
-    admin.language = "cy"
-    db.session.commit()
-    return admin
-
-
-def _welsh_page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    page = response.get_data(as_text=True)
-    assert '<html lang="cy"' in page, url
-    return page
+    return prefer_welsh(admin)
 
 
 def test_a_welsh_preferring_hub_admin_sees_the_people_pages_in_welsh(client, welsh_admin):
     make_user(Role.TRAINER, name="Tomos Fictional-Trainer", active=False)
     sign_in(client, welsh_admin)
-    page = _welsh_page(client, "/people")
+    page = welsh_page(client, "/people")
     assert '<h1 class="govuk-heading-l">Pobl</h1>' in page
     assert "Gwahodd aelod o staff" in page and "Gweinyddwr yr Hyb" in page and "Hyfforddwr" in page
     assert "Gwahoddiad wedi’i anfon" in page and "Trywydd archwilio" in page  # the navigation too
     assert "Tomos Fictional-Trainer" in page  # names are never translated
-    form = _welsh_page(client, "/people/invite")
+    form = welsh_page(client, "/people/invite")
     assert "Enw llawn" in form and "Sefydliad (ar gyfer rheolwyr sefydliadau)" in form
     refused = post_form(client, "/people/invite", {"name": "", "email": "x@example.org"})
     assert "Rhowch enw’r person" in refused.get_data(as_text=True)
@@ -59,21 +49,21 @@ def test_the_outbox_and_audit_trail_are_in_welsh_and_the_csv_stays_english(clien
     record(None, "organisation.created", make_organisation(), name="Example")
     db.session.commit()
     sign_in(client, welsh_admin)
-    outbox = _welsh_page(client, "/outbox/")
+    outbox = welsh_page(client, "/outbox/")
     assert "Blwch allan" in outbox and "Wedi methu" in outbox and "6 ymgais" in outbox
     assert "Anfon eto" in outbox and "(Wedi’i anfon drwy SMTP; nid yw’r testun yn cael ei gadw.)" in outbox
-    audit = _welsh_page(client, "/audit")
+    audit = welsh_page(client, "/audit")
     assert "Trywydd archwilio" in audit and "Llinell orchymyn" in audit and "Lawrlwytho fel CSV" in audit
     assert "<code>organisation.created</code>" in audit  # actions are codes, the same in every language
-    assert "Rhowch ddyddiad go iawn" in _welsh_page(client, "/audit?date_from=2026-02-30")
+    assert "Rhowch ddyddiad go iawn" in welsh_page(client, "/audit?date_from=2026-02-30")
     csv_text = client.get("/audit?format=csv").get_data(as_text=True)
     assert "Command line" in csv_text and "Llinell orchymyn" not in csv_text
 
 
 def test_host_organisations_are_added_and_listed_in_welsh(client, welsh_admin):
     sign_in(client, welsh_admin)
-    assert "Dim sefydliadau cynnal eto" in _welsh_page(client, "/organisations/")
-    form = _welsh_page(client, "/organisations/new")
+    assert "Dim sefydliadau cynnal eto" in welsh_page(client, "/organisations/")
+    form = welsh_page(client, "/organisations/new")
     assert "Math o sefydliad" in form and "Awdurdod lleol" in form and "Gogledd Iwerddon" in form
     data = {"name": "Example Welsh Host", "kind": "local_authority", "nation": "wales"}
     added = post_form(client, "/organisations/new", data, follow_redirects=True)
@@ -85,10 +75,8 @@ def test_host_organisations_are_added_and_listed_in_welsh(client, welsh_admin):
 
 def test_a_person_with_no_cohort_is_welcomed_in_welsh(client):
     person = make_user(Role.TRAINEE, name="Siân Fictional")
-    person.language = "cy"
-    db.session.commit()
-    sign_in(client, person)
-    page = _welsh_page(client, "/")
+    sign_in(client, prefer_welsh(person))
+    page = welsh_page(client, "/")
     assert "Croeso, Siân Fictional" in page and "Nid ydych wedi’ch cofrestru mewn carfan eto" in page
 
 

@@ -10,7 +10,7 @@ from app.assurance import services as assurance
 from app.auth.models import Role
 from app.database import db
 from app.learning.models import SubmissionStatus as S
-from tests.conftest import post_form, sign_in
+from tests.conftest import in_welsh, post_form, prefer_welsh, sign_in
 from tests.factories import (
     add_piece,
     make_assessed_version,
@@ -19,19 +19,6 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
-
-
-def _welsh(user):
-    user.language = "cy"
-    db.session.commit()
-    return user
-
-
-def _page(response) -> str:
-    assert response.status_code == 200, response.status_code
-    page = response.get_data(as_text=True)
-    assert '<html lang="cy"' in page
-    return page
 
 
 @pytest.fixture
@@ -44,8 +31,8 @@ def world(app, tmp_path):
     assignment = version.modules[0].assignment
     enrolment = make_enrolment(cohort)
     piece = add_piece(enrolment, assignment, S.RELEASED, band="distinction", marker_id=a.id)
-    hub = _welsh(make_user(Role.HUB_ADMIN))
-    examiner = _welsh(make_user(Role.EXTERNAL_EXAMINER, name="Eve Examiner"))
+    hub = prefer_welsh(make_user(Role.HUB_ADMIN))
+    examiner = prefer_welsh(make_user(Role.EXTERNAL_EXAMINER, name="Eve Examiner"))
     assurance.appoint_examiner(cohort, examiner, hub)
     db.session.commit()
     return {
@@ -67,24 +54,24 @@ def hub_client(app, world):
 
 def test_a_welsh_hub_admin_reads_the_cohort_pages_in_welsh(world, hub_client):
     cohort = world["cohort"].public_id
-    index = _page(hub_client.get("/cohorts/"))
+    index = in_welsh(hub_client.get("/cohorts/"))
     assert "Carfanau" in index and "Creu carfan" in index and "Carfan Prawf" in index  # the name as typed
-    new = _page(hub_client.get("/cohorts/new"))
+    new = in_welsh(hub_client.get("/cohorts/new"))
     assert "Enw’r garfan" in new and "Sut mae gwaith ysgrifenedig yn cyrraedd marciwr" in new
     assert "Dyrannu pob darn pan gaiff ei gyflwyno" in new  # a label constant, translated where shown
-    importing = _page(hub_client.get(f"/cohorts/{cohort}/import"))
+    importing = in_welsh(hub_client.get(f"/cohorts/{cohort}/import"))
     assert "Cofrestru hyfforddeion o ffeil" in importing and "Uwchlwytho ffeil CSV" in importing
     assert "<code>name,email,organisation,nation</code>" in importing  # the header the file must have
-    schedule = _page(hub_client.get(f"/cohorts/{cohort}/schedule"))
+    schedule = in_welsh(hub_client.get(f"/cohorts/{cohort}/schedule"))
     assert "Amserlen y modiwlau" in schedule and "M01: yn agor ar" in schedule
-    staff = _page(hub_client.get(f"/cohorts/{cohort}/staff"))
+    staff = in_welsh(hub_client.get(f"/cohorts/{cohort}/staff"))
     assert "Staff y garfan" in staff and "Prif hyfforddwr (dewisol)" in staff
-    invite = _page(hub_client.get(f"/cohorts/{cohort}/invite"))
+    invite = in_welsh(hub_client.get(f"/cohorts/{cohort}/invite"))
     assert "Gwahodd hyfforddai" in invite and "Sefydliad cynnal" in invite
     enrolment = world["enrolment"].public_id
-    status = _page(hub_client.get(f"/cohorts/trainees/{enrolment}/status"))
+    status = in_welsh(hub_client.get(f"/cohorts/trainees/{enrolment}/status"))
     assert "Statws eu lle: <strong>gweithredol</strong>." in status and "Gohirio: oedi eu lle" in status
-    assert "Trosglwyddo i garfan arall" in _page(hub_client.get(f"/cohorts/trainees/{enrolment}/transfer"))
+    assert "Trosglwyddo i garfan arall" in in_welsh(hub_client.get(f"/cohorts/trainees/{enrolment}/transfer"))
 
 
 def test_the_import_refuses_bad_rows_in_welsh_and_keeps_the_column_names(world, hub_client):
@@ -95,7 +82,7 @@ def test_the_import_refuses_bad_rows_in_welsh_and_keeps_the_column_names(world, 
         ",bryn@example.org,No Such Trust,Cymru\n"
     )
     for action in ("preview", "confirm"):  # checked again at confirm time: refused the same way
-        page = _page(post_form(hub_client, url, {"action": action, "rows": rows}))
+        page = in_welsh(post_form(hub_client, url, {"action": action, "rows": rows}))
         assert "Ni ellir mewnforio 1 rhes" in page and "Llinell 3: mae name ar goll" in page
         assert "nid oes sefydliad cynnal o’r enw “No Such Trust”" in page
         assert "nid yw “Cymru” yn un o wledydd y DU: defnyddiwch England, Scotland, Wales" in page
@@ -112,7 +99,7 @@ def test_a_cohort_refusal_and_a_flash_read_in_welsh(world, hub_client):
         "trainers": [cohort.trainers[0].public_id],
         "allocation": "manual",
     }
-    page = _page(post_form(hub_client, "/cohorts/new", form))
+    page = in_welsh(post_form(hub_client, "/cohorts/new", form))
     assert "Mae carfan o’r enw Carfan Prawf yn bodoli’n barod" in page and "Mae problem wedi codi" in page
     saved = post_form(
         hub_client,
@@ -120,26 +107,26 @@ def test_a_cohort_refusal_and_a_flash_read_in_welsh(world, hub_client):
         {"trainers": [t.public_id for t in cohort.trainers]},
         follow_redirects=True,
     )
-    assert "Mae staff Carfan Prawf wedi’u cadw." in _page(saved)
+    assert "Mae staff Carfan Prawf wedi’u cadw." in in_welsh(saved)
 
 
 def test_a_welsh_external_examiner_reads_the_assurance_pages_in_welsh(app, world):
     client = app.test_client()
     sign_in(client, world["examiner"])
     cohort, module = world["cohort"].public_id, world["module"].slug
-    index = _page(client.get("/assurance/"))
+    index = in_welsh(client.get("/assurance/"))
     assert "Arholi allanol a byrddau dyfarnu" in index and "Carfanau rydych chi’n eu harholi" in index
-    page = _page(client.get(f"/assurance/cohorts/{cohort}"))
+    page = in_welsh(client.get(f"/assurance/cohorts/{cohort}"))
     assert "Arholi: Carfan Prawf" in page and "Y sampl, fesul modiwl" in page and "1 darn yn y sampl" in page
     assert "Ysgrifennu eich adroddiad" in page and "Pecyn sicrwydd" in page
-    sample = _page(client.get(f"/assurance/cohorts/{cohort}/modules/{module}"))
+    sample = in_welsh(client.get(f"/assurance/cohorts/{cohort}/modules/{module}"))
     assert "Sampl: M01" in sample and "Darnau yn y sampl" in sample
     piece = world["piece"]
-    record = _page(client.get(f"/assurance/cohorts/{cohort}/modules/{module}/pieces/{piece.public_id}"))
+    record = in_welsh(client.get(f"/assurance/cohorts/{cohort}/modules/{module}/pieces/{piece.public_id}"))
     assert f"Ymgeisydd {world['enrolment'].candidate_number}: M01" in record and "Hanes y marcio" in record
-    report = _page(client.get(f"/assurance/cohorts/{cohort}/report"))
+    report = in_welsh(client.get(f"/assurance/cohorts/{cohort}/report"))
     assert "Eich adroddiad" in report and "Mae’r safonau’n briodol" in report  # the judgements, translated
-    refused = _page(post_form(client, f"/assurance/cohorts/{cohort}/report", {"judgement": "appropriate"}))
+    refused = in_welsh(post_form(client, f"/assurance/cohorts/{cohort}/report", {"judgement": "appropriate"}))
     assert "Ysgrifennwch eich sylwadau ar M01" in refused
 
 
@@ -147,11 +134,13 @@ def test_a_welsh_hub_admin_reads_the_award_board_in_welsh(world, hub_client):
     cohort = world["cohort"]
     assurance.file_report(cohort, {"M01": "Consistent."}, "concerns", "", world["examiner"])
     db.session.commit()
-    board = _page(hub_client.get(f"/assurance/cohorts/{cohort.public_id}/board"))
+    board = in_welsh(hub_client.get(f"/assurance/cohorts/{cohort.public_id}/board"))
     assert "Bwrdd dyfarnu" in board and "Cadarnhau’r canlyniadau" in board
     assert "Adroddiad yr arholwr: <strong>Pryderon wedi’u codi</strong>" in board
     assert "Nid yw’r Hyb wedi ymateb eto." in board and "Canlyniadau i’w cadarnhau" in board
-    refused = _page(post_form(hub_client, f"/assurance/cohorts/{cohort.public_id}/board", {"confirm": "y"}))
+    refused = in_welsh(
+        post_form(hub_client, f"/assurance/cohorts/{cohort.public_id}/board", {"confirm": "y"})
+    )
     assert "Rhowch y dyddiad y cyfarfu’r bwrdd." in refused
 
 

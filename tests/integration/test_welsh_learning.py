@@ -19,7 +19,7 @@ from app.learning.outcomes import outcomes
 from app.learning.services import overview
 from app.templating import long_date
 from app.workdays import london_date
-from tests.conftest import post_form, sign_in
+from tests.conftest import post_form, prefer_welsh, sign_in, welsh_page
 from tests.factories import make_assessed_version, make_cohort, make_enrolment, make_user
 
 MODULE = "/learn/m01-module-1"
@@ -29,22 +29,12 @@ MODULE = "/learn/m01-module-1"
 def trainee(client, tmp_path):
     version = make_assessed_version(tmp_path)
     enrolment = make_enrolment(make_cohort(version, trainers=[make_user(Role.TRAINER)]))
-    enrolment.user.language = "cy"
-    db.session.commit()
-    sign_in(client, enrolment.user)
+    sign_in(client, prefer_welsh(enrolment.user))
     return enrolment
 
 
-def _welsh_page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    body = response.get_data(as_text=True)
-    assert '<html lang="cy"' in body
-    return body
-
-
 def test_the_dashboard_is_in_welsh(client, trainee):
-    body = _welsh_page(client, "/learn/")
+    body = welsh_page(client, "/learn/")
     assert "Fy hyfforddiant" in body and "Eich cynnydd" in body
     assert "Rydych wedi cwblhau 0 o 4 gwers (0%)." in body
     assert "Heb ddechrau" in body  # the modules' status
@@ -52,7 +42,7 @@ def test_the_dashboard_is_in_welsh(client, trainee):
 
 
 def test_the_module_page_is_in_welsh_around_the_curriculum_text(client, trainee):
-    body = _welsh_page(client, MODULE)
+    body = welsh_page(client, MODULE)
     assert "I lwyddo yn y modiwl hwn" in body and "I’w wneud o hyd:" in body
     assert "2 gwers i’w chwblhau" in body and "Llwyddo yn y cwis" in body  # what is still to do, in Welsh
     assert "Portffolio ymarfer dan oruchwyliaeth" in body
@@ -60,18 +50,18 @@ def test_the_module_page_is_in_welsh_around_the_curriculum_text(client, trainee)
 
 
 def test_a_lesson_is_in_welsh_around_the_lesson_text(client, trainee):
-    body = _welsh_page(client, f"{MODULE}/lesson-1")
+    body = welsh_page(client, f"{MODULE}/lesson-1")
     assert "Gwers 1 o 2" in body and "Nodi ei bod wedi’i chwblhau a pharhau" in body
     assert '<article class="imsa-prose" lang="en-GB">' in body and "Text of lesson 1.1" in body
 
 
 def test_marking_a_lesson_complete_says_so_in_welsh(client, trainee):
     post_form(client, f"{MODULE}/lesson-1/complete", {"completed": "yes"})
-    assert "Rydych wedi nodi bod “Lesson 1.1” wedi’i chwblhau." in _welsh_page(client, f"{MODULE}/lesson-2")
+    assert "Rydych wedi nodi bod “Lesson 1.1” wedi’i chwblhau." in welsh_page(client, f"{MODULE}/lesson-2")
 
 
 def test_the_assignment_page_and_its_refusals_are_in_welsh(client, trainee):
-    body = _welsh_page(client, f"{MODULE}/assignment")
+    body = welsh_page(client, f"{MODULE}/assignment")
     assert "Cyflwyno eich gwaith" in body and "Cadw’r drafft" in body and "Sut bydd yn cael ei farcio" in body
     # What the browser says while it saves comes from the page, in the page's language.
     assert (
@@ -84,7 +74,7 @@ def test_the_assignment_page_and_its_refusals_are_in_welsh(client, trainee):
 
 
 def test_the_portfolio_and_its_refusals_are_in_welsh(client, trainee):
-    body = _welsh_page(client, f"{MODULE}/portfolio")
+    body = welsh_page(client, f"{MODULE}/portfolio")
     assert "Eich cyfansymiau" in body and "Nid ydych wedi cofnodi unrhyw dystiolaeth eto." in body
     response = post_form(
         client,
@@ -111,13 +101,13 @@ def test_logged_evidence_shows_its_kind_and_status_in_welsh(client, trainee):
         trainee.user,
     )
     db.session.commit()
-    body = _welsh_page(client, f"{MODULE}/portfolio")
+    body = welsh_page(client, f"{MODULE}/portfolio")
     assert "Ymarfer eiriolaeth uniongyrchol" in body and "Yn aros am adolygiad" in body
 
 
 def test_what_is_outstanding_is_kept_in_english_while_the_page_says_it_in_welsh(client, trainee):
     """The progress matrix and approvals read ``outstanding``: English, whatever the page."""
-    assert "2 gwers i’w chwblhau" in _welsh_page(client, MODULE)
+    assert "2 gwers i’w chwblhau" in welsh_page(client, MODULE)
     with client.application.test_request_context("/", headers={"Cookie": "imsa_lang=cy"}), force_locale("cy"):
         found = outcomes(trainee, overview(trainee))[0]
         assert found.outstanding[:2] == ["2 lessons to complete", "pass the quiz"]
@@ -125,10 +115,10 @@ def test_what_is_outstanding_is_kept_in_english_while_the_page_says_it_in_welsh(
 
 
 def test_the_quiz_page_and_a_question_are_in_welsh_around_the_questions(client, trainee):
-    body = _welsh_page(client, f"{MODULE}/quiz")
+    body = welsh_page(client, f"{MODULE}/quiz")
     assert "I lwyddo" in body and "Dechrau ymgais 1" in body
     started = post_form(client, f"{MODULE}/quiz/start", {})
-    body = _welsh_page(client, started.location)
+    body = welsh_page(client, started.location)
     assert "Cwestiwn 1" in body and "Cadw a pharhau" in body
     assert '<div class="imsa-prose imsa-question-stem" lang="en-GB">' in body  # the question stays English
     assert 'lang=""' not in body  # the answer options included with the question know its language
@@ -153,7 +143,7 @@ def test_a_quiz_refusal_is_in_welsh_with_a_welsh_date(client, trainee):
     for _ in range(quiz.attempts):
         quizzes.submit(quizzes.start_attempt(trainee, quiz, trainee.user), trainee.user)
     db.session.commit()
-    body = _welsh_page(client, f"{MODULE}/quiz")
+    body = welsh_page(client, f"{MODULE}/quiz")
     assert (
         "Rydych wedi defnyddio pob un o’r" in body
         and "Gall eich hyfforddwr ganiatáu ymgais arall ar ôl" in body

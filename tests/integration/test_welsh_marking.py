@@ -13,7 +13,7 @@ from app.learning.models import SubmissionStatus
 from app.mail.services import outbox
 from app.marking import workflow
 from app.marking.models import MarkKind
-from tests.conftest import post_form, sign_in
+from tests.conftest import post_form, prefer_welsh, sign_in, welsh_page
 from tests.factories import make_assessed_version, make_cohort, make_enrolment, make_user
 
 S = SubmissionStatus
@@ -63,17 +63,9 @@ def _release(w) -> None:
     assert piece.status is S.READY_FOR_RELEASE
 
 
-def _page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    page = response.get_data(as_text=True)
-    assert '<html lang="cy"' in page, url
-    return page
-
-
 def test_a_welsh_trainer_sees_the_marking_queue_in_welsh(welsh, client):
     sign_in(client, welsh["marker"])
-    page = _page(client, "/marking/")
+    page = welsh_page(client, "/marking/")
     assert "Fy marcio" in page and "Darnau i’w marcio" in page
     assert "Cyflwynwyd" in page  # the piece's status, shown in Welsh
     assert "My marking" not in page
@@ -83,7 +75,7 @@ def test_a_welsh_trainer_marks_a_piece_in_welsh_and_the_work_stays_as_written(we
     piece = welsh["piece"]
     sign_in(client, welsh["marker"])
     post_form(client, f"/marking/pieces/{piece.public_id}/start")
-    page = _page(client, f"/marking/pieces/{piece.public_id}")
+    page = welsh_page(client, f"/marking/pieces/{piece.public_id}")
     assert "Marc cyntaf" in page and "Teilyngdod" in page and "Rhagoriaeth" in page
     assert "Cadw a gorffen" in page and TEXT in page
     # A refusal is in Welsh and names the bands in Welsh; the form keeps what was typed.
@@ -98,23 +90,21 @@ def test_a_welsh_trainer_marks_a_piece_in_welsh_and_the_work_stays_as_written(we
 
 
 def test_a_welsh_hub_admin_sees_the_assessment_and_its_report_in_welsh(welsh, client):
-    welsh["hub"].language = "cy"
-    db.session.commit()
-    sign_in(client, welsh["hub"])
+    sign_in(client, prefer_welsh(welsh["hub"]))
     base = f"/marking/assessments/{welsh['piece'].enrolment.cohort.public_id}/m01-module-1"
-    assert "Rhyddhau canlyniadau" in _page(client, base)
-    report = _page(client, f"{base}/report")
+    assert "Rhyddhau canlyniadau" in welsh_page(client, base)
+    report = welsh_page(client, f"{base}/report")
     assert "Adroddiad marcio" in report and "Canlyniadau fesul band" in report and "Llwyddo" in report
 
 
 def test_a_welsh_trainee_reads_the_receipt_and_then_the_result_in_welsh(welsh, client):
     sign_in(client, welsh["trainee"])
-    page = _page(client, RECEIPT)
+    page = welsh_page(client, RECEIPT)
     assert "Mae eich gwaith wedi’i gyflwyno" in page and "Eich derbynneb" in page and TEXT in page
     _release(welsh)
     workflow.release(welsh["piece"].assignment, welsh["piece"].enrolment.cohort, welsh["hub"])
     db.session.commit()
-    page = _page(client, RECEIPT)
+    page = welsh_page(client, RECEIPT)
     assert "Eich canlyniad: Teilyngdod" in page and "allan o 100" in page
     assert "Accuracy feedback." in page and "Overall, well argued." in page  # the trainer's words as written
 

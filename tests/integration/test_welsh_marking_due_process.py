@@ -13,25 +13,11 @@ from app.learning import assignments
 from app.mail.services import outbox
 from app.marking import appeals, consideration, integrity
 from app.workdays import london_date
-from tests.conftest import post_form, sign_in
+from tests.conftest import post_form, prefer_welsh, sign_in, welsh_page
 from tests.integration.test_marking import S, drive
 from tests.integration.test_marking import people as people  # the fixture, re-exported
 
 STATEMENT = "Paragraphs 2 and 3 match a published report word for word, without a reference."
-
-
-def welsh(*users) -> None:
-    for user in users:
-        user.language = "cy"
-    db.session.commit()
-
-
-def page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    text = response.get_data(as_text=True)
-    assert '<html lang="cy"' in text, url
-    return text
 
 
 def mail_to(user):
@@ -40,22 +26,22 @@ def mail_to(user):
 
 def test_the_trainees_review_and_special_consideration_pages_are_in_welsh(people, client):
     drive(people, S.RELEASED, first=(40, 45), second=(42, 45))
-    welsh(people["trainee"])
+    prefer_welsh(people["trainee"])
     sign_in(client, people["trainee"])
     slug = people["assignment"].module.slug
-    review = page(client, f"/learn/{slug}/assignment/review")
+    review = welsh_page(client, f"/learn/{slug}/assignment/review")
     assert "Gofyn am adolygiad o’ch marc" in review and "Pam ydych chi’n gofyn am adolygiad?" in review
     assert "Nid yw’r marcio yn unol â’r cynllun marcio" in review  # a ground, from the enum's label
-    mine = page(client, "/learn/special-consideration")
+    mine = welsh_page(client, "/learn/special-consideration")
     assert "Nid ydych chi wedi gofyn am ystyriaeth arbennig." in mine
-    ask = page(client, "/learn/special-consideration/new")
+    ask = welsh_page(client, "/learn/special-consideration/new")
     assert "Am ba asesiad mae hyn?" in ask and "Dewiswch asesiad" in ask
     assert "Dim ond gweinyddwyr yr Hyb sy’n penderfynu" in ask
 
 
 def test_a_refusal_is_in_welsh_next_to_its_field_and_keeps_what_was_typed(people, client):
     drive(people, S.RELEASED, first=(40, 45), second=(42, 45))
-    welsh(people["trainee"])
+    prefer_welsh(people["trainee"])
     sign_in(client, people["trainee"])
     url = f"/learn/{people['assignment'].module.slug}/assignment/review"
     response = post_form(client, url, {"grounds": "", "statement": "The accuracy marks."})
@@ -68,11 +54,11 @@ def test_the_staff_appeal_pages_are_in_welsh_with_the_marking_history(people, cl
     piece = drive(people, S.RELEASED, first=(40, 45), second=(42, 45))
     appeal = appeals.request_review(piece, "rubric", "The accuracy marks do not match.", people["trainee"])
     db.session.commit()
-    welsh(people["hub"])
+    prefer_welsh(people["hub"])
     sign_in(client, people["hub"])
-    listed = page(client, "/marking/appeals/")
+    listed = welsh_page(client, "/marking/appeals/")
     assert "Apeliadau agored" in listed and "Yn aros am adolygydd" in listed
-    shown = page(client, f"/marking/appeals/{appeal.public_id}")
+    shown = welsh_page(client, f"/marking/appeals/{appeal.public_id}")
     assert "Neilltuo adolygydd" in shown and "Pob cam, yn eu trefn" in shown
     assert "Samplwyd i’w gymedroli" in shown and "Wedi’i ryddhau" in shown  # the history's steps
     assert "The accuracy marks do not match." in shown  # the trainee's words are not translated
@@ -90,13 +76,13 @@ def test_the_hubs_special_consideration_and_extension_pages_are_in_welsh(people,
         today=today,
     )
     db.session.commit()
-    welsh(people["hub"])
+    prefer_welsh(people["hub"])
     sign_in(client, people["hub"])
-    queue = page(client, "/marking/special-consideration")
+    queue = welsh_page(client, "/marking/special-consideration")
     assert "Ceisiadau am ystyriaeth arbennig" in queue and "Yn aros am benderfyniad" in queue
-    request = page(client, f"/marking/special-consideration/{asked.public_id}")
+    request = welsh_page(client, f"/marking/special-consideration/{asked.public_id}")
     assert "Caniatáu’r cais" in request and "Cofnodi’r penderfyniad" in request
-    extension = page(client, "/marking/extensions/new")
+    extension = welsh_page(client, "/marking/extensions/new")
     assert "Rhoi estyniad" in extension and "Dyddiad cyflwyno newydd" in extension
 
 
@@ -104,16 +90,16 @@ def test_the_integrity_panel_is_in_welsh(people, client):
     piece = drive(people, S.MARKED)
     integrity.open_integrity_case(piece, "plagiarism", STATEMENT, people["marker"])
     db.session.commit()
-    welsh(people["hub"])
+    prefer_welsh(people["hub"])
     sign_in(client, people["hub"])
-    panel = page(client, f"/marking/pieces/{piece.public_id}")
+    panel = welsh_page(client, f"/marking/pieces/{piece.public_id}")
     assert "Uniondeb academaidd" in panel and "Amheuaeth o lên-ladrad" in panel
     assert "Cofnodi’r canlyniad" in panel and STATEMENT in panel
 
 
 def test_the_emails_are_in_each_recipients_language(people):
     piece = drive(people, S.RELEASED, first=(40, 45), second=(42, 45))
-    welsh(people["other"])  # the reviewer reads Welsh; the trainee has not chosen (English)
+    prefer_welsh(people["other"])  # the reviewer reads Welsh; the trainee has not chosen (English)
     appeal = appeals.request_review(piece, "rubric", "The accuracy marks do not match.", people["trainee"])
     appeals.assign_reviewer(appeal, people["other"], people["hub"])
     db.session.commit()
@@ -128,7 +114,7 @@ def test_the_emails_are_in_each_recipients_language(people):
 
 
 def test_the_consideration_and_integrity_emails_reach_a_welsh_trainee_in_welsh(people):
-    welsh(people["trainee"])
+    prefer_welsh(people["trainee"])
     due = assignments.due_on(people["enrolment"], people["assignment"])
     asked = consideration.request_consideration(
         people["enrolment"],

@@ -11,29 +11,18 @@ from datetime import date
 from flask_babel import force_locale
 
 from app.auth.models import Role
-from app.database import db
 from app.marking.queue import TURNAROUND_WORKING_DAYS
 from app.reports.wording import Phrase, shown
-from tests.conftest import post_form, sign_in
+from tests.conftest import post_form, prefer_welsh, sign_in, welsh_page
 from tests.factories import make_user
 from tests.integration.test_legal_currency import _bank_with_overdue_questions
 from tests.integration.test_reports import world  # noqa: F401 (the fixture)
 
 
 def _welsh_client(app, user):
-    user.language = "cy"
-    db.session.commit()
     client = app.test_client()
-    sign_in(client, user)
+    sign_in(client, prefer_welsh(user))
     return client
-
-
-def _page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    page = response.get_data(as_text=True)
-    assert '<html lang="cy"' in page, url
-    return page
 
 
 def _csv(client, url: str) -> list[list[str]]:
@@ -42,7 +31,7 @@ def _csv(client, url: str) -> list[list[str]]:
 
 def test_the_hub_report_is_in_welsh_and_its_csv_files_stay_english(world, app):  # noqa: F811
     client = _welsh_client(app, make_user(Role.HUB_ADMIN))
-    page = _page(client, "/reports/")
+    page = welsh_page(client, "/reports/")
     assert '<h1 class="govuk-heading-l">Adroddiadau</h1>' in page
     assert "3 hyfforddai yn y ffigurau hyn." in page
     assert "Cofrestriadau yn ôl gwlad" in page and "Cyfradd pasio (%)" in page
@@ -61,7 +50,7 @@ def test_the_hub_report_is_in_welsh_and_its_csv_files_stay_english(world, app): 
 def test_the_progress_matrix_is_in_welsh_cells_and_all_and_its_csv_stays_english(world, app):  # noqa: F811
     client = _welsh_client(app, make_user(Role.HUB_ADMIN))
     cohort = world["cohort"]
-    page = _page(client, f"/cohorts/{cohort.public_id}/progress")
+    page = welsh_page(client, f"/cohorts/{cohort.public_id}/progress")
     assert '<h1 class="govuk-heading-l">Cynnydd</h1>' in page
     assert "Yn dangos 3 o 3 hyfforddai" in page and "Beth mae cyflyrau’r modiwlau’n ei olygu" in page
     assert 'imsa-cell--passed">Wedi llwyddo</td>' in page and 'imsa-cell--overdue">Yn hwyr</td>' in page
@@ -79,17 +68,17 @@ def test_the_progress_matrix_is_in_welsh_cells_and_all_and_its_csv_stays_english
 
 def test_an_organisations_report_is_in_welsh_for_its_manager(world, app):  # noqa: F811
     client = _welsh_client(app, world["manager"])
-    page = _page(client, "/organisations/mine")
+    page = welsh_page(client, "/organisations/mine")
     assert "Cynnydd hyfforddi eich IMSAs" in page and "Awdurdod lleol · Yr Alban" in page
     assert "Gwersi wedi’u cwblhau" in page and "Bo Example" in page
-    hub = _page(client, "/reports/")
+    hub = welsh_page(client, "/reports/")
     assert "Cynnydd hyfforddi’r IMSAs y mae eich sefydliad yn eu cyflogi." in hub
 
 
 def test_a_trainee_record_and_its_contact_note_flash_are_in_welsh(world, app):  # noqa: F811
     client = _welsh_client(app, make_user(Role.HUB_ADMIN))
     ari = world["a"]
-    page = _page(client, f"/cohorts/trainees/{ari.public_id}")
+    page = welsh_page(client, f"/cohorts/trainees/{ari.public_id}")
     assert "Rhif ymgeisydd" in page and "Gwaith ysgrifenedig a marciau" in page
     assert "Llinell amser" in page and "Wedi cofrestru" in page  # a timeline step
     assert "2 o 2" in page  # modules passed
@@ -107,20 +96,20 @@ def test_a_trainee_record_and_its_contact_note_flash_are_in_welsh(world, app):  
 def test_the_cohort_page_and_the_question_statistics_are_in_welsh(world, app):  # noqa: F811
     client = _welsh_client(app, make_user(Role.HUB_ADMIN))
     cohort = world["cohort"]
-    page = _page(client, f"/cohorts/{cohort.public_id}")
+    page = welsh_page(client, f"/cohorts/{cohort.public_id}")
     assert "Cynnydd pob hyfforddai, fesul modiwl" in page and "Rhif ymgeisydd" in page
-    index = _page(client, "/reports/items/")
+    index = welsh_page(client, "/reports/items/")
     assert "Ystadegau cwestiynau cwis" in index
     module = cohort.curriculum_version.modules[0]
-    items = _page(client, f"/reports/items/{cohort.curriculum_version.content_hash}/{module.slug}")
+    items = welsh_page(client, f"/reports/items/{cohort.curriculum_version.content_hash}/{module.slug}")
     assert "Ystadegau cwestiynau: cwis M01" in items and "Beth mae’r ffigurau’n ei olygu" in items
 
 
 def test_the_curriculum_pages_are_in_welsh_and_the_curriculum_itself_is_not(world, app):  # noqa: F811
     client = _welsh_client(app, make_user(Role.HUB_ADMIN))
-    page = _page(client, "/curriculum/")
+    page = welsh_page(client, "/curriculum/")
     assert "Fersiynau’r cwricwlwm" in page and "Cyhoeddwyd" in page and "Module 1" in page
-    review = _page(client, "/curriculum/review-due")
+    review = welsh_page(client, "/curriculum/review-due")
     assert "Cynnwys sy’n ddyledus am adolygiad cyfreithiol" in review
     assert "Cadw’n ôl gwestiynau cwis sy’n hwyr ers amser hir" in review
 
@@ -128,10 +117,8 @@ def test_the_curriculum_pages_are_in_welsh_and_the_curriculum_itself_is_not(worl
 def test_the_legal_review_page_says_each_items_state_in_welsh_with_welsh_dates(client, tmp_path):
     _bank_with_overdue_questions(tmp_path)  # one question due for review on 28 February 2026
     admin = make_user(Role.HUB_ADMIN)
-    admin.language = "cy"
-    db.session.commit()
-    sign_in(client, admin)
-    page = _page(client, "/curriculum/review-due")
+    sign_in(client, prefer_welsh(admin))
+    page = welsh_page(client, "/curriculum/review-due")
     assert "Adolygiad yn hwyr: 1 eitem" in page and "Cwestiwn:" in page
     assert "yn ddyledus am adolygiad cyfreithiol ar 28 Chwefror 2026" in page
     assert "Gyda 90 diwrnod, byddai <strong>1 cwestiwn</strong>" in page
