@@ -20,7 +20,15 @@ from flask.cli import FlaskGroup, run_command
 from flask_babel import force_locale, ngettext
 
 from app.database import db
-from app.i18n import LANGUAGES, N_, TranslatedGroup, TranslatedOption, babel_locale, language_tag
+from app.i18n import (
+    LANGUAGES,
+    N_,
+    TranslatedGroup,
+    TranslatedOption,
+    babel_locale,
+    language_tag,
+    translated_option,
+)
 from app.i18n import gettext as _
 
 
@@ -102,21 +110,19 @@ main.add_command(run_with_worker, "run")
 
 
 def _content_options(command):
-    command = click.option(
+    command = translated_option(
         "--assessments",
         "assessments_dir",
         type=click.Path(file_okay=False, path_type=Path),
         help=N_(
             "Assessments folder (default: beside --content, else IMSA_ASSESSMENTS_DIR or ./assessments)."
         ),
-        cls=TranslatedOption,
     )(command)
-    return click.option(
+    return translated_option(
         "--content",
         "content_dir",
         type=click.Path(file_okay=False, path_type=Path),
         help=N_("Course content folder (default: IMSA_CONTENT_DIR or ./course_content)."),
-        cls=TranslatedOption,
     )(command)
 
 
@@ -219,11 +225,10 @@ def _lint_items(content: Path, assessments: Path) -> None:
 
 @curriculum_cli.command("load")
 @_content_options
-@click.option(
+@translated_option(
     "--publish",
     is_flag=True,
     help=N_("Publish the version straight away (freezes it)."),
-    cls=TranslatedOption,
 )
 def curriculum_load(content_dir, assessments_dir, publish):
     """Validate and store the curriculum as a draft version (a no-op when nothing changed)."""
@@ -302,11 +307,10 @@ def curriculum_diff(version, content_dir, assessments_dir):
 
 @curriculum_cli.command("review-list")
 @_content_options
-@click.option(
+@translated_option(
     "--check",
     is_flag=True,
     help=N_("Only check that REVIEW.md is up to date (exit 1 if not)."),
-    cls=TranslatedOption,
 )
 def curriculum_review_list(content_dir, assessments_dir, check):
     """Write course_content/REVIEW.md: every statement marked for review, with where and by when."""
@@ -335,12 +339,11 @@ def curriculum_review_list(content_dir, assessments_dir, check):
     required=True,
     type=click.Choice(["trainee", "trainer", "hub_admin", "org_manager", "external_examiner"]),
 )
-@click.option(
+@translated_option(
     "--language",
     type=click.Choice(["en-GB", "cy"]),
     default=None,
     help=N_("The person's language, when known: the invitation (and later emails) are written in it."),
-    cls=TranslatedOption,
 )
 def user_invite(email, name, roles, language):
     """Invite a person (e.g. the first Hub admin) and print their invitation link."""
@@ -370,38 +373,33 @@ def _find_cohort(name_or_id: str):
 
 @cohort_cli.command("create")
 @click.argument("name")
-@click.option(
+@translated_option(
     "--starts",
     type=click.DateTime(["%Y-%m-%d"]),
     required=True,
     help=N_("Start date, YYYY-MM-DD."),
-    cls=TranslatedOption,
 )
-@click.option(
+@translated_option(
     "--ends",
     type=click.DateTime(["%Y-%m-%d"]),
     help=N_("End date (default: two years after the start)."),
-    cls=TranslatedOption,
 )
-@click.option(
+@translated_option(
     "--version",
     "version_label",
     required=True,
     help=N_("A published curriculum version (label or hash)."),
-    cls=TranslatedOption,
 )
-@click.option(
+@translated_option(
     "--trainer",
     "trainer_emails",
     multiple=True,
     help=N_("A trainer's email (repeat for more)."),
-    cls=TranslatedOption,
 )
-@click.option(
+@translated_option(
     "--named-marking",
     is_flag=True,
     help=N_("Markers see names (default: candidate numbers)."),
-    cls=TranslatedOption,
 )
 def cohort_create(name, starts, ends, version_label, trainer_emails, named_marking):
     """Create cohort NAME following a published curriculum version, with its default module schedule."""
@@ -447,24 +445,20 @@ def cohort_create(name, starts, ends, version_label, trainer_emails, named_marki
 
 @cohort_cli.command("staff")
 @click.argument("cohort")
-@click.option(
+@translated_option(
     "--add",
     "added",
     multiple=True,
     help=N_("A trainer's email to add (repeat for more)."),
-    cls=TranslatedOption,
 )
-@click.option(
+@translated_option(
     "--remove",
     "removed",
     multiple=True,
     help=N_("A trainer's email to remove (repeat for more)."),
-    cls=TranslatedOption,
 )
-@click.option(
-    "--lead", help=N_("The lead trainer's email (one of the cohort's trainers)."), cls=TranslatedOption
-)
-@click.option("--no-lead", is_flag=True, help=N_("The cohort has no lead trainer."), cls=TranslatedOption)
+@translated_option("--lead", help=N_("The lead trainer's email (one of the cohort's trainers)."))
+@translated_option("--no-lead", is_flag=True, help=N_("The cohort has no lead trainer."))
 def cohort_staff(cohort, added, removed, lead, no_lead):
     """Change COHORT's trainers and lead trainer; with no options, list them."""
     from app.auth.services import user_by_email
@@ -503,7 +497,7 @@ def cohort_staff(cohort, added, removed, lead, no_lead):
 @cohort_cli.command("import")
 @click.argument("cohort")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help=N_("Only check the file; write nothing."), cls=TranslatedOption)
+@translated_option("--dry-run", is_flag=True, help=N_("Only check the file; write nothing."))
 def cohort_import(cohort, file, dry_run):
     """Enrol trainees from FILE (CSV: name,email,organisation,nation) into COHORT and invite them.
 
@@ -555,7 +549,7 @@ def cohort_import(cohort, file, dry_run):
 
 
 @cohort_cli.command("report")
-@click.option("--cohort", "cohort_name", help=N_("Only this cohort (name or id)."), cls=TranslatedOption)
+@translated_option("--cohort", "cohort_name", help=N_("Only this cohort (name or id)."))
 @click.option(
     "--table",
     default="modules",
@@ -599,11 +593,10 @@ def init_command():
 
 
 @click.command("demo")
-@click.option(
+@translated_option(
     "--force",
     is_flag=True,
     help=N_("Allow demo data on a database that is not SQLite."),
-    cls=TranslatedOption,
 )
 def demo_command(force):
     """Add demo people, an organisation and Cohort 1 (safe to run again). Never on production data."""
@@ -657,12 +650,11 @@ def pack_build(cohort, file):
 
 @pack_cli.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
+@translated_option(
     "--key",
     "key_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help=N_("The issuer's public key (PEM), to check away from the platform; default: this platform's keys."),
-    cls=TranslatedOption,
 )
 def pack_verify(file, key_file):
     """Check a pack: the manifest's signature by the issuer's key, every file's SHA-256, nothing added."""
@@ -711,15 +703,12 @@ def backup_command(file):
 
 @click.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--force", is_flag=True, help=N_("Replace a database that already holds data."), cls=TranslatedOption
-)
-@click.option(
+@translated_option("--force", is_flag=True, help=N_("Replace a database that already holds data."))
+@translated_option(
     "--check",
     "check_only",
     is_flag=True,
     help=N_("Check the backup and the passphrase; restore nothing."),
-    cls=TranslatedOption,
 )
 def restore_command(file, force, check_only):
     """Restore a backup made by `imsa backup` into this instance, then verify the ledger. Every byte is
@@ -760,9 +749,7 @@ def restore_command(file, force, check_only):
 
 
 @jobs_cli.command("worker")
-@click.option(
-    "--workers", default=2, show_default=True, help=N_("Jobs run at once (threads)."), cls=TranslatedOption
-)
+@translated_option("--workers", default=2, show_default=True, help=N_("Jobs run at once (threads)."))
 def jobs_worker(workers):
     """Run queued jobs (mail, certificates, bulk approval) and the scheduled ones until stopped."""
     from app import jobs

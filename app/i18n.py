@@ -115,7 +115,12 @@ class HelpTranslatedWhenShown:
 
 
 class TranslatedOption(HelpTranslatedWhenShown, click.Option):
-    """``@click.option(..., help=N_("..."), cls=TranslatedOption)``: the help in the command's language."""
+    """An option whose help is in the command's language (``translated_option``; or in ``params=[...]``)."""
+
+
+def translated_option(*names, **settings):
+    """``click.option`` whose help (marked ``N_``) is printed in the command's language."""
+    return click.option(*names, cls=TranslatedOption, **settings)
 
 
 class TranslatedGroup(HelpTranslatedWhenShown, click.Group):

@@ -23,7 +23,7 @@ from app.accreditation.reminders import send_expiry_reminders
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.database import db, utcnow
-from app.i18n import N_, TranslatedGroup, TranslatedOption
+from app.i18n import N_, TranslatedGroup, translated_option
 from app.i18n import gettext as _
 from app.workdays import london_date
 
@@ -81,15 +81,12 @@ def credential_or_exit(code: str) -> Credential:
 
 @credential_cli.command("issue")
 @click.argument("who", required=False)
-@click.option(
+@translated_option(
     "--cohort",
     "cohort_name",
     help=N_("Approve everyone eligible in this cohort (by name), with progress."),
-    cls=TranslatedOption,
 )
-@click.option(
-    "--note", default="Approved from the command line.", help=N_("The approval note."), cls=TranslatedOption
-)
+@translated_option("--note", default="Approved from the command line.", help=N_("The approval note."))
 def credential_issue(who, cohort_name, note):
     """Approve and issue for one enrolment (its public id, or the trainee's email), or a whole cohort.
 
@@ -182,9 +179,7 @@ def credential_export(code):
 
 @credential_cli.command("revoke")
 @click.argument("code")
-@click.option(
-    "--reason", required=True, help=N_("Shown to anyone who checks the credential."), cls=TranslatedOption
-)
+@translated_option("--reason", required=True, help=N_("Shown to anyone who checks the credential."))
 @click.confirmation_option(prompt=_l("Revoking cannot be undone. Revoke?"))
 def credential_revoke(code, reason):
     """Revoke a credential, with the reason anyone checking it will see."""
@@ -208,11 +203,10 @@ def ledger_verify():
 
 
 @credential_cli.command("remind-expiry")
-@click.option(
+@translated_option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
     help=N_("The day to act as (default: today in London)."),
-    cls=TranslatedOption,
 )
 def credential_remind_expiry(today):
     """Email each holder whose credential expires in 90 or 30 days; each reminder is sent once."""

@@ -9,7 +9,7 @@ import click
 from flask_babel import ngettext
 
 from app.database import db, utcnow
-from app.i18n import N_, TranslatedGroup, TranslatedOption
+from app.i18n import N_, TranslatedGroup, translated_option
 from app.i18n import gettext as _
 from app.workdays import london_date
 
@@ -21,11 +21,10 @@ def privacy_cli() -> None:
 
 @privacy_cli.command("export")
 @click.argument("email")
-@click.option(
+@translated_option(
     "--out",
     type=click.Path(path_type=Path),
     help=N_("Where to write the ZIP (default: ./<email>.zip)."),
-    cls=TranslatedOption,
 )
 def export_command(email: str, out: Path | None) -> None:
     """Write a ZIP of everything held about the person with EMAIL."""
@@ -45,7 +44,7 @@ def export_command(email: str, out: Path | None) -> None:
 
 @privacy_cli.command("erase")
 @click.argument("email")
-@click.option("--yes", is_flag=True, help=N_("Do not ask for confirmation."), cls=TranslatedOption)
+@translated_option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 def erase_command(email: str, yes: bool) -> None:
     """Pseudonymise the person with EMAIL everywhere, keeping only what must be kept."""
     from app.privacy.erasure import erase
@@ -74,14 +73,11 @@ def erase_command(email: str, yes: bool) -> None:
 
 
 @privacy_cli.command("retention")
-@click.option(
-    "--dry-run", is_flag=True, help=N_("List what would be removed; change nothing."), cls=TranslatedOption
-)
-@click.option(
+@translated_option("--dry-run", is_flag=True, help=N_("List what would be removed; change nothing."))
+@translated_option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
     help=N_("Apply as on this day (default: today)."),
-    cls=TranslatedOption,
 )
 def retention_command(dry_run: bool, today) -> None:
     """Apply the retention schedule (IMSA_RETENTION)."""
