@@ -31,7 +31,7 @@ from app.auth.access import public
 from app.auth.policy import may_download_credential
 from app.extensions import csrf, limiter
 from app.i18n import gettext as _
-from app.verify import bp, verification
+from app.verify import bp, pages, verification
 from app.verify.counts import count
 from app.verify.forms import CodeForm, EmailForm, UploadForm
 from app.verify.lookups import published_version_or_404
@@ -47,16 +47,23 @@ def _render(
 ):
     count(method, result.verdict)
     code = result.code or (result.record.code if result.record else None)
-    return render_template(
-        "verify/result.html",
-        result=result,
-        code=code,
-        email_form=email_form or EmailForm(formdata=None),
-        email_checked=email_checked,
-        method=method,
-        share=share,
-        title=_("%(verdict)s: credential check", verdict=result.verdict.label),
-    ), status_code
+    email_form = email_form or EmailForm(formdata=None)
+
+    def draw() -> str:
+        return render_template(
+            "verify/result.html",
+            result=result,
+            code=code,
+            email_form=email_form,
+            email_checked=email_checked,
+            method=method,
+            share=share,
+            title=_("%(verdict)s: credential check", verdict=result.verdict.label),
+        )
+
+    if pages.the_same_for_everyone(share, email_form, email_checked):
+        return pages.drawn(pages.key(result, method, status_code), draw), status_code
+    return draw(), status_code
 
 
 @bp.route("/verify", methods=["GET", "POST"])
