@@ -148,6 +148,32 @@ def test_pages_carry_security_headers_and_no_inline_script(client):
     assert not re.search(r"<script(?![^>]*\bsrc=)", response.get_data(as_text=True))
 
 
+def test_a_views_own_headers_are_kept_and_each_default_is_sent_once(app, client):
+    """The defaults fill in what a view left unset, whatever the case of its header names, and never
+    overwrite or repeat what it chose (a status list's public Cache-Control, a download's own policy)."""
+
+    @app.route("/test-own-headers")
+    def own_headers():
+        return "<p>Kept</p>", {"cache-control": "private, max-age=5", "X-Frame-Options": "SAMEORIGIN"}
+
+    response = client.get("/test-own-headers")
+    assert response.headers.getlist("Cache-Control") == ["private, max-age=5"]
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Referrer-Policy") == ["same-origin"]
+    assert client.get("/sign-in").headers.getlist("Cache-Control") == ["no-store"]
+
+
+def test_a_visitor_without_a_session_gets_no_cookie_and_a_signed_in_one_keeps_theirs(client):
+    """No session cookie is set on a page that stores nothing; a page that reads the session still says
+    so in Vary, and a signed-in person's session still reaches the page."""
+    public = client.get("/verify/not-a-code")  # the result page keeps no session (no form token)
+    assert public.status_code == 404 and "Set-Cookie" not in public.headers
+    user = make_user(Role.TRAINER, name="Robin Sessionkeeper")
+    sign_in(client, user)
+    assert "Robin Sessionkeeper" in client.get("/verify").get_data(as_text=True)
+    assert "Cookie" in client.get("/verify").headers.get("Vary", "")
+
+
 def test_password_reset_changes_the_password_once(client):
     user = make_user(Role.TRAINEE)
     post_form(client, "/password/forgot", {"email": user.email})
