@@ -20,7 +20,7 @@ from flask_login import current_user
 from app.i18n import Deferred, catalogue, current_language
 from app.verify.verification import Result
 
-KEPT = 256  # pages kept per process; one is about 12 kB
+KEPT = 256  # pages kept per process: about 8 kB each, and its key holds the signed credential (7–11 kB)
 
 
 def the_same_for_everyone(share, email_form, email_checked) -> bool:
