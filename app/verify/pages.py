@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, request, session
+from flask import current_app, get_flashed_messages, request
 from flask_login import current_user
 
 from app.i18n import Deferred, catalogue, current_language
@@ -31,7 +31,7 @@ def the_same_for_everyone(share, email_form, email_checked) -> bool:
         and email_checked is None
         and not email_form.errors
         and not current_user.is_authenticated
-        and "_flashes" not in session
+        and not get_flashed_messages()  # kept for this request: the page drawn shows the same list
     )
 
 
